@@ -1,0 +1,3 @@
+"""monitor: a media-monitoring alert service for follow-up coverage."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,49 @@
+"""Values that flow through the pure middle of the pipeline.
+
+Contains no business logic: only the frozen dataclasses that parse produces and match,
+dedupe and store consume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One normalized feed item.
+
+    Text fields are plain text (HTML stripped, entities decoded once). Datetimes are
+    timezone-aware UTC or None. ``extra`` carries kind-specific fields (docket data) as
+    JSON-compatible values.
+    """
+
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    published: datetime | None = None
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """What parse returns for one body: feed-level facts plus its entries."""
+
+    title: str
+    entries: tuple[Entry, ...]
+    bozo: str | None = None  # why feedparser thought the XML was malformed, if it did
+    build_date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A topic matched an entry: which terms, and a snippet around the first match."""
+
+    topic: str
+    terms: tuple[str, ...]
+    snippet: str
