@@ -47,3 +47,21 @@ class Match:
     topic: str
     terms: tuple[str, ...]
     snippet: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One owed message: a hit rendered for one notifier (read from the outbox)."""
+
+    delivery_id: int
+    notifier: str
+    topic: str
+    source: str
+    source_kind: str
+    title: str
+    link: str | None
+    published: datetime | None
+    terms: tuple[str, ...]
+    snippet: str
+    attempts: int = 0
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

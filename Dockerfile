@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Build stage: install monitor and its pinned dependencies into a virtual environment.
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+COPY pyproject.toml constraints.txt README.md ./
+COPY monitor ./monitor
+RUN /opt/venv/bin/pip install -c constraints.txt .
+
+# Runtime stage: the venv, the migrations and the shipped config; runs as a non-root user.
+FROM python:3.11-slim-bookworm
+RUN groupadd --system --gid 10001 monitor \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin monitor \
+    && mkdir -p /data && chown monitor:monitor /data
+COPY --from=build /opt/venv /opt/venv
+COPY migrations /app/migrations
+COPY feeds.yaml /app/feeds.yaml
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    MONITOR_MIGRATIONS_DIR=/app/migrations \
+    MONITOR_CONFIG=/app/feeds.yaml \
+    DATABASE_URL=sqlite:////data/monitor.db
+WORKDIR /app
+USER 10001:10001
+VOLUME ["/data"]
+STOPSIGNAL SIGTERM
+CMD ["monitor", "run", "--migrate"]

@@ -1,0 +1,65 @@
+"""Assembles the parts one process needs: store, fetcher, parse pool, poller, deliverer.
+
+Contains no business logic; the CLI and the service both open an ``App`` and call its parts.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from monitor.config import Config
+from monitor.deliver import Deliverer
+from monitor.fetch import Fetcher
+from monitor.notify import build_notifiers
+from monitor.pipeline import Poller
+from monitor.store import Store
+from monitor.store.db import require_current_schema
+
+
+def process_owner() -> str:
+    """A lease owner id unique to this process: host, pid and a random suffix."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """Processes for feedparser: parsing is the CPU-heavy step, so it uses every core and
+    leaves the event loop free. forkserver keeps the children clean of our threads."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["monitor.parse"])
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=ctx)
+
+
+@dataclass
+class App:
+    config: Config
+    store: Store
+    poller: Poller
+    deliverer: Deliverer
+
+
+@asynccontextmanager
+async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterator[App]:
+    """Open every resource for ``config``; close them all on exit, whatever happened."""
+    owner = process_owner()
+    store = Store(config.settings.database_url)
+    pool = parse_pool()
+    notifiers = build_notifiers(config.effective_notifiers())
+    try:
+        if check_schema:
+            await store.run(require_current_schema, store.engine)
+        async with Fetcher(config.settings.http) as fetcher:
+            poller = Poller(config, store, fetcher, parse_pool=pool, owner=owner)
+            deliverer = Deliverer(store, notifiers, owner)
+            yield App(config, store, poller, deliverer)
+    finally:
+        for notifier in notifiers.values():
+            await notifier.aclose()
+        pool.shutdown(wait=True, cancel_futures=True)
+        store.close()

@@ -1,0 +1,47 @@
+"""The console notifier: readable alert blocks on standard output.
+
+Rendering (``render_alert``) is separate from sending so the CLI can show the alerts a dry run
+would send. Needs no secrets; it is the default route when nothing else is configured.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from monitor.config import ConsoleNotifier as ConsoleConfig
+from monitor.entry import Alert
+
+
+def render_alert(alert: Alert) -> str:
+    """A plain-text block: topic rule, headline, link, outlet and time, terms, snippet."""
+    when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "undated"
+    lines = [
+        f"── {alert.topic} " + "─" * max(4, 60 - len(alert.topic)),
+        alert.title or "(no title)",
+    ]
+    if alert.link:
+        lines.append(alert.link)
+    lines.append(f"{alert.source} · {when}")
+    if alert.terms:
+        lines.append("matched: " + ", ".join(alert.terms))
+    if alert.snippet:
+        lines.append(alert.snippet)
+    return "\n".join(lines) + "\n"
+
+
+class ConsoleNotifier:
+    """Writes each alert to a text stream (standard output by default)."""
+
+    def __init__(self, config: ConsoleConfig, stream: TextIO | None = None) -> None:
+        self.name = config.name
+        self._stream = stream
+
+    async def send(self, alert: Alert) -> str | None:
+        stream = self._stream or sys.stdout
+        stream.write(render_alert(alert) + "\n")
+        stream.flush()
+        return None
+
+    async def aclose(self) -> None:
+        return None

@@ -1,0 +1,181 @@
+"""One poll of one source, end to end: fetch → parse → decide → store.
+
+The one place that wires the edges (fetcher, parse pool, store) to the pure core (parse,
+match, dedupe, decide). The scheduler only decides *when* to call it; the CLI and the service
+call the same ``Poller``. A failing source becomes a ``PollReport`` with its error, recorded on
+the source with its backoff; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, TypeVar
+
+from monitor.config import Config, Source
+from monitor.decide import AlertRules, keyed_entries, next_due, plan_entries
+from monitor.entry import Alert, ParsedFeed
+from monitor.errors import FetchError, FetchStatusError, ParseError
+from monitor.fetch import Fetcher, FetchResult, Validators
+from monitor.match import compile_topics
+from monitor.parse import parse_feed
+from monitor.store import Store
+from monitor.store import records as rec
+from monitor.store import sources as src
+from monitor.store.outbox import pending_alerts
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+Outcome = Literal["updated", "unchanged", "not_modified", "failed"]
+SOURCE_LEASE = timedelta(minutes=10)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class PollReport:
+    """What one poll of one source did."""
+
+    source: str
+    outcome: Outcome
+    error: str | None = None
+    entries: int = 0  # items in the feed
+    new_entries: int = 0
+    new_hits: int = 0
+    alerts: int = 0
+    previews: tuple[Alert, ...] = field(default=(), compare=False)  # dry runs only
+
+
+class Poller:
+    """Polls sources of one config through a fetcher, a parse pool and a store."""
+
+    def __init__(
+        self, config: Config, store: Store, fetcher: Fetcher, *, parse_pool: Executor,
+        owner: str, clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.owner = owner
+        self._pool = parse_pool
+        self._clock = clock
+        self._sources = {s.name: s for s in config.sources}
+        self._topics = compile_topics(config.topics)
+        self._max_age = {t.name: t.max_age for t in config.topics}
+        self._routes: dict[str, list[str]] = {}
+        for route in config.effective_routes():
+            self._routes.setdefault(route.topic, []).extend(route.notifiers)
+
+    async def sync_sources(self) -> None:
+        """Bring the sources table in line with the config."""
+        specs = [src.SourceSpec(s.name, s.url, s.kind) for s in self.config.sources]
+        await self.store.run(self._in_tx, src.sync_sources, specs, self._clock())
+
+    async def claim(self, *, due_only: bool = True, limit: int = 100) -> list[src.SourceState]:
+        """Lease sources to poll: the due ones, or all of them."""
+        return await self.store.run(
+            self._in_tx, src.claim_sources, self.owner, self._clock(), SOURCE_LEASE,
+            limit=limit, due_only=due_only, names=list(self._sources))
+
+    async def release(self) -> None:
+        await self.store.run(self._in_tx, src.release_sources, self.owner)
+
+    async def poll(self, state: src.SourceState, *, dry_run: bool = False) -> PollReport:
+        """Poll one leased source and record the outcome (rolled back when ``dry_run``)."""
+        source = self._sources[state.name]
+        try:
+            fetched = await self.fetcher.fetch(state.url, Validators(state.etag, state.last_modified))
+        except FetchError as exc:
+            retry_after = exc.retry_after if isinstance(exc, FetchStatusError) else None
+            return await self._failed(source, state, str(exc), retry_after, dry_run)
+        if fetched.body is None:
+            return await self._unchanged(source, state, fetched, "not_modified", dry_run)
+        body_hash = hashlib.sha256(fetched.body).hexdigest()
+        if body_hash == state.body_hash:
+            return await self._unchanged(source, state, fetched, "unchanged", dry_run)
+        try:
+            parsed = await self._parse(fetched)
+        except ParseError as exc:
+            return await self._failed(source, state, str(exc), None, dry_run)
+        return await self._store_parsed(source, state, fetched, parsed, body_hash, dry_run)
+
+    async def _parse(self, fetched: FetchResult) -> ParsedFeed:
+        assert fetched.body is not None
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, parse_feed, fetched.body, fetched.headers, fetched.url)
+
+    async def _store_parsed(
+        self, source: Source, state: src.SourceState, fetched: FetchResult,
+        parsed: ParsedFeed, body_hash: str, dry_run: bool,
+    ) -> PollReport:
+        now = self._clock()
+        keyed = keyed_entries(parsed.entries, source.name)
+        known = await self.store.run(self._in_tx, rec.known_keys, list(keyed))
+        new = {k: e for k, e in keyed.items() if k not in known}
+        rules = AlertRules(
+            first_poll=state.first_polled_at is None,
+            backfill=self.config.backfill_for(source), max_age=self._max_age,
+            topics=frozenset(source.topics) if source.topics is not None else None)
+        intents = plan_entries(new, lambda e: self._topics.match(e, source.name), rules, now)
+        due = next_due(now, self.config.interval_for(source))
+        result, previews = await self.store.run(
+            self._write, state.id, intents, fetched, body_hash, due, now, dry_run)
+        if parsed.bozo:
+            log.info("%s: feed is malformed but readable: %s", source.name, parsed.bozo)
+        return PollReport(source.name, "updated", None, len(parsed.entries), result.new_entries,
+                          result.new_hits, result.alerts, tuple(previews))
+
+    def _write(
+        self, source_id: int, intents: Sequence[rec.EntryIntent], fetched: FetchResult,
+        body_hash: str, due: datetime, now: datetime, dry_run: bool,
+    ) -> tuple[rec.RecordResult, list[Alert]]:
+        with self.store.begin(commit=not dry_run) as conn:
+            result = rec.record_entries(conn, source_id, intents, self._routes, now)
+            src.record_source_outcome(
+                conn, source_id, now, next_due_at=due, etag=fetched.validators.etag,
+                last_modified=fetched.validators.last_modified, body_hash=body_hash)
+            previews = pending_alerts(conn, result.delivery_ids) if dry_run else []
+        return result, previews
+
+    async def _unchanged(
+        self, source: Source, state: src.SourceState, fetched: FetchResult,
+        outcome: Outcome, dry_run: bool,
+    ) -> PollReport:
+        now = self._clock()
+        await self.store.run(
+            self._outcome, state.id, now, dry_run, next_due_at=next_due(
+                now, self.config.interval_for(source)),
+            etag=fetched.validators.etag, last_modified=fetched.validators.last_modified,
+            body_hash=state.body_hash)
+        return PollReport(source.name, outcome)
+
+    async def _failed(
+        self, source: Source, state: src.SourceState, error: str,
+        retry_after: float | None, dry_run: bool,
+    ) -> PollReport:
+        now = self._clock()
+        due = next_due(now, self.config.interval_for(source),
+                       failures=state.consecutive_failures + 1,
+                       max_backoff=self.config.settings.max_backoff, retry_after=retry_after)
+        log.warning("%s: poll failed (%d in a row): %s", source.name,
+                    state.consecutive_failures + 1, error)
+        await self.store.run(self._outcome, state.id, now, dry_run, next_due_at=due,
+                             error=error, success=False)
+        return PollReport(source.name, "failed", error)
+
+    def _outcome(self, source_id: int, now: datetime, dry_run: bool, **values: object) -> None:
+        with self.store.begin(commit=not dry_run) as conn:
+            src.record_source_outcome(conn, source_id, now, **values)  # type: ignore[arg-type]
+
+    def _in_tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self.store.begin() as conn:
+            return fn(conn, *args, **kwargs)

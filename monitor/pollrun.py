@@ -1,0 +1,117 @@
+"""A one-off poll of every source (``monitor poll --once``), with progress and a summary.
+
+Polls all sources concurrently through the same ``Poller`` the service uses, then (unless a
+dry run) sends what the outbox owes through the configured notifiers. Progress is a bar on a
+terminal and one plain line per source otherwise, both on standard error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import click
+
+from monitor.app import open_app
+from monitor.config import Config
+from monitor.deliver import DeliveryReport
+from monitor.notify.console import render_alert
+from monitor.pipeline import PollReport
+
+
+@dataclass
+class PollSummary:
+    reports: list[PollReport] = field(default_factory=list)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+    def count(self, outcome: str) -> int:
+        return sum(r.outcome == outcome for r in self.reports)
+
+
+async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
+    """Poll every configured source once; deliver owed alerts unless ``dry_run``."""
+    summary = PollSummary()
+    async with open_app(config) as app:
+        await app.poller.sync_sources()
+        states = await app.poller.claim(due_only=False, limit=max(1, len(config.sources)))
+        with _progress(len(states)) as advance:
+            async def one(state):  # type: ignore[no-untyped-def]
+                report = await app.poller.poll(state, dry_run=dry_run)
+                advance(report)
+                return report
+
+            summary.reports = list(await asyncio.gather(*(one(s) for s in states)))
+        if not dry_run:
+            summary.delivery = await _deliver_all(app.deliverer)
+    return summary
+
+
+async def _deliver_all(deliverer) -> DeliveryReport:  # type: ignore[no-untyped-def]
+    total = DeliveryReport()
+    while True:
+        report = await deliverer.deliver_due()
+        if not (report.sent or report.failed or report.dead):
+            return total
+        total.sent += report.sent
+        total.failed += report.failed
+        total.dead += report.dead
+
+
+def _describe(report: PollReport) -> str:
+    if report.outcome == "failed":
+        return f"{report.source}: failed: {report.error}"
+    if report.outcome != "updated":
+        return f"{report.source}: {report.outcome.replace('_', ' ')}"
+    return (f"{report.source}: {report.entries} entries, {report.new_entries} new, "
+            f"{report.new_hits} hits")
+
+
+class _progress:
+    """A context manager yielding ``advance(report)``: a rich bar on a terminal, lines else."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._bar = None
+
+    def __enter__(self) -> Callable[[PollReport], None]:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            task = self._bar.add_task("polling", total=self.total)
+            bar = self._bar
+            return lambda report: bar.update(task, advance=1, description=report.source)
+        return lambda report: click.echo(_describe(report), err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
+    """Dry runs first print each alert that would be sent; then the totals."""
+    if dry_run:
+        previews = [a for r in summary.reports for a in r.previews]
+        for alert in previews:
+            click.echo(render_alert(alert))
+    reports = summary.reports
+    click.echo(
+        f"Polled {len(reports)} sources: {summary.count('updated')} updated, "
+        f"{summary.count('unchanged') + summary.count('not_modified')} not modified, "
+        f"{summary.count('failed')} failed")
+    for r in reports:
+        if r.outcome == "failed":
+            click.echo(f"  failed: {r.source}: {r.error}")
+    new_entries = sum(r.new_entries for r in reports)
+    new_hits = sum(r.new_hits for r in reports)
+    line = f"New entries: {new_entries}, new hits: {new_hits}"
+    if dry_run:
+        line += f", alerts that would be sent: {sum(r.alerts for r in reports)} (dry run)"
+    else:
+        d = summary.delivery
+        line += f", alerts sent: {d.sent}, failed: {d.failed}, dead: {d.dead}"
+    click.echo(line)

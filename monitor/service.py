@@ -1,0 +1,114 @@
+"""The long-running service: APScheduler ticks that poll due sources and drain the outbox.
+
+The scheduler only decides *when*; the work is ``Poller.poll`` and ``Deliverer.deliver_due``.
+The poll tick claims due sources (a database lease, so replicas share the work) and starts
+one task per source, up to a concurrency cap; the delivery tick starts a delivery pass when
+none is running, and a poll that created alerts starts one at once. Shutdown is graceful:
+no new work is claimed, in-flight polls and sends finish (each writes in one transaction, so
+nothing is half-written), and leases on untouched work are handed back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from monitor.app import App
+from monitor.store import sources as src
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    """Runs ``app`` until ``stop()`` is called or SIGTERM/SIGINT arrives."""
+
+    def __init__(
+        self, app: App, *, poll_every: timedelta = timedelta(seconds=10),
+        deliver_every: timedelta = timedelta(seconds=2), max_polls: int = 50,
+        drain_timeout: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self.app = app
+        self.poll_every = poll_every
+        self.deliver_every = deliver_every
+        self.max_polls = max_polls
+        self.drain_timeout = drain_timeout
+        self._stop = asyncio.Event()
+        self._polls: set[asyncio.Task[None]] = set()
+        self._delivery: asyncio.Task[None] | None = None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        """Sync sources, tick until stopped, then drain and release."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop)
+        await self.app.poller.sync_sources()
+        scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
+        scheduler.add_job(self._poll_tick, "interval", seconds=self.poll_every.total_seconds(),
+                          id="poll", max_instances=1, coalesce=True, next_run_time=_now())
+        scheduler.add_job(self._deliver_tick, "interval",
+                          seconds=self.deliver_every.total_seconds(), id="deliver",
+                          max_instances=1, coalesce=True, next_run_time=_now())
+        scheduler.start()
+        log.info("monitor running: %d sources, %d topics", len(self.app.config.sources),
+                 len(self.app.config.topics))
+        try:
+            await self._stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+            await self._drain()
+
+    async def _poll_tick(self) -> None:
+        room = self.max_polls - len(self._polls)
+        if self._stop.is_set() or room <= 0:
+            return
+        for state in await self.app.poller.claim(due_only=True, limit=room):
+            task = asyncio.create_task(self._poll_one(state), name=f"poll {state.name}")
+            self._polls.add(task)
+            task.add_done_callback(self._polls.discard)
+
+    async def _poll_one(self, state: src.SourceState) -> None:
+        report = await self.app.poller.poll(state)
+        log.info("polled %s: %s%s, %d new entries, %d new hits", report.source, report.outcome,
+                 f" ({report.error})" if report.error else "", report.new_entries,
+                 report.new_hits)
+        if report.alerts:
+            await self._deliver_tick()
+
+    async def _deliver_tick(self) -> None:
+        if self._stop.is_set() or (self._delivery is not None and not self._delivery.done()):
+            return
+        self._delivery = asyncio.create_task(self._deliver(), name="deliver")
+
+    async def _deliver(self) -> None:
+        while not self._stop.is_set():
+            report = await self.app.deliverer.deliver_due()
+            if not (report.sent or report.failed or report.dead):
+                return
+
+    async def _drain(self) -> None:
+        """Let in-flight work finish (bounded), then hand back every lease we hold."""
+        pending = [*self._polls, *([self._delivery] if self._delivery else [])]
+        if pending:
+            log.info("stopping: waiting for %d in-flight tasks", len(pending))
+            _, late = await asyncio.wait(pending, timeout=self.drain_timeout.total_seconds())
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        await self.app.poller.release()
+        await self.app.deliverer.release()
+        log.info("monitor stopped")
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

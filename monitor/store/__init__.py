@@ -1,0 +1,55 @@
+"""The store: SQLAlchemy tables, queries and leases over SQLite or PostgreSQL.
+
+``Store`` owns the engine and a small thread pool so that async code can run the blocking
+queries without stalling the event loop. Query functions live in ``sources``, ``records`` and
+``outbox`` and take a Connection; they hold no business rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from monitor.errors import StoreError
+from monitor.store.db import make_engine, redact_url
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Store:
+    """An engine plus the executor that runs its blocking calls off the event loop."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        # SQLite allows one writer: one thread serializes our writes without lock contention.
+        workers = 1 if self.engine.dialect.name == "sqlite" else 4
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="store")
+
+    @contextmanager
+    def begin(self, *, commit: bool = True) -> Iterator[Connection]:
+        """A connection in a transaction, committed on success (unless ``commit`` is False:
+        dry runs) and rolled back on error. Database failures become StoreError."""
+        try:
+            with self.engine.connect() as conn, conn.begin() as trans:
+                yield conn
+                if not commit:
+                    trans.rollback()
+        except OperationalError as exc:
+            raise StoreError(f"database {redact_url(self.url)}: {exc.orig}") from exc
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a blocking store call in the store's thread pool."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self.engine.dispose()

@@ -1,0 +1,117 @@
+"""Database engines and migrations: SQLite (embedded default) or PostgreSQL (psycopg 3).
+
+Creates engines with the right per-backend settings (SQLite: WAL, busy timeout, foreign keys,
+write transactions that take the lock up front), runs Alembic migrations from the top-level
+``migrations/`` folder, and tells whether a database's schema is current. Holds no business
+rules.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from monitor.errors import SchemaOutOfDateError, StoreError
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def normalize_url(url: str) -> str:
+    """Pick the driver: ``postgresql://`` means psycopg 3; SQLite URLs pass unchanged."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced by ***, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown by its scheme only
+        return url.split(":", 1)[0] + ":…"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Take the write lock at BEGIN: a deferred transaction that upgrades to a writer
+        # fails with "database is locked" instead of waiting on busy_timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    """An Engine for ``url``; raises StoreError for an unusable URL."""
+    try:
+        real = normalize_url(url)
+        if real.startswith("sqlite"):
+            path = make_url(real).database
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(real, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+            _sqlite_setup(engine)
+            return engine
+        return create_engine(real, pool_pre_ping=True, pool_size=8, max_overflow=4)
+    except (SQLAlchemyError, ValueError, ImportError) as exc:
+        raise StoreError(f"cannot use database {redact_url(url)}: {exc}") from exc
+
+
+def migrations_dir() -> Path:
+    """Where the Alembic scripts live: $MONITOR_MIGRATIONS_DIR, else the repo's migrations/."""
+    env = os.environ.get("MONITOR_MIGRATIONS_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision``; raises StoreError on failure."""
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"migration failed: {exc}") from exc
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(current revision of the database, head revision of the code)."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot reach database {redact_url(str(engine.url))}: {exc}") from exc
+    return current, head
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Raise SchemaOutOfDateError naming the command to run unless the schema is at head."""
+    current, head = schema_revisions(engine)
+    if current != head:
+        raise SchemaOutOfDateError(
+            f"database schema is at {current or 'nothing (empty database)'}, code needs {head}: "
+            "run `monitor db upgrade` first"
+        )

@@ -1,0 +1,146 @@
+"""The database tables (SQLAlchemy Core), shared by the store queries and Alembic.
+
+Contains no business logic. Times are stored as naive UTC (``UTCDateTime`` converts), so the
+same rows read identically from SQLite and PostgreSQL. Every uniqueness rule the service relies
+on ("new" entries, one hit per topic and story, one delivery per hit and notifier) is a unique
+constraint here, never a Python-side check.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),
+    Column("next_due_at", UTCDateTime),
+    Column("last_polled_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("first_polled_at", UTCDateTime),  # first successful poll: backfill rules before it
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("lease_owner", String(80)),
+    Column("lease_expires_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("key", String(80), nullable=False, unique=True),  # versioned dedupe key
+    Column("source_id", Id, ForeignKey("sources.id"), nullable=False),
+    Column("story_id", Id, ForeignKey("stories.id")),
+    Column("guid", Text),
+    Column("link", Text),
+    Column("canonical_url", Text, index=True),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("published_at", UTCDateTime),
+    Column("updated_at", UTCDateTime),
+    Column("authors", JSON, nullable=False),
+    Column("extra", JSON, nullable=False),
+    Column("first_seen_at", UTCDateTime, nullable=False, index=True),
+)
+
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("topic", String(100), nullable=False),
+    Column("story_id", Id, ForeignKey("stories.id"), nullable=False),
+    Column("entry_id", Id, ForeignKey("entries.id"), nullable=False),
+    Column("terms", JSON, nullable=False),
+    Column("snippet", Text, nullable=False),
+    # why no alert was owed for this hit ("backfill", "max_age"), or None when it alerted
+    Column("suppressed", String(20)),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+    UniqueConstraint("topic", "story_id"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("hit_id", Id, ForeignKey("hits.id"), nullable=False),
+    Column("notifier", String(100), nullable=False),
+    # pending → sending → sent; or failed (retry at next_attempt_at) → dead
+    Column("state", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("external_id", Text),  # the channel's id for the message (Slack ts), for threads
+    Column("lease_owner", String(80)),
+    Column("lease_expires_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("hit_id", "notifier"),
+    Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+)

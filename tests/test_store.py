@@ -1,0 +1,161 @@
+"""Store tests on SQLite and (when configured) PostgreSQL: migrations, insert-or-ignore,
+leases and the outbox state machine."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from monitor.entry import Entry, Match
+from monitor.errors import SchemaOutOfDateError
+from monitor.store import Store
+from monitor.store import outbox
+from monitor.store import records as rec
+from monitor.store import sources as src
+from monitor.store.db import require_current_schema, schema_revisions, upgrade
+from monitor.store.schema import metadata
+
+from dbfixtures import db_url, pg_url  # noqa: F401  (fixtures)
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+
+
+@pytest.fixture
+def store(db_url: str):  # type: ignore[no-untyped-def]
+    s = Store(db_url)
+    upgrade(s.engine)
+    yield s
+    s.close()
+
+
+def _source(store: Store, name: str = "feed") -> int:
+    with store.begin() as conn:
+        src.sync_sources(conn, [src.SourceSpec(name, f"http://127.0.0.1/{name}", "news")], NOW)
+        return src.claim_sources(conn, "test", NOW, LEASE, limit=10, names=[name])[0].id
+
+
+def _intent(n: int, topic: str | None = "clearview", suppressed: str | None = None):  # type: ignore[no-untyped-def]
+    entry = Entry(guid=f"g{n}", link=f"https://example.com/{n}", title=f"Clearview AI story {n}",
+                  summary="text", published=NOW)
+    hits = (rec.HitIntent(Match(topic, ("Clearview AI",), "snip"), suppressed),) if topic else ()
+    return rec.EntryIntent(f"1:g:{n}", entry, entry.link, hits)
+
+
+def test_upgrade_reaches_head_without_drift(db_url: str) -> None:
+    store = Store(db_url)
+    with pytest.raises(SchemaOutOfDateError, match="monitor db upgrade"):
+        require_current_schema(store.engine)
+    upgrade(store.engine)
+    current, head = schema_revisions(store.engine)
+    assert current == head is not None
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                metadata)
+    assert diff == [], f"models and migrations drifted: {diff}"
+    require_current_schema(store.engine)
+    store.close()
+
+
+def test_second_record_of_same_entries_inserts_nothing(store: Store) -> None:
+    source_id = _source(store)
+    routes = {"clearview": ["console", "slack"]}
+    with store.begin() as conn:
+        first = rec.record_entries(conn, source_id, [_intent(1), _intent(2, None)], routes, NOW)
+    with store.begin() as conn:
+        again = rec.record_entries(conn, source_id, [_intent(1), _intent(2, None)], routes, NOW)
+        known = rec.known_keys(conn, ["1:g:1", "1:g:2", "1:g:3"])
+    assert (first.new_entries, first.new_hits, first.alerts) == (2, 1, 2)
+    assert (again.new_entries, again.new_hits, again.alerts) == (0, 0, 0)
+    assert known == {"1:g:1", "1:g:2"}
+
+
+def test_suppressed_hit_is_listed_but_owes_no_delivery(store: Store) -> None:
+    source_id = _source(store)
+    with store.begin() as conn:
+        result = rec.record_entries(conn, source_id, [_intent(1, suppressed="backfill")],
+                                    {"clearview": ["console"]}, NOW)
+        listed = rec.list_hits(conn)
+    assert (result.new_hits, result.alerts) == (1, 0)
+    assert [(h.title, h.suppressed, h.source) for h in listed] == [
+        ("Clearview AI story 1", "backfill", "feed")]
+
+
+def test_a_leased_source_is_not_claimed_again_until_the_lease_expires(store: Store) -> None:
+    _source(store, "a")  # claimed by "test" at NOW
+    with store.begin() as conn:
+        assert src.claim_sources(conn, "other", NOW, LEASE, limit=10, due_only=False) == []
+        later = src.claim_sources(conn, "other", NOW + LEASE * 2, LEASE, limit=10)
+    assert [s.name for s in later] == ["a"]
+
+
+def test_outcome_records_backoff_and_clears_on_success(store: Store) -> None:
+    source_id = _source(store)
+    with store.begin() as conn:
+        src.record_source_outcome(conn, source_id, NOW, next_due_at=NOW + LEASE,
+                                  error="HTTP 500", success=False)
+        src.record_source_outcome(conn, source_id, NOW, next_due_at=NOW + LEASE,
+                                  error="HTTP 500", success=False)
+        failing = src.list_sources(conn)[0]
+        src.record_source_outcome(conn, source_id, NOW, next_due_at=NOW + LEASE, etag='"x"')
+        healthy = src.list_sources(conn)[0]
+    assert (failing.consecutive_failures, failing.last_error) == (2, "HTTP 500")
+    assert failing.first_polled_at is None
+    assert (healthy.consecutive_failures, healthy.last_error, healthy.etag) == (0, None, '"x"')
+    assert healthy.first_polled_at == NOW
+
+
+def test_outbox_moves_through_its_states(store: Store) -> None:
+    source_id = _source(store)
+    with store.begin() as conn:
+        rec.record_entries(conn, source_id, [_intent(1), _intent(2)], {"clearview": ["c"]}, NOW)
+    with store.begin() as conn:
+        claimed = outbox.claim_deliveries(conn, "w1", NOW, LEASE, limit=10)
+        assert outbox.claim_deliveries(conn, "w2", NOW, LEASE, limit=10) == []
+        first, second = claimed
+        outbox.mark_sent(conn, first.delivery_id, NOW, "ts-1")
+        outbox.mark_failed(conn, second.delivery_id, "HTTP 503",
+                           next_attempt_at=NOW + LEASE, dead=False)
+        assert outbox.claim_deliveries(conn, "w2", NOW, LEASE, limit=10) == []
+        retried = outbox.claim_deliveries(conn, "w2", NOW + LEASE, LEASE, limit=10)
+        assert [a.delivery_id for a in retried] == [second.delivery_id]
+        assert retried[0].attempts == 2
+        # w2 dies mid-send: after its lease the row is owed again
+        assert outbox.claim_deliveries(conn, "w3", NOW + LEASE, LEASE, limit=10) == []
+        orphan = outbox.claim_deliveries(conn, "w3", NOW + LEASE * 3, LEASE, limit=10)
+        assert [a.delivery_id for a in orphan] == [second.delivery_id]
+        outbox.mark_failed(conn, second.delivery_id, "channel_not_found",
+                           next_attempt_at=NOW, dead=True)
+        assert outbox.claim_deliveries(conn, "w4", NOW + LEASE * 9, LEASE, limit=10) == []
+        assert outbox.count_owed(conn) == 0
+    assert (first.title, first.source, first.topic) == ("Clearview AI story 1", "feed",
+                                                        "clearview")
+
+
+@pytest.mark.postgres
+def test_concurrent_writers_store_each_entry_once(pg_url: str) -> None:
+    store = Store(pg_url)
+    upgrade(store.engine)
+    source_id = _source(store)
+    intents = [_intent(n) for n in range(30)]
+    results: list[rec.RecordResult] = []
+    barrier = threading.Barrier(2)
+
+    def write() -> None:
+        barrier.wait()
+        with store.begin() as conn:
+            results.append(rec.record_entries(conn, source_id, intents,
+                                              {"clearview": ["c"]}, NOW))
+
+    threads = [threading.Thread(target=write) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.new_entries for r in results) == 30
+    assert sum(r.alerts for r in results) == 30
+    store.close()
