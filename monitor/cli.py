@@ -10,7 +10,6 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -25,9 +24,14 @@ from monitor.store.db import redact_url, schema_revisions, upgrade
 
 DEFAULT_CONFIG = "feeds.yaml"
 config_option = click.option(
-    "--config", "config_path", default=DEFAULT_CONFIG, show_default=True,
-    envvar="MONITOR_CONFIG", type=click.Path(dir_okay=False),
-    help="Path to the feeds.yaml config (env MONITOR_CONFIG).")
+    "--config",
+    "config_path",
+    default=DEFAULT_CONFIG,
+    show_default=True,
+    envvar="MONITOR_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="Path to the feeds.yaml config (env MONITOR_CONFIG).",
+)
 
 
 def _load(path: str) -> Config:
@@ -42,13 +46,21 @@ def _load(path: str) -> Config:
 
 @click.group()
 @click.version_option(__version__, prog_name="monitor")
-@click.option("--log-level", default="INFO", show_default=True, envvar="MONITOR_LOG_LEVEL",
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
-              help="Logging threshold; logs go to standard error.")
+@click.option(
+    "--log-level",
+    default="INFO",
+    show_default=True,
+    envvar="MONITOR_LOG_LEVEL",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    help="Logging threshold; logs go to standard error.",
+)
 def main(log_level: str) -> None:
     """Media-monitoring alerts from news and court-docket feeds."""
-    logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -58,15 +70,20 @@ def main(log_level: str) -> None:
 def check_config(config_path: str) -> None:
     """Validate a config; print every problem with file, line and key."""
     config = _load(config_path)
-    click.echo(f"{config_path}: OK ({len(config.sources)} sources, {len(config.topics)} topics, "
-               f"{len(config.effective_notifiers())} notifiers)")
+    click.echo(
+        f"{config_path}: OK ({len(config.sources)} sources, {len(config.topics)} topics, "
+        f"{len(config.effective_notifiers())} notifiers)"
+    )
 
 
 @main.command("poll")
 @config_option
 @click.option("--once", is_flag=True, required=True, help="Poll every source once and exit.")
-@click.option("--dry-run", is_flag=True,
-              help="Print the alerts that would be sent; change nothing in the database.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the alerts that would be sent; change nothing in the database.",
+)
 def poll(config_path: str, once: bool, dry_run: bool) -> None:
     """Poll every source once, store new entries and hits, send (or print) alerts."""
     config = _load(config_path)
@@ -79,8 +96,11 @@ def poll(config_path: str, once: bool, dry_run: bool) -> None:
 
 @main.command("run")
 @config_option
-@click.option("--migrate", is_flag=True,
-              help="Apply pending migrations first (containers); else refuse an old schema.")
+@click.option(
+    "--migrate",
+    is_flag=True,
+    help="Apply pending migrations first (containers); else refuse an old schema.",
+)
 def run(config_path: str, migrate: bool) -> None:
     """Run the service until SIGTERM or SIGINT."""
     from monitor.app import open_app
@@ -153,10 +173,14 @@ def _open_store(config: Config) -> Store:
 @main.command("hits")
 @config_option
 @click.option("--topic", help="Only this topic.")
-@click.option("--since", default="7d", show_default=True,
-              help="How far back: 30m, 12h, 7d…")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option("--since", default="7d", show_default=True, help="How far back: 30m, 12h, 7d…")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--limit", default=1000, show_default=True)
 def hits_cmd(config_path: str, topic: str | None, since: str, fmt: str, limit: int) -> None:
     """List recorded hits: source, title, link, published time, topic, matched terms."""
@@ -176,18 +200,25 @@ def hits_cmd(config_path: str, topic: str | None, since: str, fmt: str, limit: i
     _print_hits(rows, fmt)
 
 
-_HIT_FIELDS = ("created_at", "topic", "source", "title", "link", "published", "terms",
-               "suppressed")
+_HIT_FIELDS = ("created_at", "topic", "source", "title", "link", "published", "terms", "suppressed")
 
 
 def _hit_record(row: rec.HitRow) -> dict[str, Any]:
     def iso(d: datetime | None) -> str | None:
         return d.isoformat() if d else None
 
-    return {"id": row.id, "created_at": iso(row.created_at), "topic": row.topic,
-            "source": row.source, "title": row.title, "link": row.link,
-            "published": iso(row.published), "terms": row.terms, "snippet": row.snippet,
-            "suppressed": row.suppressed}
+    return {
+        "id": row.id,
+        "created_at": iso(row.created_at),
+        "topic": row.topic,
+        "source": row.source,
+        "title": row.title,
+        "link": row.link,
+        "published": iso(row.published),
+        "terms": row.terms,
+        "snippet": row.snippet,
+        "suppressed": row.suppressed,
+    }
 
 
 def _print_hits(rows: Sequence[rec.HitRow], fmt: str) -> None:
@@ -211,8 +242,14 @@ def _print_table(records: list[dict[str, Any]]) -> None:
 
     table = Table("published", "topic", "source", "title", "terms", "link")
     for r in records:
-        table.add_row((r["published"] or "")[:16], r["topic"], r["source"], r["title"],
-                      ", ".join(r["terms"]), r["link"] or "")
+        table.add_row(
+            (r["published"] or "")[:16],
+            r["topic"],
+            r["source"],
+            r["title"],
+            ", ".join(r["terms"]),
+            r["link"] or "",
+        )
     Console(width=None if sys.stdout.isatty() else 200).print(table)
     click.echo(f"{len(records)} hits")
 

@@ -56,8 +56,10 @@ def suppression(entry: Entry, topic: str, rules: AlertRules, now: datetime) -> s
 
 
 def plan_entries(
-    new: Mapping[str, Entry], match: Callable[[Entry], Sequence[Match]],
-    rules: AlertRules, now: datetime,
+    new: Mapping[str, Entry],
+    match: Callable[[Entry], Sequence[Match]],
+    rules: AlertRules,
+    now: datetime,
 ) -> list[EntryIntent]:
     """The rows to write for entries not yet stored: each with its hits and their fate."""
     intents = []
@@ -70,8 +72,12 @@ def plan_entries(
 
 
 def next_due(
-    now: datetime, interval: timedelta, *, failures: int = 0,
-    max_backoff: timedelta = timedelta(hours=6), retry_after: float | None = None,
+    now: datetime,
+    interval: timedelta,
+    *,
+    failures: int = 0,
+    max_backoff: timedelta = timedelta(hours=6),
+    retry_after: float | None = None,
     rng: random.Random | None = None,
 ) -> datetime:
     """When to poll again: after ``interval`` on success; after failures, exponential backoff

@@ -20,8 +20,7 @@ from monitor.entry import Alert
 from monitor.errors import NotifyError
 from monitor.notify import Notifier
 from monitor.pipeline import utcnow
-from monitor.store import Store
-from monitor.store import outbox
+from monitor.store import Store, outbox
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +44,13 @@ class Deliverer:
     """Sends owed deliveries through the configured notifiers."""
 
     def __init__(
-        self, store: Store, notifiers: Mapping[str, Notifier], owner: str, *,
-        max_attempts: int = 8, clock: Callable[[], datetime] = utcnow,
+        self,
+        store: Store,
+        notifiers: Mapping[str, Notifier],
+        owner: str,
+        *,
+        max_attempts: int = 8,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
         self.notifiers = notifiers
@@ -90,8 +94,14 @@ class Deliverer:
 
     def _claim(self, limit: int) -> list[Alert]:
         with self.store.begin() as conn:
-            return outbox.claim_deliveries(conn, self.owner, self._clock(), DELIVERY_LEASE,
-                                           limit=limit, notifiers=list(self.notifiers))
+            return outbox.claim_deliveries(
+                conn,
+                self.owner,
+                self._clock(),
+                DELIVERY_LEASE,
+                limit=limit,
+                notifiers=list(self.notifiers),
+            )
 
     def _mark_sent(self, delivery_id: int, external_id: str | None) -> None:
         with self.store.begin() as conn:
@@ -103,11 +113,17 @@ class Deliverer:
         delay = retry_delay(alert.attempts)
         if exc.retry_after is not None:
             delay = max(delay, timedelta(seconds=exc.retry_after))
-        log.warning("delivery %d to %s %s: %s", alert.delivery_id, alert.notifier,
-                    "dead-lettered" if dead else f"retry in {delay.total_seconds():.0f}s", exc)
+        log.warning(
+            "delivery %d to %s %s: %s",
+            alert.delivery_id,
+            alert.notifier,
+            "dead-lettered" if dead else f"retry in {delay.total_seconds():.0f}s",
+            exc,
+        )
         with self.store.begin() as conn:
-            outbox.mark_failed(conn, alert.delivery_id, str(exc),
-                               next_attempt_at=now + delay, dead=dead)
+            outbox.mark_failed(
+                conn, alert.delivery_id, str(exc), next_attempt_at=now + delay, dead=dead
+            )
 
     def _release(self) -> None:
         with self.store.begin() as conn:

@@ -89,7 +89,11 @@ class NotifyError(MonitorError):
     """
 
     def __init__(
-        self, notifier: str, message: str, *, retryable: bool = True,
+        self,
+        notifier: str,
+        message: str,
+        *,
+        retryable: bool = True,
         retry_after: float | None = None,
     ) -> None:
         self.notifier = notifier

@@ -58,8 +58,14 @@ class Poller:
     """Polls sources of one config through a fetcher, a parse pool and a store."""
 
     def __init__(
-        self, config: Config, store: Store, fetcher: Fetcher, *, parse_pool: Executor,
-        owner: str, clock: Callable[[], datetime] = utcnow,
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        *,
+        parse_pool: Executor,
+        owner: str,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.config = config
         self.store = store
@@ -82,8 +88,15 @@ class Poller:
     async def claim(self, *, due_only: bool = True, limit: int = 100) -> list[src.SourceState]:
         """Lease sources to poll: the due ones, or all of them."""
         return await self.store.run(
-            self._in_tx, src.claim_sources, self.owner, self._clock(), SOURCE_LEASE,
-            limit=limit, due_only=due_only, names=list(self._sources))
+            self._in_tx,
+            src.claim_sources,
+            self.owner,
+            self._clock(),
+            SOURCE_LEASE,
+            limit=limit,
+            due_only=due_only,
+            names=list(self._sources),
+        )
 
     async def release(self) -> None:
         await self.store.run(self._in_tx, src.release_sources, self.owner)
@@ -92,7 +105,9 @@ class Poller:
         """Poll one leased source and record the outcome (rolled back when ``dry_run``)."""
         source = self._sources[state.name]
         try:
-            fetched = await self.fetcher.fetch(state.url, Validators(state.etag, state.last_modified))
+            fetched = await self.fetcher.fetch(
+                state.url, Validators(state.etag, state.last_modified)
+            )
         except FetchError as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchStatusError) else None
             return await self._failed(source, state, str(exc), retry_after, dry_run)
@@ -111,11 +126,17 @@ class Poller:
         assert fetched.body is not None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, parse_feed, fetched.body, fetched.headers, fetched.url)
+            self._pool, parse_feed, fetched.body, fetched.headers, fetched.url
+        )
 
     async def _store_parsed(
-        self, source: Source, state: src.SourceState, fetched: FetchResult,
-        parsed: ParsedFeed, body_hash: str, dry_run: bool,
+        self,
+        source: Source,
+        state: src.SourceState,
+        fetched: FetchResult,
+        parsed: ParsedFeed,
+        body_hash: str,
+        dry_run: bool,
     ) -> PollReport:
         now = self._clock()
         keyed = keyed_entries(parsed.entries, source.name)
@@ -123,53 +144,95 @@ class Poller:
         new = {k: e for k, e in keyed.items() if k not in known}
         rules = AlertRules(
             first_poll=state.first_polled_at is None,
-            backfill=self.config.backfill_for(source), max_age=self._max_age,
-            topics=frozenset(source.topics) if source.topics is not None else None)
+            backfill=self.config.backfill_for(source),
+            max_age=self._max_age,
+            topics=frozenset(source.topics) if source.topics is not None else None,
+        )
         intents = plan_entries(new, lambda e: self._topics.match(e, source.name), rules, now)
         due = next_due(now, self.config.interval_for(source))
         result, previews = await self.store.run(
-            self._write, state.id, intents, fetched, body_hash, due, now, dry_run)
+            self._write, state.id, intents, fetched, body_hash, due, now, dry_run
+        )
         if parsed.bozo:
             log.info("%s: feed is malformed but readable: %s", source.name, parsed.bozo)
-        return PollReport(source.name, "updated", None, len(parsed.entries), result.new_entries,
-                          result.new_hits, result.alerts, tuple(previews))
+        return PollReport(
+            source.name,
+            "updated",
+            None,
+            len(parsed.entries),
+            result.new_entries,
+            result.new_hits,
+            result.alerts,
+            tuple(previews),
+        )
 
     def _write(
-        self, source_id: int, intents: Sequence[rec.EntryIntent], fetched: FetchResult,
-        body_hash: str, due: datetime, now: datetime, dry_run: bool,
+        self,
+        source_id: int,
+        intents: Sequence[rec.EntryIntent],
+        fetched: FetchResult,
+        body_hash: str,
+        due: datetime,
+        now: datetime,
+        dry_run: bool,
     ) -> tuple[rec.RecordResult, list[Alert]]:
         with self.store.begin(commit=not dry_run) as conn:
             result = rec.record_entries(conn, source_id, intents, self._routes, now)
             src.record_source_outcome(
-                conn, source_id, now, next_due_at=due, etag=fetched.validators.etag,
-                last_modified=fetched.validators.last_modified, body_hash=body_hash)
+                conn,
+                source_id,
+                now,
+                next_due_at=due,
+                etag=fetched.validators.etag,
+                last_modified=fetched.validators.last_modified,
+                body_hash=body_hash,
+            )
             previews = pending_alerts(conn, result.delivery_ids) if dry_run else []
         return result, previews
 
     async def _unchanged(
-        self, source: Source, state: src.SourceState, fetched: FetchResult,
-        outcome: Outcome, dry_run: bool,
+        self,
+        source: Source,
+        state: src.SourceState,
+        fetched: FetchResult,
+        outcome: Outcome,
+        dry_run: bool,
     ) -> PollReport:
         now = self._clock()
         await self.store.run(
-            self._outcome, state.id, now, dry_run, next_due_at=next_due(
-                now, self.config.interval_for(source)),
-            etag=fetched.validators.etag, last_modified=fetched.validators.last_modified,
-            body_hash=state.body_hash)
+            self._outcome,
+            state.id,
+            now,
+            dry_run,
+            next_due_at=next_due(now, self.config.interval_for(source)),
+            etag=fetched.validators.etag,
+            last_modified=fetched.validators.last_modified,
+            body_hash=state.body_hash,
+        )
         return PollReport(source.name, outcome)
 
     async def _failed(
-        self, source: Source, state: src.SourceState, error: str,
-        retry_after: float | None, dry_run: bool,
+        self,
+        source: Source,
+        state: src.SourceState,
+        error: str,
+        retry_after: float | None,
+        dry_run: bool,
     ) -> PollReport:
         now = self._clock()
-        due = next_due(now, self.config.interval_for(source),
-                       failures=state.consecutive_failures + 1,
-                       max_backoff=self.config.settings.max_backoff, retry_after=retry_after)
-        log.warning("%s: poll failed (%d in a row): %s", source.name,
-                    state.consecutive_failures + 1, error)
-        await self.store.run(self._outcome, state.id, now, dry_run, next_due_at=due,
-                             error=error, success=False)
+        due = next_due(
+            now,
+            self.config.interval_for(source),
+            failures=state.consecutive_failures + 1,
+            max_backoff=self.config.settings.max_backoff,
+            retry_after=retry_after,
+        )
+        log.warning(
+            "%s: poll failed (%d in a row): %s", source.name, state.consecutive_failures + 1, error
+        )
+        await self.store.run(
+            self._outcome, state.id, now, dry_run, next_due_at=due, error=error, success=False
+        )
         return PollReport(source.name, "failed", error)
 
     def _outcome(self, source_id: int, now: datetime, dry_run: bool, **values: object) -> None:

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import click
+from rich.console import Console
+from rich.progress import Progress
 
 from monitor.app import open_app
 from monitor.config import Config
-from monitor.deliver import DeliveryReport
+from monitor.deliver import Deliverer, DeliveryReport
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
+from monitor.store.sources import SourceState
 
 
 @dataclass
@@ -37,18 +40,22 @@ async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
         await app.poller.sync_sources()
         states = await app.poller.claim(due_only=False, limit=max(1, len(config.sources)))
         with _progress(len(states)) as advance:
-            async def one(state):  # type: ignore[no-untyped-def]
+
+            async def one(state: SourceState) -> PollReport:
                 report = await app.poller.poll(state, dry_run=dry_run)
                 advance(report)
                 return report
 
-            summary.reports = list(await asyncio.gather(*(one(s) for s in states)))
+            try:
+                summary.reports = list(await asyncio.gather(*(one(s) for s in states)))
+            finally:
+                await app.poller.release()  # a dry run rolled back its outcomes, not its leases
         if not dry_run:
             summary.delivery = await _deliver_all(app.deliverer)
     return summary
 
 
-async def _deliver_all(deliverer) -> DeliveryReport:  # type: ignore[no-untyped-def]
+async def _deliver_all(deliverer: Deliverer) -> DeliveryReport:
     total = DeliveryReport()
     while True:
         report = await deliverer.deliver_due()
@@ -64,8 +71,10 @@ def _describe(report: PollReport) -> str:
         return f"{report.source}: failed: {report.error}"
     if report.outcome != "updated":
         return f"{report.source}: {report.outcome.replace('_', ' ')}"
-    return (f"{report.source}: {report.entries} entries, {report.new_entries} new, "
-            f"{report.new_hits} hits")
+    return (
+        f"{report.source}: {report.entries} entries, {report.new_entries} new, "
+        f"{report.new_hits} hits"
+    )
 
 
 class _progress:
@@ -73,13 +82,10 @@ class _progress:
 
     def __init__(self, total: int) -> None:
         self.total = total
-        self._bar = None
+        self._bar: Progress | None = None
 
     def __enter__(self) -> Callable[[PollReport], None]:
         if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
             self._bar = Progress(console=Console(stderr=True), transient=True)
             self._bar.start()
             task = self._bar.add_task("polling", total=self.total)
@@ -102,7 +108,8 @@ def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
     click.echo(
         f"Polled {len(reports)} sources: {summary.count('updated')} updated, "
         f"{summary.count('unchanged') + summary.count('not_modified')} not modified, "
-        f"{summary.count('failed')} failed")
+        f"{summary.count('failed')} failed"
+    )
     for r in reports:
         if r.outcome == "failed":
             click.echo(f"  failed: {r.source}: {r.error}")

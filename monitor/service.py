@@ -18,6 +18,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.app import App
+from monitor.pipeline import utcnow
 from monitor.store import sources as src
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,12 @@ class Service:
     """Runs ``app`` until ``stop()`` is called or SIGTERM/SIGINT arrives."""
 
     def __init__(
-        self, app: App, *, poll_every: timedelta = timedelta(seconds=10),
-        deliver_every: timedelta = timedelta(seconds=2), max_polls: int = 50,
+        self,
+        app: App,
+        *,
+        poll_every: timedelta = timedelta(seconds=10),
+        deliver_every: timedelta = timedelta(seconds=2),
+        max_polls: int = 50,
         drain_timeout: timedelta = timedelta(seconds=60),
     ) -> None:
         self.app = app
@@ -50,14 +55,30 @@ class Service:
             loop.add_signal_handler(sig, self.stop)
         await self.app.poller.sync_sources()
         scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
-        scheduler.add_job(self._poll_tick, "interval", seconds=self.poll_every.total_seconds(),
-                          id="poll", max_instances=1, coalesce=True, next_run_time=_now())
-        scheduler.add_job(self._deliver_tick, "interval",
-                          seconds=self.deliver_every.total_seconds(), id="deliver",
-                          max_instances=1, coalesce=True, next_run_time=_now())
+        scheduler.add_job(
+            self._poll_tick,
+            "interval",
+            seconds=self.poll_every.total_seconds(),
+            id="poll",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=utcnow(),
+        )
+        scheduler.add_job(
+            self._deliver_tick,
+            "interval",
+            seconds=self.deliver_every.total_seconds(),
+            id="deliver",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=utcnow(),
+        )
         scheduler.start()
-        log.info("monitor running: %d sources, %d topics", len(self.app.config.sources),
-                 len(self.app.config.topics))
+        log.info(
+            "monitor running: %d sources, %d topics",
+            len(self.app.config.sources),
+            len(self.app.config.topics),
+        )
         try:
             await self._stop.wait()
         finally:
@@ -77,9 +98,14 @@ class Service:
 
     async def _poll_one(self, state: src.SourceState) -> None:
         report = await self.app.poller.poll(state)
-        log.info("polled %s: %s%s, %d new entries, %d new hits", report.source, report.outcome,
-                 f" ({report.error})" if report.error else "", report.new_entries,
-                 report.new_hits)
+        log.info(
+            "polled %s: %s%s, %d new entries, %d new hits",
+            report.source,
+            report.outcome,
+            f" ({report.error})" if report.error else "",
+            report.new_entries,
+            report.new_hits,
+        )
         if report.alerts:
             await self._deliver_tick()
 
@@ -106,9 +132,3 @@ class Service:
         await self.app.poller.release()
         await self.app.deliverer.release()
         log.info("monitor stopped")
-
-
-def _now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

@@ -20,8 +20,10 @@ def postgres_url() -> str:
     if not url:
         if os.environ.get("MONITOR_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"{PG_ENV} is not set but MONITOR_REQUIRE_POSTGRES=1")
-        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. "
-                    "postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+        pytest.skip(
+            f"PostgreSQL tests need {PG_ENV} (e.g. "
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+        )
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))

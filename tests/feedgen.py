@@ -28,13 +28,18 @@ def rss(items: list[dict[str, object]], title: str = "Test feed") -> bytes:
 
 
 def story(n: int, title: str, **extra: object) -> dict[str, object]:
-    return {"title": title, "link": f"https://news.example.com/story/{n}",
-            "guid": f"https://news.example.com/story/{n}",
-            "description": f"<p>Body of story {n}: {title}.</p>", **extra}
+    return {
+        "title": title,
+        "link": f"https://news.example.com/story/{n}",
+        "guid": f"https://news.example.com/story/{n}",
+        "description": f"<p>Body of story {n}: {title}.</p>",
+        **extra,
+    }
 
 
-def write_config(tmp: Path, sources: dict[str, str], *, extra: str = "",
-                 backfill: str = "7d") -> Path:
+def write_config(
+    tmp: Path, sources: dict[str, str], *, extra: str = "", backfill: str = "7d"
+) -> Path:
     """A feeds.yaml with the given sources (name → URL) and a Clearview AI topic."""
     lines = [
         "settings:",

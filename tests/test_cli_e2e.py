@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 from feedgen import rss, story, write_config
@@ -23,13 +26,20 @@ NAMESAKE = "ClearView Energy Partners: Clearview AI-style analysis of power mark
 UNRELATED = "City council approves new bike lanes"
 
 
-def monitor(*args: str, env: dict[str, str] | None = None,
-            timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def monitor(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 90
+) -> subprocess.CompletedProcess[str]:
     """Run the real command line; returns the finished process (never raises on exit code)."""
     full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "monitor", *args], capture_output=True,
-                          text=True, timeout=timeout, env=full_env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        check=False,
+    )
 
 
 def ok(*args: str) -> subprocess.CompletedProcess[str]:
@@ -41,11 +51,13 @@ def ok(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def news(feed_server: FeedServer, tmp_path: Path) -> Path:
     """Two feeds, one with two matching stories, a namesake and an unrelated story."""
-    feed_server.set_feed("/a.xml", rss([story(1, MATCHING), story(2, NAMESAKE),
-                                        story(3, UNRELATED)]))
+    feed_server.set_feed(
+        "/a.xml", rss([story(1, MATCHING), story(2, NAMESAKE), story(3, UNRELATED)])
+    )
     feed_server.set_feed("/b.xml", rss([story(4, OTHER_MATCH)]))
-    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml"),
-                                     "press": feed_server.url("/b.xml")})
+    config = write_config(
+        tmp_path, {"wire": feed_server.url("/a.xml"), "press": feed_server.url("/b.xml")}
+    )
     ok("db", "upgrade", "--config", str(config))
     return config
 
@@ -64,12 +76,22 @@ def test_first_poll_alerts_matching_entries_only_and_never_again(news: Path) -> 
 
 
 def test_a_changed_feed_alerts_only_its_new_matching_entry(
-        news: Path, feed_server: FeedServer) -> None:
+    news: Path, feed_server: FeedServer
+) -> None:
     ok("poll", "--once", "--config", str(news))
     new_title = "Appeals court hears Clearview AI biometric privacy case"
-    feed_server.set_feed("/a.xml", rss([story(5, new_title), story(6, "Weather today"),
-                                        story(1, MATCHING), story(2, NAMESAKE),
-                                        story(3, UNRELATED)]))
+    feed_server.set_feed(
+        "/a.xml",
+        rss(
+            [
+                story(5, new_title),
+                story(6, "Weather today"),
+                story(1, MATCHING),
+                story(2, NAMESAKE),
+                story(3, UNRELATED),
+            ]
+        ),
+    )
     result = ok("poll", "--once", "--config", str(news))
     assert new_title in result.stdout
     assert MATCHING not in result.stdout
@@ -77,12 +99,18 @@ def test_a_changed_feed_alerts_only_its_new_matching_entry(
 
 
 def test_a_broken_feed_is_reported_while_the_others_alert(
-        news: Path, feed_server: FeedServer, tmp_path: Path) -> None:
+    news: Path, feed_server: FeedServer, tmp_path: Path
+) -> None:
     feed_server.set_error("/broken.xml", 500)
     feed_server.set_hang("/slow.xml")
-    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml"),
-                                     "broken": feed_server.url("/broken.xml"),
-                                     "slow": feed_server.url("/slow.xml")})
+    config = write_config(
+        tmp_path,
+        {
+            "wire": feed_server.url("/a.xml"),
+            "broken": feed_server.url("/broken.xml"),
+            "slow": feed_server.url("/slow.xml"),
+        },
+    )
     result = ok("poll", "--once", "--config", str(config))
     assert MATCHING in result.stdout
     assert "2 failed" in result.stdout
@@ -100,7 +128,8 @@ def test_dry_run_prints_alerts_and_changes_nothing(news: Path) -> None:
 
 
 def test_first_poll_backfill_skips_old_entries_but_later_old_entries_alert(
-        feed_server: FeedServer, tmp_path: Path) -> None:
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
     old = "Clearview AI settlement approved (archive)"
     feed_server.set_feed("/a.xml", rss([story(1, MATCHING), story(2, old, days_ago=30)]))
     config = write_config(tmp_path, {"wire": feed_server.url("/a.xml")}, backfill="7d")
@@ -110,8 +139,10 @@ def test_first_poll_backfill_skips_old_entries_but_later_old_entries_alert(
     assert "new hits: 2, alerts sent: 1" in first.stdout
 
     resurfaced = "Clearview AI founder interview from last year"
-    feed_server.set_feed("/a.xml", rss([story(3, resurfaced, days_ago=300),
-                                        story(1, MATCHING), story(2, old, days_ago=30)]))
+    feed_server.set_feed(
+        "/a.xml",
+        rss([story(3, resurfaced, days_ago=300), story(1, MATCHING), story(2, old, days_ago=30)]),
+    )
     later = ok("poll", "--once", "--config", str(config))
     assert resurfaced in later.stdout
 
@@ -136,8 +167,9 @@ def test_hits_lists_recorded_hits_in_each_format(news: Path) -> None:
 
 def test_a_bad_config_exits_non_zero_naming_line_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "feeds.yaml"
-    bad.write_text("sources:\n  - name: wire\n    url: ftp://example.com/feed\n"
-                   "    colour: blue\ntopics: []\n")
+    bad.write_text(
+        "sources:\n  - name: wire\n    url: ftp://example.com/feed\n    colour: blue\ntopics: []\n"
+    )
     for command in (["check-config"], ["poll", "--once"], ["run"]):
         result = monitor(*command, "--config", str(bad))
         assert result.returncode != 0
@@ -160,30 +192,50 @@ def test_run_refuses_an_out_of_date_schema(feed_server: FeedServer, tmp_path: Pa
 
 def test_run_polls_alerts_and_stops_gracefully_on_sigterm(news: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "run", "--config", str(news)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run", "--config", str(news)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    stdout, stderr = _Lines(proc.stdout), _Lines(proc.stderr)
     try:
-        out = _read_until(proc, OTHER_MATCH, timeout=60)
+        stdout.wait_for(OTHER_MATCH, timeout=60)
         proc.send_signal(signal.SIGTERM)
-        rest, err = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        stderr.wait_for("monitor stopped", timeout=10)
     finally:
         proc.kill()
-    assert proc.returncode == 0, err
-    assert MATCHING in out + rest
-    assert "monitor stopped" in err
+    assert proc.returncode == 0, stderr.text()
+    assert MATCHING in stdout.text()
     again = ok("poll", "--once", "--config", str(news))
     assert "new hits: 0, alerts sent: 0" in again.stdout
 
 
-def _read_until(proc: subprocess.Popen[str], needle: str, timeout: float) -> str:
-    """Read the process's stdout until ``needle`` appears (or fail after ``timeout``)."""
-    assert proc.stdout is not None
-    os.set_blocking(proc.stdout.fileno(), False)
-    seen, deadline = "", time.monotonic() + timeout
-    while needle not in seen:
-        if time.monotonic() > deadline or proc.poll() is not None:
-            pytest.fail(f"never saw {needle!r}; stdout so far:\n{seen}")
-        chunk = proc.stdout.read()
-        seen += chunk or ""
-        time.sleep(0.1)
-    return seen
+class _Lines:
+    """Collects a process's output lines on a thread, so a test can wait for one."""
+
+    def __init__(self, stream: IO[str] | None) -> None:
+        assert stream is not None
+        self._stream = stream
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._seen: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        for line in self._stream:
+            self._queue.put(line)
+
+    def wait_for(self, needle: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            try:
+                self._seen.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                pytest.fail(f"never saw {needle!r}; stdout so far:\n{self.text()}")
+
+    def text(self) -> str:
+        while not self._queue.empty():
+            self._seen.append(self._queue.get())
+        return "".join(self._seen)

@@ -20,24 +20,33 @@ def entry(days_old: float | None, guid: str = "https://x.example/1") -> Entry:
     return Entry(guid=guid, link=guid, title="Clearview AI", summary="", published=published)
 
 
-def rules(first: bool, mode: str = "days", days: int = 7,
-          max_age: timedelta | None = None) -> AlertRules:
-    return AlertRules(first_poll=first, backfill=Backfill(mode=mode, days=timedelta(days=days)),
-                      max_age={"t": max_age}, topics=None)
+def rules(
+    first: bool, mode: str = "days", days: int = 7, max_age: timedelta | None = None
+) -> AlertRules:
+    return AlertRules(
+        first_poll=first,
+        backfill=Backfill(mode=mode, days=timedelta(days=days)),
+        max_age={"t": max_age},
+        topics=None,
+    )
 
 
-@pytest.mark.parametrize(("first", "mode", "days_old", "max_age", "expected"), [
-    (True, "days", 1, None, None),            # recent on first poll: alerts
-    (True, "days", 30, None, "backfill"),     # older than the window: recorded only
-    (True, "days", None, None, None),         # undated counts as recent
-    (True, "all", 400, None, None),
-    (True, "none", 0, None, "backfill"),
-    (False, "none", 400, None, None),         # after the first poll, old news still alerts
-    (False, "days", 40, 30 * DAY, "max_age"),  # unless the topic caps the age
-    (False, "days", 20, 30 * DAY, None),
-])
-def test_suppression(first: bool, mode: str, days_old: float | None,
-                     max_age: timedelta | None, expected: str | None) -> None:
+@pytest.mark.parametrize(
+    ("first", "mode", "days_old", "max_age", "expected"),
+    [
+        (True, "days", 1, None, None),  # recent on first poll: alerts
+        (True, "days", 30, None, "backfill"),  # older than the window: recorded only
+        (True, "days", None, None, None),  # undated counts as recent
+        (True, "all", 400, None, None),
+        (True, "none", 0, None, "backfill"),
+        (False, "none", 400, None, None),  # after the first poll, old news still alerts
+        (False, "days", 40, 30 * DAY, "max_age"),  # unless the topic caps the age
+        (False, "days", 20, 30 * DAY, None),
+    ],
+)
+def test_suppression(
+    first: bool, mode: str, days_old: float | None, max_age: timedelta | None, expected: str | None
+) -> None:
     assert suppression(entry(days_old), "t", rules(first, mode, max_age=max_age), NOW) == expected
 
 

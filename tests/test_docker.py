@@ -23,8 +23,9 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 
 def test_hadolint_passes() -> None:
     hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
-    result = subprocess.run([hadolint, str(ROOT / "Dockerfile")], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [hadolint, str(ROOT / "Dockerfile")], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -43,32 +44,49 @@ def _env() -> dict[str, str]:
 
 
 def test_the_install_and_start_commands_of_the_image_work(
-        tmp_path: Path, feed_server: FeedServer) -> None:
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     install = re.search(r"^RUN /opt/venv/bin/(pip install .*)$", DOCKERFILE, re.M)
     cmd = json.loads(re.search(r"^CMD (\[.*\])$", DOCKERFILE, re.M).group(1))  # type: ignore[union-attr]
     assert install and cmd[:2] == ["monitor", "run"]
     venv = tmp_path / "venv"
     # Reuse this environment's installed packages: the step under test is the project install.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-                   check=True)
-    site = subprocess.run([sys.executable, "-c", "import site; print(site.getsitepackages()[0])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    (venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" /
-     "site-packages" / "outer.pth").write_text(site + "\n")
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    site = subprocess.run(
+        [sys.executable, "-c", "import site; print(site.getsitepackages()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (
+        venv
+        / "lib"
+        / f"python{sys.version_info.major}.{sys.version_info.minor}"
+        / "site-packages"
+        / "outer.pth"
+    ).write_text(site + "\n")
     args = install.group(1).split()
-    build = subprocess.run([str(venv / "bin" / "python"), "-m", *args, "--no-build-isolation",
-                            "--no-deps"], cwd=ROOT, capture_output=True, text=True, check=False)
+    build = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert build.returncode == 0, build.stderr
     env = {**os.environ, **_env()}
-    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}",
-               MONITOR_MIGRATIONS_DIR=str(ROOT / "migrations"),
-               # the shipped feeds.yaml names internet sources; tests stay on loopback
-               MONITOR_CONFIG=str(write_config(tmp_path, {"wire": feed_server.url("/a.xml")})),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'monitor.db'}")
+    env.update(
+        PATH=f"{venv / 'bin'}:{env.get('PATH', '')}",
+        MONITOR_MIGRATIONS_DIR=str(ROOT / "migrations"),
+        # the shipped feeds.yaml names internet sources; tests stay on loopback
+        MONITOR_CONFIG=str(write_config(tmp_path, {"wire": feed_server.url("/a.xml")})),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'monitor.db'}",
+    )
     env.pop("PYTHONPATH", None)
     feed_server.set_feed("/a.xml", rss([story(1, "Clearview AI news")]))
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         _wait_for(lambda: feed_server.hits("/a.xml") > 0, proc)
         proc.send_signal(signal.SIGTERM)

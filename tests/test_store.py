@@ -12,14 +12,11 @@ from alembic.migration import MigrationContext
 
 from monitor.entry import Entry, Match
 from monitor.errors import SchemaOutOfDateError
-from monitor.store import Store
-from monitor.store import outbox
+from monitor.store import Store, outbox
 from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.db import require_current_schema, schema_revisions, upgrade
 from monitor.store.schema import metadata
-
-from dbfixtures import db_url, pg_url  # noqa: F401  (fixtures)
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
@@ -40,8 +37,13 @@ def _source(store: Store, name: str = "feed") -> int:
 
 
 def _intent(n: int, topic: str | None = "clearview", suppressed: str | None = None):  # type: ignore[no-untyped-def]
-    entry = Entry(guid=f"g{n}", link=f"https://example.com/{n}", title=f"Clearview AI story {n}",
-                  summary="text", published=NOW)
+    entry = Entry(
+        guid=f"g{n}",
+        link=f"https://example.com/{n}",
+        title=f"Clearview AI story {n}",
+        summary="text",
+        published=NOW,
+    )
     hits = (rec.HitIntent(Match(topic, ("Clearview AI",), "snip"), suppressed),) if topic else ()
     return rec.EntryIntent(f"1:g:{n}", entry, entry.link, hits)
 
@@ -54,8 +56,9 @@ def test_upgrade_reaches_head_without_drift(db_url: str) -> None:
     current, head = schema_revisions(store.engine)
     assert current == head is not None
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
     assert diff == [], f"models and migrations drifted: {diff}"
     require_current_schema(store.engine)
     store.close()
@@ -77,12 +80,14 @@ def test_second_record_of_same_entries_inserts_nothing(store: Store) -> None:
 def test_suppressed_hit_is_listed_but_owes_no_delivery(store: Store) -> None:
     source_id = _source(store)
     with store.begin() as conn:
-        result = rec.record_entries(conn, source_id, [_intent(1, suppressed="backfill")],
-                                    {"clearview": ["console"]}, NOW)
+        result = rec.record_entries(
+            conn, source_id, [_intent(1, suppressed="backfill")], {"clearview": ["console"]}, NOW
+        )
         listed = rec.list_hits(conn)
     assert (result.new_hits, result.alerts) == (1, 0)
     assert [(h.title, h.suppressed, h.source) for h in listed] == [
-        ("Clearview AI story 1", "backfill", "feed")]
+        ("Clearview AI story 1", "backfill", "feed")
+    ]
 
 
 def test_a_leased_source_is_not_claimed_again_until_the_lease_expires(store: Store) -> None:
@@ -96,10 +101,12 @@ def test_a_leased_source_is_not_claimed_again_until_the_lease_expires(store: Sto
 def test_outcome_records_backoff_and_clears_on_success(store: Store) -> None:
     source_id = _source(store)
     with store.begin() as conn:
-        src.record_source_outcome(conn, source_id, NOW, next_due_at=NOW + LEASE,
-                                  error="HTTP 500", success=False)
-        src.record_source_outcome(conn, source_id, NOW, next_due_at=NOW + LEASE,
-                                  error="HTTP 500", success=False)
+        src.record_source_outcome(
+            conn, source_id, NOW, next_due_at=NOW + LEASE, error="HTTP 500", success=False
+        )
+        src.record_source_outcome(
+            conn, source_id, NOW, next_due_at=NOW + LEASE, error="HTTP 500", success=False
+        )
         failing = src.list_sources(conn)[0]
         src.record_source_outcome(conn, source_id, NOW, next_due_at=NOW + LEASE, etag='"x"')
         healthy = src.list_sources(conn)[0]
@@ -118,8 +125,9 @@ def test_outbox_moves_through_its_states(store: Store) -> None:
         assert outbox.claim_deliveries(conn, "w2", NOW, LEASE, limit=10) == []
         first, second = claimed
         outbox.mark_sent(conn, first.delivery_id, NOW, "ts-1")
-        outbox.mark_failed(conn, second.delivery_id, "HTTP 503",
-                           next_attempt_at=NOW + LEASE, dead=False)
+        outbox.mark_failed(
+            conn, second.delivery_id, "HTTP 503", next_attempt_at=NOW + LEASE, dead=False
+        )
         assert outbox.claim_deliveries(conn, "w2", NOW, LEASE, limit=10) == []
         retried = outbox.claim_deliveries(conn, "w2", NOW + LEASE, LEASE, limit=10)
         assert [a.delivery_id for a in retried] == [second.delivery_id]
@@ -128,12 +136,12 @@ def test_outbox_moves_through_its_states(store: Store) -> None:
         assert outbox.claim_deliveries(conn, "w3", NOW + LEASE, LEASE, limit=10) == []
         orphan = outbox.claim_deliveries(conn, "w3", NOW + LEASE * 3, LEASE, limit=10)
         assert [a.delivery_id for a in orphan] == [second.delivery_id]
-        outbox.mark_failed(conn, second.delivery_id, "channel_not_found",
-                           next_attempt_at=NOW, dead=True)
+        outbox.mark_failed(
+            conn, second.delivery_id, "channel_not_found", next_attempt_at=NOW, dead=True
+        )
         assert outbox.claim_deliveries(conn, "w4", NOW + LEASE * 9, LEASE, limit=10) == []
         assert outbox.count_owed(conn) == 0
-    assert (first.title, first.source, first.topic) == ("Clearview AI story 1", "feed",
-                                                        "clearview")
+    assert (first.title, first.source, first.topic) == ("Clearview AI story 1", "feed", "clearview")
 
 
 @pytest.mark.postgres
@@ -148,8 +156,7 @@ def test_concurrent_writers_store_each_entry_once(pg_url: str) -> None:
     def write() -> None:
         barrier.wait()
         with store.begin() as conn:
-            results.append(rec.record_entries(conn, source_id, intents,
-                                              {"clearview": ["c"]}, NOW))
+            results.append(rec.record_entries(conn, source_id, intents, {"clearview": ["c"]}, NOW))
 
     threads = [threading.Thread(target=write) for _ in range(2)]
     for t in threads:

@@ -1,0 +1,107 @@
+"""Benchmark: entries/s of ``TopicSet.match`` for 10, 200 and 2,000 terms in 20 topics.
+
+Synthetic entries are ~800 characters of common English (a ~60-character title and a body),
+3% of them carrying one of the topic terms, like a news stream where most items match
+nothing. Terms are invented names and phrases (one to three words, some hyphenated, some
+prefix wildcards); each topic is ``(term OR term …) -exclusion``. Prints one line per term
+count. Run: ``.venv/bin/python bench/match.py [--entries N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from monitor.config import Topic
+from monitor.entry import Entry
+from monitor.match import compile_topics
+
+TOPICS = 20
+TEXT_CHARS = 800
+PLANTED = 0.03
+_COMMON_TEXT = (
+    "the of and to in a is that for on it with as was he be at by this had not are but from "
+    "or have an they which one you were her all she there would their we him been has when "
+    "who will more no if out so said what up its about into than them can only other new "
+    "some could time these two may then do first any my now such like our over man me even "
+    "most made after also did many before must through back years where much your way well "
+    "down should because each just those people how too little state good very make world "
+    "still own see men work long get here between both life being under never day same "
+    "another know while last might us great old year off come since against go came right "
+    "used take three council report police court government company market city week city "
+    "official minister shares percent data security public health school million billion "
+    "according statement spokesperson announced tuesday wednesday thursday friday monday"
+)
+COMMON = _COMMON_TEXT.split()
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["qua", "xen", "thor", "vyn"]
+
+
+def invent_name(rng: random.Random) -> str:
+    """A capitalised made-up word of three or four syllables."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 4))).capitalize()
+
+
+def invent_terms(count: int, rng: random.Random) -> list[str]:
+    """``count`` distinct terms: names, two-word phrases, hyphenated names, prefixes."""
+    terms: set[str] = set()
+    while len(terms) < count:
+        shape = rng.random()
+        if shape < 0.4:
+            terms.add(invent_name(rng))
+        elif shape < 0.7:
+            terms.add(f'"{invent_name(rng)} {rng.choice(COMMON)}"')
+        elif shape < 0.9:
+            terms.add(f"{invent_name(rng)}-{invent_name(rng)}")
+        else:
+            terms.add(invent_name(rng) + "*")
+    return sorted(terms)
+
+
+def make_topics(terms: list[str]) -> list[Topic]:
+    """``TOPICS`` query topics sharing out ``terms`` round-robin."""
+    groups: list[list[str]] = [[] for _ in range(TOPICS)]
+    for i in range(max(len(terms), TOPICS)):
+        groups[i % TOPICS].append(terms[i % len(terms)])
+    return [
+        Topic(name=f"t{i}", query=f"({' OR '.join(group)}) -{COMMON[i]}x")
+        for i, group in enumerate(groups)
+    ]
+
+
+def make_entries(count: int, terms: list[str], rng: random.Random) -> list[Entry]:
+    """``count`` entries of about ``TEXT_CHARS`` characters; ``PLANTED`` carry a term."""
+    plain = [t.strip('"*') for t in terms]
+    entries = []
+    for n in range(count):
+        words = [rng.choice(COMMON) for _ in range(TEXT_CHARS // 5)]
+        if rng.random() < PLANTED:
+            words[rng.randrange(len(words))] = rng.choice(plain)
+        text = " ".join(words)[:TEXT_CHARS]
+        entries.append(Entry(f"e{n}", None, text[:60].capitalize(), text[60:] + "."))
+    return entries
+
+
+def run(entries: list[Entry], terms: list[str]) -> tuple[float, int]:
+    """Entries per second and the number of matches found."""
+    topic_set = compile_topics(make_topics(terms))
+    start = time.perf_counter()
+    found = sum(len(topic_set.match(entry, "bench")) for entry in entries)
+    return len(entries) / (time.perf_counter() - start), found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--terms", type=int, nargs="*", default=[10, 200, 2000])
+    args = parser.parse_args()
+    for count in args.terms:
+        rng = random.Random(count)
+        terms = invent_terms(count, rng)
+        entries = make_entries(args.entries, terms, rng)
+        rate, found = run(entries, terms)
+        print(f"{count:>5} terms / {TOPICS} topics: {rate:>9,.0f} entries/s ({found:,} matches)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,387 @@
+"""Fetch a feed URL over HTTP: bytes and validators out, never parsed.
+
+Does: one shared ``httpx.AsyncClient`` per ``Fetcher``; bounded concurrency overall
+(``max_connections``) and per host (``per_host``); conditional GET from stored validators
+(304 gives no body); connect and read timeouts plus one overall deadline covering the body;
+a cap on the decompressed body; http/https only, also after each of at most five redirects;
+``Retry-After`` on 429/503; and the translation of every httpx error into a ``FetchError``
+with one short, user-readable message (``_translate_error`` is the only place that does it).
+
+Does not: parse (``monitor.parse`` gets the bytes), retry or back off (the scheduler decides
+from the ``FetchError`` and its ``retry_after``), store validators (the caller does), or cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import ssl
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor import __version__
+from monitor.config import HttpSettings
+from monitor.errors import FetchError, FetchStatusError, FetchTimeoutError, FetchTooLargeError
+
+DEFAULT_USER_AGENT = f"monitor/{__version__} (media-monitoring feed poller)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
+)
+MAX_REDIRECTS = 5
+_ALLOWED_SCHEMES = frozenset({"http", "https"})
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+# Only codings _Inflater can bound; deflate accepts the zlib wrapper (RFC 9110) or gzip.
+_WBITS = {
+    "gzip": 16 + zlib.MAX_WBITS,
+    "x-gzip": 16 + zlib.MAX_WBITS,
+    "deflate": 32 + zlib.MAX_WBITS,
+}
+
+
+@dataclass(frozen=True)
+class Validators:
+    """Cache validators stored per source and sent back as a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def request_headers(self) -> dict[str, str]:
+        """The ``If-None-Match`` / ``If-Modified-Since`` headers for the values present."""
+        headers: dict[str, str] = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One successful fetch.
+
+    ``status`` is the 2xx status with ``body`` present, or 304 with ``body`` None.
+    ``headers`` has lower-case names. ``validators`` is what to store for next time: those of
+    the response, or for a 304 the ones sent, updated by any the server repeated.
+    """
+
+    url: str
+    status: int
+    body: bytes | None
+    headers: dict[str, str]
+    validators: Validators
+
+
+class Fetcher:
+    """Fetches URLs through one shared client, within the limits of ``HttpSettings``.
+
+    Use as ``async with Fetcher(settings) as fetcher:`` or call ``aclose()``. ``transport``
+    replaces the network layer (tests, proxies); connection limits then belong to it.
+    """
+
+    def __init__(
+        self, settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self._settings = settings
+        self._client = _make_client(settings, transport)
+        self._slots = asyncio.Semaphore(settings.max_connections)
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the shared client and its connections."""
+        await self._client.aclose()
+
+    async def fetch(self, url: str, validators: Validators = Validators()) -> FetchResult:
+        """GET ``url``, conditionally when ``validators`` hold values.
+
+        Waits for a slot for the URL's host, then for a global slot; the deadline starts once
+        both are held and covers redirects and the whole body. Raises ``FetchError`` (or a
+        subclass: timeout, status, too large) and nothing else for network or HTTP failures.
+        """
+        host = _checked_host(url)
+        async with self._host_slot(host), self._slots:
+            try:
+                async with asyncio.timeout(self._settings.deadline.total_seconds()):
+                    return await self._fetch_now(url, validators)
+            except (TimeoutError, httpx.HTTPError, httpx.InvalidURL, zlib.error) as exc:
+                raise _translate_error(exc, self._settings) from exc
+
+    def _host_slot(self, host: str) -> asyncio.Semaphore:
+        slot = self._host_slots.get(host)
+        if slot is None:
+            slot = self._host_slots[host] = asyncio.Semaphore(self._settings.per_host)
+        return slot
+
+    async def _fetch_now(self, url: str, validators: Validators) -> FetchResult:
+        async with self._open(url, validators) as response:
+            if response.status_code == HTTPStatus.NOT_MODIFIED:
+                return _result(response, None, _updated(validators, response))
+            if not response.is_success:
+                raise _status_error(response)
+            body = await _read_capped(response, self._settings.max_body_bytes)
+            return _result(response, body, _updated(Validators(), response))
+
+    @contextlib.asynccontextmanager
+    async def _open(self, url: str, validators: Validators) -> AsyncIterator[httpx.Response]:
+        """Send the GET, following up to MAX_REDIRECTS http(s) redirects; yield the final
+        response with its body unread, closing it afterwards. Redirect bodies are never read."""
+        request = self._client.build_request("GET", url, headers=validators.request_headers())
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._client.send(request, stream=True)
+            if response.next_request is None:
+                try:
+                    yield response
+                finally:
+                    await response.aclose()
+                return
+            await response.aclose()
+            request = response.next_request
+            _checked_host(str(request.url))
+        raise FetchError("too many redirects")
+
+
+def _make_client(
+    settings: HttpSettings, transport: httpx.AsyncBaseTransport | None
+) -> httpx.AsyncClient:
+    read = settings.read_timeout.total_seconds()
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout.total_seconds(),
+        read=read,
+        write=read,
+        pool=settings.deadline.total_seconds(),
+    )
+    limits = httpx.Limits(
+        max_connections=settings.max_connections,
+        max_keepalive_connections=settings.max_connections,
+    )
+    headers = {
+        "User-Agent": settings.user_agent or DEFAULT_USER_AGENT,
+        "Accept": ACCEPT,
+        "Accept-Encoding": "gzip, deflate",  # what _Inflater decodes within the cap
+    }
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=limits,
+        headers=headers,
+        follow_redirects=False,  # followed by Fetcher._open, which checks each hop's scheme
+        transport=transport,
+    )
+
+
+def _checked_host(url: str) -> str:
+    """The lower-case host of an http(s) URL. Raises FetchError for any other URL."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise FetchError("invalid URL") from exc
+    if parts.scheme.lower() not in _ALLOWED_SCHEMES:
+        raise FetchError(f"unsupported URL scheme {parts.scheme!r} (only http and https)")
+    if not host:
+        raise FetchError("invalid URL: no host")
+    return host
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The decoded body; FetchTooLargeError as soon as it passes ``limit`` bytes.
+
+    Decodes the raw stream itself rather than through ``aiter_bytes()``: httpx inflates each
+    64 KiB network read in one go (up to ~64 MB from a gzip bomb) before a cap could look.
+    """
+    declared = _declared_length(response)
+    if declared is not None and declared > limit:
+        raise FetchTooLargeError(f"body is {declared} bytes, over the {limit}-byte limit")
+    if response.is_stream_consumed:  # read and decoded already, e.g. by httpx.MockTransport
+        return _within(response.content, limit)
+    inflater = _Inflater(response.headers.get("content-encoding", ""))
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        for chunk in inflater.inflate(raw, room=limit - size):
+            size += len(chunk)
+            if size > limit:
+                raise FetchTooLargeError(f"body is over the {limit}-byte limit")
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _within(body: bytes, limit: int) -> bytes:
+    if len(body) > limit:
+        raise FetchTooLargeError(f"body is over the {limit}-byte limit")
+    return body
+
+
+class _Inflater:
+    """Undoes one Content-Encoding (identity, gzip or deflate), never expanding more than
+    one byte past the room left, so a decompression bomb stops before it is inflated."""
+
+    def __init__(self, content_encoding: str) -> None:
+        codings = [c.strip().lower() for c in content_encoding.split(",")]
+        codings = [c for c in codings if c not in ("", "identity")]
+        if len(codings) > 1 or (codings and codings[0] not in _WBITS):
+            raise FetchError(f"unsupported content encoding {content_encoding[:40]!r}")
+        self._zlib = zlib.decompressobj(_WBITS[codings[0]]) if codings else None
+
+    def inflate(self, data: bytes, *, room: int) -> Iterator[bytes]:
+        """Decoded pieces of ``data``; stops once ``room`` bytes are passed. Raises zlib.error
+        for a corrupt stream."""
+        if self._zlib is None:
+            yield data
+            return
+        while data and room >= 0:
+            out = self._zlib.decompress(data, room + 1)
+            room -= len(out)
+            yield out
+            data = self._zlib.unconsumed_tail
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    """Content-Length when it counts the body as we will see it (no content coding)."""
+    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        return None
+    try:
+        return int(response.headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _updated(base: Validators, response: httpx.Response) -> Validators:
+    """``base`` with any validator the response carries put in its place."""
+    etag = response.headers.get("etag")
+    last_modified = response.headers.get("last-modified")
+    return replace(
+        base,
+        etag=etag if etag is not None else base.etag,
+        last_modified=last_modified if last_modified is not None else base.last_modified,
+    )
+
+
+def _result(response: httpx.Response, body: bytes | None, validators: Validators) -> FetchResult:
+    return FetchResult(
+        url=str(response.url),
+        status=response.status_code,
+        body=body,
+        headers=dict(response.headers.items()),  # httpx lower-cases names
+        validators=validators,
+    )
+
+
+def _status_error(response: httpx.Response) -> FetchStatusError:
+    """``HTTP 500 Internal Server Error``; 429/503 also carry ``retry_after``."""
+    status = response.status_code
+    try:
+        message = f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:  # the server's own reason phrase is hostile text; leave it out
+        message = f"HTTP {status}"
+    retry_after = None
+    if status in _RETRY_AFTER_STATUSES:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+    if retry_after is not None:
+        message += f" (retry after {_seconds(timedelta(seconds=retry_after))})"
+    return FetchStatusError(status, message, retry_after)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP-date.
+
+    None when absent or unreadable; a date in the past gives 0.0. ``now`` defaults to the
+    current UTC time.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    delay = (when - (now or datetime.now(UTC))).total_seconds()
+    return max(0.0, delay)
+
+
+_PLAIN_MESSAGES: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.PoolTimeout, "timed out waiting for a free connection"),
+    (httpx.TooManyRedirects, "too many redirects"),
+    (httpx.UnsupportedProtocol, "unsupported URL scheme (only http and https)"),
+    (httpx.InvalidURL, "invalid URL"),
+    (httpx.DecodingError, "could not decode the response body"),
+    (zlib.error, "could not decode the response body"),
+    (httpx.RemoteProtocolError, "the server broke the HTTP protocol or closed the connection"),
+    (httpx.ReadError, "connection lost while reading the response"),
+    (httpx.WriteError, "connection lost while sending the request"),
+    (httpx.ProxyError, "proxy error"),
+)
+
+
+def _translate_error(exc: Exception, settings: HttpSettings) -> FetchError:
+    """The one mapping from httpx, deadline and decoding errors to a short FetchError."""
+    if isinstance(exc, TimeoutError):
+        return FetchTimeoutError(f"timed out after {_seconds(settings.deadline)}")
+    if isinstance(exc, httpx.ConnectTimeout):
+        return FetchTimeoutError(f"connect timed out after {_seconds(settings.connect_timeout)}")
+    if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
+        return FetchTimeoutError(f"no data for {_seconds(settings.read_timeout)}")
+    if isinstance(exc, httpx.ConnectError):
+        return FetchError(_connect_message(exc))
+    for kind, message in _PLAIN_MESSAGES:
+        if isinstance(exc, kind):
+            return FetchError(message)
+    return FetchError(f"HTTP error ({type(exc).__name__})")
+
+
+def _connect_message(exc: httpx.ConnectError) -> str:
+    """Name the cause of a failed connection from the OS / ssl errors httpx chained."""
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS error: {cause.verify_message or 'certificate verify failed'}"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error: {(cause.reason or 'handshake failed').lower().replace('_', ' ')}"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "host not found"
+    if "refused" in str(exc).lower():
+        return "connection refused"
+    return "could not connect"
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and everything chained to it, including members of exception groups."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            stack.extend(current.exceptions)
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+
+
+def _seconds(duration: timedelta) -> str:
+    return f"{duration.total_seconds():g}s"

@@ -1,0 +1,93 @@
+"""One entry's text prepared for matching, shared by every topic evaluated on it.
+
+Contains no business logic. ``Document`` folds the whole entry once for the prefilter and
+splits a field into words only when a topic first asks for that field; word lists, the
+word → positions index and each term's occurrences are cached, so adding topics adds little.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.entry import Entry
+from monitor.match.normalize import fold, fold_cased, strip_html, word_spans
+
+Occurrence = tuple[str, int, int]  # field, first word, one past the last word
+
+
+class FieldText:
+    """A field's original text, its word spans and folded words (and cased words on demand)."""
+
+    __slots__ = ("_cased", "_index", "spans", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = word_spans(text)
+        if text.isascii():
+            lower = text.lower()
+            self.words = [lower[s:e] for s, e in self.spans]
+        else:
+            self.words = [fold(text[s:e]) for s, e in self.spans]
+        self._index: dict[str, list[int]] | None = None
+        self._cased: list[str] | None = None
+
+    @property
+    def index(self) -> dict[str, list[int]]:
+        """Folded word → its positions, in order."""
+        if self._index is None:
+            self._index = {}
+            for pos, word in enumerate(self.words):
+                self._index.setdefault(word, []).append(pos)
+        return self._index
+
+    @property
+    def cased(self) -> list[str]:
+        """Words with accents folded but letter case kept, for case-sensitive terms."""
+        if self._cased is None:
+            self._cased = [fold_cased(self.text[s:e]) for s, e in self.spans]
+        return self._cased
+
+
+def entry_fields(entry: Entry, source: str, *, html: bool = False) -> dict[str, str]:
+    """The text of each field scope for ``entry``; ``html``: strip markup first."""
+    extra: dict[str, Any] = entry.extra or {}
+    fields = {
+        "title": entry.title or "",
+        "summary": entry.summary or "",
+        "source": source,
+        "author": "\n".join(entry.authors),
+        "case": str(extra.get("case_number") or ""),
+        "court": str(extra.get("court") or ""),
+        "party": str(extra.get("case_name") or ""),
+    }
+    if html:
+        fields = {name: strip_html(text) for name, text in fields.items()}
+    return fields
+
+
+class Document:
+    """An entry being matched: lazily split fields and a cache of term occurrences."""
+
+    __slots__ = ("_fields", "_prefilter", "hits", "occurrences", "raw")
+
+    def __init__(self, entry: Entry, source: str = "", *, html: bool = False) -> None:
+        self.raw = entry_fields(entry, source, html=html)
+        self._fields: dict[str, FieldText] = {}
+        self._prefilter: str | None = None
+        self.occurrences: dict[int, list[Occurrence]] = {}  # keyed by id(compiled term)
+        # Prefilter literals found in the folded text, when a prefilter ran: a term whose
+        # literal is missing cannot occur, so it is not looked for.
+        self.hits: set[str] | None = None
+
+    @property
+    def prefilter_text(self) -> str:
+        """Every field folded and joined: contains the fold of each word of the entry."""
+        if self._prefilter is None:
+            self._prefilter = fold("\n".join(self.raw.values()))
+        return self._prefilter
+
+    def field(self, name: str) -> FieldText:
+        found = self._fields.get(name)
+        if found is None:
+            found = self._fields[name] = FieldText(self.raw[name])
+        return found
