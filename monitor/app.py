@@ -9,18 +9,19 @@ import multiprocessing
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from monitor.config import Config
+from monitor.config import Config, Topic
 from monitor.deliver import Deliverer
 from monitor.fetch import Fetcher
 from monitor.notify import build_notifiers
 from monitor.pipeline import Poller
 from monitor.store import Store
 from monitor.store.db import require_current_schema
+from monitor.worker import init_worker
 
 
 def process_owner() -> str:
@@ -28,12 +29,17 @@ def process_owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """Processes for feedparser: parsing is the CPU-heavy step, so it uses every core and
-    leaves the event loop free. forkserver keeps the children clean of our threads."""
+def parse_pool(topics: Sequence[Topic], workers: int | None = None) -> ProcessPoolExecutor:
+    """Processes for parsing and matching: the CPU-heavy steps use every core and leave the
+    event loop free. forkserver keeps the children clean of our threads."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["monitor.parse"])
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=ctx)
+    ctx.set_forkserver_preload(["monitor.worker"])
+    return ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 2,
+        mp_context=ctx,
+        initializer=init_worker,
+        initargs=(list(topics),),
+    )
 
 
 @dataclass
@@ -49,7 +55,7 @@ async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterato
     """Open every resource for ``config``; close them all on exit, whatever happened."""
     owner = process_owner()
     store = Store(config.settings.database_url)
-    pool = parse_pool()
+    pool = parse_pool(config.topics)
     notifiers = build_notifiers(config.effective_notifiers())
     try:
         if check_schema:

@@ -18,6 +18,17 @@ from monitor.store.records import EntryIntent, HitIntent
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A parsed entry with its dedupe key, canonical URL and the topics that matched it:
+    everything about an entry that does not depend on the database."""
+
+    key: str
+    entry: Entry
+    canonical_url: str | None
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True)
 class AlertRules:
     """What decides whether a hit alerts, for one source and poll."""
 
@@ -55,19 +66,25 @@ def suppression(entry: Entry, topic: str, rules: AlertRules, now: datetime) -> s
     return None
 
 
-def plan_entries(
-    new: Mapping[str, Entry],
-    match: Callable[[Entry], Sequence[Match]],
-    rules: AlertRules,
-    now: datetime,
-) -> list[EntryIntent]:
+def candidates(
+    entries: Iterable[Entry], source: str, match: Callable[[Entry], Sequence[Match]]
+) -> list[Candidate]:
+    """Key, canonicalize and match a feed's entries (the CPU-heavy part, run beside parsing)."""
+    return [
+        Candidate(
+            key, entry, canonical_url(entry.link) if entry.link else None, tuple(match(entry))
+        )
+        for key, entry in keyed_entries(entries, source).items()
+    ]
+
+
+def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> list[EntryIntent]:
     """The rows to write for entries not yet stored: each with its hits and their fate."""
     intents = []
-    for key, entry in new.items():
-        matches = [m for m in match(entry) if rules.topics is None or m.topic in rules.topics]
-        hits = tuple(HitIntent(m, suppression(entry, m.topic, rules, now)) for m in matches)
-        canon = canonical_url(entry.link) if entry.link else None
-        intents.append(EntryIntent(key, entry, canon, hits))
+    for c in new:
+        matches = [m for m in c.matches if rules.topics is None or m.topic in rules.topics]
+        hits = tuple(HitIntent(m, suppression(c.entry, m.topic, rules, now)) for m in matches)
+        intents.append(EntryIntent(c.key, c.entry, c.canonical_url, hits))
     return intents
 
 

@@ -18,16 +18,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from monitor.config import Config, Source
-from monitor.decide import AlertRules, keyed_entries, next_due, plan_entries
-from monitor.entry import Alert, ParsedFeed
+from monitor.decide import AlertRules, next_due, plan_entries
+from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError
 from monitor.fetch import Fetcher, FetchResult, Validators
-from monitor.match import compile_topics
-from monitor.parse import parse_feed
 from monitor.store import Store
 from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.outbox import pending_alerts
+from monitor.worker import PreparedFeed, prepare_feed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,7 +73,6 @@ class Poller:
         self._pool = parse_pool
         self._clock = clock
         self._sources = {s.name: s for s in config.sources}
-        self._topics = compile_topics(config.topics)
         self._max_age = {t.name: t.max_age for t in config.topics}
         self._routes: dict[str, list[str]] = {}
         for route in config.effective_routes():
@@ -117,49 +115,49 @@ class Poller:
         if body_hash == state.body_hash:
             return await self._unchanged(source, state, fetched, "unchanged", dry_run)
         try:
-            parsed = await self._parse(fetched)
+            prepared = await self._prepare(fetched, source.name)
         except ParseError as exc:
             return await self._failed(source, state, str(exc), None, dry_run)
-        return await self._store_parsed(source, state, fetched, parsed, body_hash, dry_run)
+        return await self._store_prepared(source, state, fetched, prepared, body_hash, dry_run)
 
-    async def _parse(self, fetched: FetchResult) -> ParsedFeed:
+    async def _prepare(self, fetched: FetchResult, source: str) -> PreparedFeed:
+        """Parse, key and match in the process pool (CPU-heavy; the loop stays free)."""
         assert fetched.body is not None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, parse_feed, fetched.body, fetched.headers, fetched.url
+            self._pool, prepare_feed, fetched.body, fetched.headers, fetched.url, source
         )
 
-    async def _store_parsed(
+    async def _store_prepared(
         self,
         source: Source,
         state: src.SourceState,
         fetched: FetchResult,
-        parsed: ParsedFeed,
+        prepared: PreparedFeed,
         body_hash: str,
         dry_run: bool,
     ) -> PollReport:
         now = self._clock()
-        keyed = keyed_entries(parsed.entries, source.name)
-        known = await self.store.run(self._in_tx, rec.known_keys, list(keyed))
-        new = {k: e for k, e in keyed.items() if k not in known}
+        found = prepared.candidates
+        known = await self.store.run(self._in_tx, rec.known_keys, [c.key for c in found])
         rules = AlertRules(
             first_poll=state.first_polled_at is None,
             backfill=self.config.backfill_for(source),
             max_age=self._max_age,
             topics=frozenset(source.topics) if source.topics is not None else None,
         )
-        intents = plan_entries(new, lambda e: self._topics.match(e, source.name), rules, now)
+        intents = plan_entries([c for c in found if c.key not in known], rules, now)
         due = next_due(now, self.config.interval_for(source))
         result, previews = await self.store.run(
             self._write, state.id, intents, fetched, body_hash, due, now, dry_run
         )
-        if parsed.bozo:
-            log.info("%s: feed is malformed but readable: %s", source.name, parsed.bozo)
+        if prepared.feed.bozo:
+            log.info("%s: feed is malformed but readable: %s", source.name, prepared.feed.bozo)
         return PollReport(
             source.name,
             "updated",
             None,
-            len(parsed.entries),
+            len(found),
             result.new_entries,
             result.new_hits,
             result.alerts,

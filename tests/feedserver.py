@@ -79,7 +79,8 @@ class _Stats:
 class FeedServer:
     """A scriptable feed server; see the module docstring. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, bind: str = "127.0.0.1") -> None:
+        self.bind = bind  # any loopback address: benchmarks spread feeds over many hosts
         self.latency: float = 0.0  # seconds to wait before answering every request
         self._routes: dict[str, _Route] = {}
         self._stats = _Stats()
@@ -91,9 +92,9 @@ class FeedServer:
     # lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> FeedServer:
-        """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
+        """Bind ``self.bind`` on a free port and serve in a daemon thread."""
         self._stopping.clear()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler, self)
+        self._httpd = _Server((self.bind, 0), _Handler, self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -127,9 +128,9 @@ class FeedServer:
             raise RuntimeError("FeedServer is not started")
         return int(self._httpd.server_address[1])
 
-    def url(self, path: str, *, host: str = "127.0.0.1") -> str:
+    def url(self, path: str, *, host: str | None = None) -> str:
         """Absolute URL of ``path``; ``host="localhost"`` gives a second host name."""
-        return f"http://{host}:{self.port}{path}"
+        return f"http://{host or self.bind}:{self.port}{path}"
 
     # scripting -----------------------------------------------------------------------------
 

@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from monitor.config import Backfill
-from monitor.decide import AlertRules, keyed_entries, next_due, plan_entries, suppression
+from monitor.decide import (
+    AlertRules,
+    candidates,
+    keyed_entries,
+    next_due,
+    plan_entries,
+    suppression,
+)
 from monitor.entry import Entry, Match
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -51,10 +58,10 @@ def test_suppression(
 
 
 def test_plan_keeps_only_topics_that_apply_to_the_source() -> None:
-    keyed = keyed_entries([entry(1)], "src")
     both = [Match("t", ("Clearview AI",), "s"), Match("other", ("x",), "s")]
+    found = candidates([entry(1)], "src", lambda e: both)
     limited = AlertRules(False, Backfill(), {}, frozenset({"t"}))
-    intents = plan_entries(keyed, lambda e: both, limited, NOW)
+    intents = plan_entries(found, limited, NOW)
     assert [h.match.topic for h in intents[0].hits] == ["t"]
     assert intents[0].canonical_url == "https://x.example/1"
 

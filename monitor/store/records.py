@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Row, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.entry import Entry, Match
@@ -43,26 +43,29 @@ class RecordResult:
     delivery_ids: list[int] = field(default_factory=list)
 
 
-def insert_ignore(
-    conn: Connection, table: Table, values: Mapping[str, Any], conflict: Sequence[str]
-) -> int | None:
-    """Insert a row unless it collides on ``conflict``; return its id, or None if ignored."""
+def _insert_ignore(conn: Connection, table: Table, conflict: Sequence[str]) -> Any:
+    """An INSERT … ON CONFLICT DO NOTHING statement for this connection's dialect."""
     dialect = conn.dialect.name
     if dialect == "postgresql":
-        stmt: Any = (
-            postgresql.insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=list(conflict))
-        )
-    elif dialect == "sqlite":
-        stmt = (
-            sqlite.insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=list(conflict))
-        )
-    else:  # pragma: no cover - only the two supported backends reach here
-        raise NotImplementedError(dialect)
-    return conn.execute(stmt.returning(table.c.id)).scalar_one_or_none()
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    raise NotImplementedError(dialect)  # pragma: no cover - only the supported backends
+
+
+def insert_ignore_many(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    conflict: Sequence[str],
+    returning: Sequence[str],
+) -> list[Row[Any]]:
+    """Insert ``rows`` unless they collide on ``conflict``, in one batched statement; return
+    ``returning`` columns of the rows really inserted (ignored rows return nothing)."""
+    if not rows:
+        return []
+    stmt = _insert_ignore(conn, table, conflict).returning(*(table.c[c] for c in returning))
+    return list(conn.execute(stmt, list(rows)))
 
 
 def known_keys(conn: Connection, keys: Sequence[str]) -> set[str]:
@@ -100,69 +103,68 @@ def record_entries(
     now: datetime,
 ) -> RecordResult:
     """Insert new entries (each its own story for now), their hits, and one outbox row per
-    hit and routed notifier. Known entries and known (topic, story) hits are ignored."""
+    hit and routed notifier. Known entries and known (topic, story) hits are ignored. Each
+    table gets one batched statement, so a feed costs a handful of round trips."""
     result = RecordResult()
-    for intent in intents:
-        entry_id = insert_ignore(conn, entries, _entry_values(intent, source_id, now), ["key"])
-        if entry_id is None:
-            continue
-        result.new_entries += 1
-        story_id = conn.execute(
-            stories.insert()
-            .values(title=intent.entry.title, created_at=now)
-            .returning(stories.c.id)
-        ).scalar_one()
-        conn.execute(update(entries).where(entries.c.id == entry_id).values(story_id=story_id))
+    if not intents:
+        return result
+    # Stories first, so each entry row is written once, already in its story. Stories of
+    # entries that turn out to be known (a race with another poller) are removed again.
+    story_ids = conn.scalars(
+        stories.insert().returning(stories.c.id, sort_by_parameter_order=True),
+        [{"title": i.entry.title, "created_at": now} for i in intents],
+    ).all()
+    rows = [
+        {**_entry_values(i, source_id, now), "story_id": story}
+        for i, story in zip(intents, story_ids, strict=True)
+    ]
+    inserted = {
+        r.key: r.id for r in insert_ignore_many(conn, entries, rows, ["key"], ["id", "key"])
+    }
+    new = [(i, s) for i, s in zip(intents, story_ids, strict=True) if i.key in inserted]
+    if len(new) < len(intents):
+        orphans = [s for i, s in zip(intents, story_ids, strict=True) if i.key not in inserted]
+        conn.execute(delete(stories).where(stories.c.id.in_(orphans)))
+    result.new_entries = len(new)
+    hit_rows, alerting = [], set()
+    for intent, story_id in new:
         for hit in intent.hits:
-            _record_hit(conn, hit, story_id, entry_id, routes, now, result)
-    return result
-
-
-def _record_hit(
-    conn: Connection,
-    hit: HitIntent,
-    story_id: int,
-    entry_id: int,
-    routes: Mapping[str, Sequence[str]],
-    now: datetime,
-    result: RecordResult,
-) -> None:
-    hit_id = insert_ignore(
-        conn,
-        hits,
-        {
-            "topic": hit.match.topic,
-            "story_id": story_id,
-            "entry_id": entry_id,
-            "terms": list(hit.match.terms),
-            "snippet": hit.match.snippet,
-            "suppressed": hit.suppressed,
-            "created_at": now,
-        },
-        ["topic", "story_id"],
+            hit_rows.append(
+                {
+                    "topic": hit.match.topic,
+                    "story_id": story_id,
+                    "entry_id": inserted[intent.key],
+                    "terms": list(hit.match.terms),
+                    "snippet": hit.match.snippet,
+                    "suppressed": hit.suppressed,
+                    "created_at": now,
+                }
+            )
+            if hit.suppressed is None:
+                alerting.add((hit.match.topic, story_id))
+    new_hits = insert_ignore_many(
+        conn, hits, hit_rows, ["topic", "story_id"], ["id", "topic", "story_id"]
     )
-    if hit_id is None:
-        return
-    result.new_hits += 1
-    if hit.suppressed is not None:
-        return
-    for notifier in routes.get(hit.match.topic, ()):
-        delivery_id = insert_ignore(
-            conn,
-            deliveries,
-            {
-                "hit_id": hit_id,
-                "notifier": notifier,
-                "state": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            },
-            ["hit_id", "notifier"],
-        )
-        if delivery_id is not None:
-            result.alerts += 1
-            result.delivery_ids.append(delivery_id)
+    result.new_hits = len(new_hits)
+    outbox_rows = [
+        {
+            "hit_id": h.id,
+            "notifier": n,
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for h in new_hits
+        if (h.topic, h.story_id) in alerting
+        for n in routes.get(h.topic, ())
+    ]
+    result.delivery_ids = [
+        r.id
+        for r in insert_ignore_many(conn, deliveries, outbox_rows, ["hit_id", "notifier"], ["id"])
+    ]
+    result.alerts = len(result.delivery_ids)
+    return result
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,285 @@
+"""Feed bodies to normalized entries: feedparser on bytes, then plain-text normalization.
+
+``parse_feed`` turns the bytes a fetch returned into a ``ParsedFeed`` of ``Entry`` values:
+plain-text titles and summaries, absolute http(s) links, UTC datetimes and capped field sizes,
+so that nothing downstream has to distrust feed text again.
+
+It does not fetch (feedparser only ever sees a ``BytesIO`` of bytes we already hold, never a
+URL, path or str), does not sanitize HTML for display (the output is plain text; escaping for a
+channel belongs to that channel's renderer), does not read court dockets, and holds no state:
+``parse_feed`` is a top-level function whose arguments and result pickle, so the service can
+run it in a process pool.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import time
+import xml.sax
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from monitor.entry import Entry, ParsedFeed
+from monitor.errors import ParseError
+
+MAX_ENTRIES = 1_000
+MAX_TITLE = 1_000
+MAX_SUMMARY = 20_000
+MAX_ID = 2_000  # guid and link
+MAX_AUTHORS = 20
+MAX_AUTHOR = 200
+MAX_REASON = 200
+# HTML is cut before stripping so a hostile multi-megabyte summary costs little; markup rarely
+# outweighs text tenfold, and the text is cut to its own cap afterwards anyway.
+RAW_HTML_FACTOR = 10
+# Years outside this range are placeholders (0001, 9999) or garbage: treated as absent.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+_WHITESPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+# A start or end tag whose attributes hold no quote, '<' or '>' surprises (see html_to_text).
+_SIMPLE_TAG = re.compile(
+    r"""<(/?)([a-zA-Z][^\t\n\r\f />\x00<"']*)(?:[^<>"']|"[^<>"]*"|'[^<>']*')*>"""
+)  # the name stops where html.parser's does
+_NOT_SIMPLE = re.compile(r"<(?:[!?]|/?(?:script|style)\b)", re.I)
+_DROPPED_TAGS = frozenset({"script", "style"})
+# Tags whose boundaries separate words: "a</p><p>b" must read "a b", not "ab".
+_BREAK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
+        "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "img", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td",
+        "th", "tr", "ul",
+    }
+)  # fmt: skip
+
+
+def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
+    """Parse one fetched feed body into normalized entries.
+
+    ``headers`` are the HTTP response headers (any key case); the charset in Content-Type
+    takes part in decoding as RFC 3023 says. ``url`` is the feed's final URL, the base for
+    relative links. At most ``MAX_ENTRIES`` entries are kept, in document order.
+
+    Returns a ``ParsedFeed`` whose ``bozo`` is a short reason when the XML was malformed but
+    still yielded a feed. Raises ``ParseError`` when the body is not a feed at all (no
+    RSS/Atom/RDF version and no entries): an HTML page, an empty body, broken XML.
+    """
+    result = feedparser.parse(
+        io.BytesIO(body),
+        response_headers={key.lower(): value for key, value in headers.items()},
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    raw_entries = result.get("entries") or []
+    if not result.get("version") and not raw_entries:
+        raise ParseError(_not_a_feed_reason(body, headers, result.get("bozo_exception")))
+    # Plain dicts: FeedParserDict.get maps absent keys to aliases (updated -> published).
+    channel = dict(result.get("feed") or {})
+    return ParsedFeed(
+        title=_text_field(channel, "title", MAX_TITLE),
+        entries=tuple(_normalize_entry(dict(raw), url) for raw in raw_entries[:MAX_ENTRIES]),
+        bozo=_bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
+        build_date=_utc(channel.get("updated_parsed")),
+    )
+
+
+def _normalize_entry(raw: Mapping[str, Any], base_url: str) -> Entry:
+    return Entry(
+        guid=_guid(raw.get("id")),
+        link=_absolute_link(raw.get("link"), base_url),
+        title=_text_field(raw, "title", MAX_TITLE),
+        summary=_summary(raw),
+        published=_utc(raw.get("published_parsed")),
+        updated=_utc(raw.get("updated_parsed")),
+        authors=_authors(raw),
+    )
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment; entities decoded once by ``convert_charrefs``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED_TAGS:
+            self._dropping += 1
+        elif tag in _BREAK_TAGS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BREAK_TAGS:  # <br/>; a self-closed <script/> has no content to drop
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROPPED_TAGS:
+            self._dropping = max(0, self._dropping - 1)
+        elif tag in _BREAK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Return the text of an HTML fragment: tags and script/style content dropped, entities
+    decoded exactly once. Whitespace is not collapsed here.
+
+    Fragments made only of simple tags (the common case) are stripped with one regex pass,
+    which is several times faster than ``html.parser``; anything else (comments, script,
+    style, a stray '<', quotes or brackets in attributes, NUL) goes through ``html.parser``. Both
+    paths give the same text; tests/test_parse.py checks it with Hypothesis.
+    """
+    if "<" not in markup:
+        return html.unescape(markup) if "&" in markup else markup
+    if "\x00" not in markup and not _NOT_SIMPLE.search(markup):
+        gapped = _SIMPLE_TAG.sub(_tag_gap, markup)
+        if "<" not in gapped:  # every '<' opened a simple tag
+            return "".join(html.unescape(part) for part in gapped.split("\x00"))
+    return html_parser_text(markup)
+
+
+def _tag_gap(match: re.Match[str]) -> str:
+    # NUL marks where the parser would end a data chunk (entities never span tags there).
+    return "\x00 " if match.group(2).lower() in _BREAK_TAGS else "\x00"
+
+
+def html_parser_text(markup: str) -> str:
+    """``html_to_text`` through ``html.parser`` only (the reference for the fast path)."""
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    return "".join(extractor.parts)
+
+
+def plain_text(value: str, *, is_html: bool, cap: int) -> str:
+    """Normalize one feed text value: HTML to text when ``is_html``, control characters
+    removed, whitespace collapsed, cut to ``cap`` characters."""
+    if is_html:
+        value = html_to_text(_cut_markup(value, cap * RAW_HTML_FACTOR))
+    if value.isprintable() and "  " not in value:  # fast path: nothing to clean
+        return value.strip()[:cap].rstrip()
+    value = _CONTROL.sub("", value)
+    return _WHITESPACE.sub(" ", value).strip()[:cap].rstrip()
+
+
+def _cut_markup(markup: str, limit: int) -> str:
+    if len(markup) <= limit:
+        return markup
+    cut = markup[:limit]
+    open_at = cut.rfind("<")
+    return cut[:open_at] if open_at > cut.rfind(">") else cut  # no half tag left as text
+
+
+def _text_field(raw: Mapping[str, Any], key: str, cap: int) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value:
+        return ""
+    detail = raw.get(f"{key}_detail") or {}
+    return plain_text(value, is_html=_is_html(detail.get("type")), cap=cap)
+
+
+def _summary(raw: Mapping[str, Any]) -> str:
+    if raw.get("summary"):
+        return _text_field(raw, "summary", MAX_SUMMARY)
+    for content in raw.get("content") or ():
+        value = content.get("value")
+        if isinstance(value, str) and value:
+            return plain_text(value, is_html=_is_html(content.get("type")), cap=MAX_SUMMARY)
+    return ""
+
+
+def _is_html(content_type: object) -> bool:
+    # feedparser types every text construct; RSS text it guesses to be HTML says text/html.
+    return not isinstance(content_type, str) or "html" in content_type
+
+
+def _authors(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    names: list[str] = []
+    for author in (raw.get("authors") or ())[: MAX_AUTHORS * 2]:
+        value = (author.get("name") or author.get("email")) if isinstance(author, dict) else None
+        name = plain_text(value, is_html=False, cap=MAX_AUTHOR) if isinstance(value, str) else ""
+        if name and name not in names:
+            names.append(name)
+    if not names and isinstance(raw.get("author"), str):
+        names.append(plain_text(raw["author"], is_html=False, cap=MAX_AUTHOR))
+    return tuple(name for name in names[:MAX_AUTHORS] if name)
+
+
+# --- identifiers, links, dates --------------------------------------------------------------
+
+
+def _guid(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    guid = value.strip()[:MAX_ID].rstrip()
+    return guid or None
+
+
+def _absolute_link(value: object, base_url: str) -> str | None:
+    """Resolve ``value`` against ``base_url``; None unless an http(s) URL with a host that
+    fits ``MAX_ID`` (a cut URL would point elsewhere, so long ones are dropped, not cut)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        link = urljoin(base_url, value.strip().replace(" ", "%20"))
+        parts = urlsplit(link)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(link) > MAX_ID:
+        return None
+    return link
+
+
+def _utc(value: object) -> datetime | None:
+    """feedparser's *_parsed struct_time (already UTC) as an aware datetime, or None."""
+    if not isinstance(value, time.struct_time) or not MIN_YEAR <= value.tm_year <= MAX_YEAR:
+        return None
+    try:
+        return datetime(*value[:5], min(value.tm_sec, 59), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+# --- failures --------------------------------------------------------------------------------
+
+
+def _bozo_reason(exc: object) -> str | None:
+    """A short reason for a malformed-but-read feed; None for encoding/media-type notes,
+    which feedparser flags although the document was read fine."""
+    if isinstance(exc, feedparser.ThingsNobodyCaresAboutButMe) and not isinstance(
+        exc, feedparser.CharacterEncodingUnknown
+    ):
+        return None
+    if isinstance(exc, xml.sax.SAXParseException):
+        return f"line {exc.getLineNumber()}: {exc.getMessage()}"[:MAX_REASON]
+    return (str(exc) or type(exc).__name__)[:MAX_REASON] if exc is not None else None
+
+
+def _not_a_feed_reason(body: bytes, headers: Mapping[str, str], exc: object) -> str:
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    head = body[:2048].lstrip(b"\xef\xbb\xbf")
+    if not head.strip():
+        return "not a feed: empty body"
+    if _HTML_START.match(head) or content_type.lower().startswith("text/html"):
+        return "not a feed: HTML page"
+    if isinstance(exc, xml.sax.SAXParseException):
+        line, column = exc.getLineNumber(), exc.getColumnNumber()
+        return f"not a feed: XML error at line {line}, column {column}: {exc.getMessage()}"
+    return "not a feed: no RSS, Atom or RDF document found"
