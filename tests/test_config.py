@@ -19,9 +19,9 @@ from monitor.config import (
     Settings,
     Source,
     Topic,
-    load_config,
     parse_duration,
 )
+from monitor.configfile import load_config
 from monitor.errors import ConfigError, Problem
 
 DATA = Path(__file__).parent / "data" / "config"

@@ -1,0 +1,12 @@
+"""The ``monitor`` command: thin commands over the same functions the service uses.
+
+Each command lives in its own module under ``monitor.cli`` and registers itself on ``main``
+(``monitor.cli.base``); importing them here is all a new command needs.
+"""
+
+from __future__ import annotations
+
+from monitor.cli import check, db, hits, poll  # noqa: F401  (they register their commands)
+from monitor.cli.base import main
+
+__all__ = ["main"]

@@ -1,0 +1,102 @@
+"""``monitor hits``: recorded hits as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from monitor.cli.base import config_option, load, main, open_store
+from monitor.config import parse_duration
+from monitor.errors import MonitorError
+from monitor.store import records as rec
+
+
+@main.command("hits")
+@config_option
+@click.option("--topic", help="Only this topic.")
+@click.option("--since", default="7d", show_default=True, help="How far back: 30m, 12h, 7d…")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--limit", default=1000, show_default=True)
+def hits_cmd(config_path: str, topic: str | None, since: str, fmt: str, limit: int) -> None:
+    """List recorded hits: source, title, link, published time, topic, matched terms."""
+    config = load(config_path)
+    try:
+        window = parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
+    store = open_store(config)
+    try:
+        with store.begin() as conn:
+            rows = rec.list_hits(conn, topic=topic, since=datetime.now(UTC) - window, limit=limit)
+    except MonitorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    _print_hits(rows, fmt)
+
+
+_HIT_FIELDS = ("created_at", "topic", "source", "title", "link", "published", "terms", "suppressed")
+
+
+def _hit_record(row: rec.HitRow) -> dict[str, Any]:
+    def iso(d: datetime | None) -> str | None:
+        return d.isoformat() if d else None
+
+    return {
+        "id": row.id,
+        "created_at": iso(row.created_at),
+        "topic": row.topic,
+        "source": row.source,
+        "title": row.title,
+        "link": row.link,
+        "published": iso(row.published),
+        "terms": row.terms,
+        "snippet": row.snippet,
+        "suppressed": row.suppressed,
+    }
+
+
+def _print_hits(rows: Sequence[rec.HitRow], fmt: str) -> None:
+    records = [_hit_record(r) for r in rows]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=["id", *_HIT_FIELDS, "snippet"])
+        writer.writeheader()
+        for r in records:
+            writer.writerow({**r, "terms": "; ".join(r["terms"])})
+        click.echo(out.getvalue(), nl=False)
+    else:
+        _print_table(records)
+
+
+def _print_table(records: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("published", "topic", "source", "title", "terms", "link")
+    for r in records:
+        table.add_row(
+            (r["published"] or "")[:16],
+            r["topic"],
+            r["source"],
+            r["title"],
+            ", ".join(r["terms"]),
+            r["link"] or "",
+        )
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
+    click.echo(f"{len(records)} hits")

@@ -1,0 +1,62 @@
+"""``monitor poll --once`` and ``monitor run``: the same poller, once or on a schedule."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from monitor.cli.base import config_option, load, main, open_store
+from monitor.errors import MonitorError
+from monitor.pollrun import poll_once, print_summary
+from monitor.store.db import upgrade
+
+
+@main.command("poll")
+@config_option
+@click.option("--once", is_flag=True, required=True, help="Poll every source once and exit.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the alerts that would be sent; change nothing in the database.",
+)
+def poll(config_path: str, once: bool, dry_run: bool) -> None:
+    """Poll every source once, store new entries and hits, send (or print) alerts."""
+    config = load(config_path)
+    try:
+        summary = asyncio.run(poll_once(config, dry_run=dry_run))
+    except MonitorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    print_summary(summary, dry_run=dry_run)
+
+
+@main.command("run")
+@config_option
+@click.option(
+    "--migrate",
+    is_flag=True,
+    help="Apply pending migrations first (containers); else refuse an old schema.",
+)
+def run(config_path: str, migrate: bool) -> None:
+    """Run the service until SIGTERM or SIGINT."""
+    from monitor.app import open_app
+    from monitor.service import Service
+
+    config = load(config_path)
+    if migrate:
+        store = open_store(config)
+        try:
+            upgrade(store.engine)
+        except MonitorError as exc:
+            raise click.ClickException(str(exc)) from exc
+        finally:
+            store.close()
+
+    async def serve() -> None:
+        async with open_app(config) as app:
+            await Service(app).run()
+
+    try:
+        asyncio.run(serve())
+    except MonitorError as exc:
+        raise click.ClickException(str(exc)) from exc
