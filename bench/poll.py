@@ -25,14 +25,38 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from feedserver import FeedServer  # noqa: E402
+import contextlib
 
-from monitor.app import open_app  # noqa: E402
-from monitor.config import Config, HttpSettings, Settings, Source, Topic  # noqa: E402
-from monitor.store.db import make_engine, upgrade  # noqa: E402
+from feedserver import FeedServer
 
-WORDS = ("court privacy biometric lawsuit regulator data face search police city council "
-         "market energy report vote budget school weather sport game season policy").split()
+from monitor.app import open_app
+from monitor.config import Config, HttpSettings, Settings, Source, Topic
+from monitor.store.db import make_engine, upgrade
+
+WORDS = [
+    "court",
+    "privacy",
+    "biometric",
+    "lawsuit",
+    "regulator",
+    "data",
+    "face",
+    "search",
+    "police",
+    "city",
+    "council",
+    "market",
+    "energy",
+    "report",
+    "vote",
+    "budget",
+    "school",
+    "weather",
+    "sport",
+    "game",
+    "season",
+    "policy",
+]
 
 
 def synthetic_feed(n: int, rng: random.Random) -> bytes:
@@ -49,14 +73,22 @@ def synthetic_feed(n: int, rng: random.Random) -> bytes:
             f"<item><title>Feed {n} story {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}</title>"
             f"<link>https://news{n}.example.com/{i}</link><guid>https://news{n}.example.com/{i}"
             f"</guid><pubDate>Tue, 24 Nov 2026 10:{i % 60:02d}:00 GMT</pubDate>"
-            f"<description>&lt;p&gt;{text}&lt;/p&gt;</description></item>")
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>Feed {n}</title><link>https://news{n}.example.com/</link>"
-            f"<description>synthetic</description>{''.join(items)}</channel></rss>").encode()
+            f"<description>&lt;p&gt;{text}&lt;/p&gt;</description></item>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Feed {n}</title><link>https://news{n}.example.com/</link>"
+        f"<description>synthetic</description>{''.join(items)}</channel></rss>"
+    ).encode()
 
 
-def serve_farm(feeds: int, hosts: int, latency: float, urls: multiprocessing.Queue,  # type: ignore[type-arg]
-               stop: multiprocessing.Event) -> None:  # type: ignore[valid-type]
+def serve_farm(
+    feeds: int,
+    hosts: int,
+    latency: float,
+    urls: multiprocessing.Queue,  # type: ignore[type-arg]
+    stop: multiprocessing.Event,
+) -> None:  # type: ignore[valid-type]
     rng = random.Random(42)
     servers = [FeedServer(bind=f"127.0.0.{h + 1}").start() for h in range(hosts)]
     out = []
@@ -81,10 +113,8 @@ def cpu_seconds(proc: psutil.Process) -> tuple[float, float]:
     for p in proc.children(recursive=True):
         if p.pid == FARM_PID:
             continue
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             workers += sum(p.cpu_times()[:2])
-        except psutil.NoSuchProcess:
-            pass
     return own, workers
 
 
@@ -93,10 +123,8 @@ def rss_bytes(proc: psutil.Process) -> int:
     for p in [proc, *proc.children(recursive=True)]:
         if p.pid == FARM_PID:
             continue
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total
 
 
@@ -124,9 +152,11 @@ async def cycle(app, label: str, feeds: int) -> None:  # type: ignore[no-untyped
     for r in reports:
         outcomes[r.outcome] = outcomes.get(r.outcome, 0) + 1
     new = sum(r.new_entries for r in reports)
-    print(f"{label:12} {len(reports) / elapsed:8.1f} feeds/s  {elapsed:7.2f} s wall  "
-          f"{main_cpu + worker_cpu:7.2f} s CPU ({main_cpu:.2f} main + {worker_cpu:.2f} parse)  peak RSS {peak / 2**20:6.0f} MiB  "
-          f"new entries {new}  outcomes {outcomes}")
+    print(
+        f"{label:12} {len(reports) / elapsed:8.1f} feeds/s  {elapsed:7.2f} s wall  "
+        f"{main_cpu + worker_cpu:7.2f} s CPU ({main_cpu:.2f} main + {worker_cpu:.2f} parse)  "
+        f"peak RSS {peak / 2**20:6.0f} MiB  new entries {new}  outcomes {outcomes}"
+    )
     failed = [r for r in reports if r.outcome == "failed"]
     if failed:
         print(f"  first failure: {failed[0].source}: {failed[0].error}")
@@ -134,8 +164,10 @@ async def cycle(app, label: str, feeds: int) -> None:  # type: ignore[no-untyped
 
 async def run(args: argparse.Namespace, urls: list[str], db: Path) -> None:
     config = Config(
-        settings=Settings(database_url=f"sqlite:///{db}", http=HttpSettings(
-            max_connections=args.connections, per_host=args.per_host)),
+        settings=Settings(
+            database_url=f"sqlite:///{db}",
+            http=HttpSettings(max_connections=args.connections, per_host=args.per_host),
+        ),
         sources=[Source(name=f"feed{n}", url=u) for n, u in enumerate(urls)],
         topics=[Topic(name="clearview", terms=["Clearview AI", "Hoan Ton-That"])],
     )
@@ -158,14 +190,17 @@ def main() -> None:
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")
     urls_q, stop = ctx.Queue(), ctx.Event()
-    farm = ctx.Process(target=serve_farm, args=(args.feeds, args.hosts, args.latency, urls_q,
-                                                stop), daemon=True)
+    farm = ctx.Process(
+        target=serve_farm, args=(args.feeds, args.hosts, args.latency, urls_q, stop), daemon=True
+    )
     farm.start()
     global FARM_PID
     FARM_PID = farm.pid or 0
     urls = urls_q.get(timeout=300)
-    print(f"{args.feeds} feeds on {args.hosts} loopback hosts, latency {args.latency * 1000:.0f}"
-          f" ms, max_connections {args.connections}, per_host {args.per_host}")
+    print(
+        f"{args.feeds} feeds on {args.hosts} loopback hosts, latency {args.latency * 1000:.0f}"
+        f" ms, max_connections {args.connections}, per_host {args.per_host}"
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             asyncio.run(run(args, urls, Path(tmp) / "bench.db"))
