@@ -65,3 +65,7 @@ class Alert:
     snippet: str
     attempts: int = 0
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    slot: str = "alert"  # "alert": the first message; "update:<id>": a follow-up
+    thread_key: str | None = None  # alerts sharing it thread under the first one sent
+    update_kind: str | None = None  # for follow-ups: "also_reported", "headline_updated"…
+    update_detail: str | None = None  # for follow-ups: what changed, in words

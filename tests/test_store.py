@@ -166,3 +166,29 @@ def test_concurrent_writers_store_each_entry_once(pg_url: str) -> None:
     assert sum(r.new_entries for r in results) == 30
     assert sum(r.alerts for r in results) == 30
     store.close()
+
+
+def test_a_story_update_owes_one_threaded_follow_up_per_alerted_route(store: Store) -> None:
+    source_id = _source(store)
+    routes = {"clearview": ["console", "slack"]}
+    with store.begin() as conn:
+        rec.record_entries(
+            conn, source_id, [_intent(1), _intent(2, suppressed="backfill")], routes, NOW
+        )
+        copy = rec.record_entries(conn, source_id, [_intent(3, None)], routes, NOW)
+        assert copy.new_entries == 1
+        ids = rec.record_story_update(
+            conn, 1, 3, "also_reported", "also reported by Wire", routes, NOW
+        )
+        again = rec.record_story_update(
+            conn, 1, 3, "also_reported", "also reported by Wire", routes, NOW
+        )
+        silent = rec.record_story_update(conn, 2, 3, "also_reported", "x", routes, NOW)
+        owed = outbox.claim_deliveries(conn, "w", NOW, LEASE, limit=10)
+    assert len(ids) == 2 and again == [] and silent == []  # story 2 never alerted
+    follow_ups = [a for a in owed if a.slot != "alert"]
+    alerts = [a for a in owed if a.slot == "alert"]
+    assert {a.notifier for a in follow_ups} == {"console", "slack"}
+    assert {a.thread_key for a in follow_ups} == {a.thread_key for a in alerts} == {"story:1"}
+    assert follow_ups[0].update_kind == "also_reported"
+    assert follow_ups[0].update_detail == "also reported by Wire"

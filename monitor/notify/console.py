@@ -14,7 +14,10 @@ from monitor.entry import Alert
 
 
 def render_alert(alert: Alert) -> str:
-    """A plain-text block: topic rule, headline, link, outlet and time, terms, snippet."""
+    """A plain-text block: topic rule, headline, link, outlet and time, terms, snippet.
+    A follow-up (story update) is one indented line under its story's headline."""
+    if alert.slot != "alert":
+        return f"  ↳ {alert.topic}: {alert.title}\n    {alert.update_detail or alert.update_kind}\n"
     when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "undated"
     lines = [
         f"── {alert.topic} " + "─" * max(4, 60 - len(alert.topic)),

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, or_, select, update
 
 from monitor.entry import Alert
-from monitor.store.schema import deliveries, entries, hits, sources
+from monitor.store.schema import deliveries, entries, hits, sources, story_updates
 
 _OWED = deliveries.c.state.in_(("pending", "failed", "sending"))
 
@@ -41,8 +41,13 @@ def _alert_query() -> Select[Any]:
             hits.c.snippet,
             deliveries.c.attempts,
             entries.c.extra,
+            deliveries.c.slot,
+            deliveries.c.thread_key,
+            story_updates.c.kind.label("update_kind"),
+            story_updates.c.detail.label("update_detail"),
         )
         .join(hits, hits.c.id == deliveries.c.hit_id)
+        .outerjoin(story_updates, story_updates.c.id == deliveries.c.update_id)
         .join(entries, entries.c.id == hits.c.entry_id)
         .join(sources, sources.c.id == entries.c.source_id)
     )

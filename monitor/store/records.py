@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.entry import Entry, Match
-from monitor.store.schema import deliveries, entries, hits, sources, stories
+from monitor.store.schema import deliveries, entries, hits, sources, stories, story_updates
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class EntryIntent:
     entry: Entry
     canonical_url: str | None
     hits: tuple[HitIntent, ...] = ()
+    # deliveries with the same thread key thread under the first one sent (a court case:
+    # "case:ilnd:1:21-cv-00135"); None threads by story ("story:<id>")
+    thread_key: str | None = None
 
 
 @dataclass
@@ -126,8 +129,9 @@ def record_entries(
         orphans = [s for i, s in zip(intents, story_ids, strict=True) if i.key not in inserted]
         conn.execute(delete(stories).where(stories.c.id.in_(orphans)))
     result.new_entries = len(new)
-    hit_rows, alerting = [], set()
+    hit_rows, alerting, threads = [], set(), {}
     for intent, story_id in new:
+        threads[story_id] = intent.thread_key or f"story:{story_id}"
         for hit in intent.hits:
             hit_rows.append(
                 {
@@ -150,6 +154,8 @@ def record_entries(
         {
             "hit_id": h.id,
             "notifier": n,
+            "slot": "alert",
+            "thread_key": threads[h.story_id],
             "state": "pending",
             "attempts": 0,
             "next_attempt_at": now,
@@ -161,10 +167,69 @@ def record_entries(
     ]
     result.delivery_ids = [
         r.id
-        for r in insert_ignore_many(conn, deliveries, outbox_rows, ["hit_id", "notifier"], ["id"])
+        for r in insert_ignore_many(
+            conn, deliveries, outbox_rows, ["hit_id", "notifier", "slot"], ["id"]
+        )
     ]
     result.alerts = len(result.delivery_ids)
     return result
+
+
+def record_story_update(
+    conn: Connection,
+    story_id: int,
+    entry_id: int,
+    kind: str,
+    detail: str,
+    routes: Mapping[str, Sequence[str]],
+    now: datetime,
+) -> list[int]:
+    """Record that ``entry`` updates an existing story (``kind``: "also_reported",
+    "headline_updated", …) and owe one follow-up per alerted hit of the story and routed
+    notifier, threaded with the story's alert. Returns the new delivery ids; a known update
+    (same story, entry and kind) adds nothing."""
+    inserted = insert_ignore_many(
+        conn,
+        story_updates,
+        [
+            {
+                "story_id": story_id,
+                "entry_id": entry_id,
+                "kind": kind,
+                "detail": detail,
+                "created_at": now,
+            }
+        ],
+        ["story_id", "entry_id", "kind"],
+        ["id"],
+    )
+    if not inserted:
+        return []
+    update_id = inserted[0].id
+    alerted = conn.execute(
+        select(hits.c.id, hits.c.topic, deliveries.c.notifier, deliveries.c.thread_key)
+        .join(deliveries, (deliveries.c.hit_id == hits.c.id) & (deliveries.c.slot == "alert"))
+        .where(hits.c.story_id == story_id, hits.c.suppressed.is_(None))
+    ).all()
+    rows = [
+        {
+            "hit_id": a.id,
+            "notifier": a.notifier,
+            "slot": f"update:{update_id}",
+            "thread_key": a.thread_key,
+            "update_id": update_id,
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for a in alerted
+        if a.notifier in routes.get(a.topic, ())
+    ]
+    return [
+        r.id
+        for r in insert_ignore_many(conn, deliveries, rows, ["hit_id", "notifier", "slot"], ["id"])
+    ]
 
 
 @dataclass(frozen=True)

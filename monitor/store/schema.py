@@ -108,6 +108,21 @@ entries = Table(
     Column("authors", JSON, nullable=False),
     Column("extra", JSON, nullable=False),
     Column("first_seen_at", UTCDateTime, nullable=False, index=True),
+    # why the entry is in its story: "new story", "same canonical link", "similar (0.93)"…
+    Column("story_reason", Text),
+)
+
+story_updates = Table(
+    "story_updates",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("story_id", Id, ForeignKey("stories.id"), nullable=False),
+    Column("entry_id", Id, ForeignKey("entries.id"), nullable=False),
+    # "also_reported" (another outlet's copy), "headline_updated", "docket_entry"…
+    Column("kind", String(30), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("story_id", "entry_id", "kind"),
 )
 
 hits = Table(
@@ -131,6 +146,11 @@ deliveries = Table(
     Column("id", Id, primary_key=True),
     Column("hit_id", Id, ForeignKey("hits.id"), nullable=False),
     Column("notifier", String(100), nullable=False),
+    # what this row sends for its hit: "alert" (the first message) or "update:<update id>"
+    Column("slot", String(60), nullable=False, server_default="alert"),
+    # deliveries sharing a thread key on one notifier thread under the first one sent
+    Column("thread_key", String(200)),
+    Column("update_id", Id, ForeignKey("story_updates.id")),
     # pending → sending → sent; or failed (retry at next_attempt_at) → dead
     Column("state", String(10), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
@@ -141,6 +161,7 @@ deliveries = Table(
     Column("lease_expires_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
-    UniqueConstraint("hit_id", "notifier"),
+    UniqueConstraint("hit_id", "notifier", "slot"),
     Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+    Index("ix_deliveries_notifier_thread_key", "notifier", "thread_key"),
 )
