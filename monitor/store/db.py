@@ -88,8 +88,8 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision``; raises StoreError on failure."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply migrations up to ``revision`` (default: every head); raises StoreError."""
     try:
         command.upgrade(alembic_config(engine), revision)
     except SQLAlchemyError as exc:
@@ -97,14 +97,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
-    """(current revision of the database, head revision of the code)."""
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    """(current revision(s) of the database, head revision(s) of the code), each a
+    comma-separated string or None."""
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = MigrationContext.configure(conn).get_current_heads()
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot reach database {redact_url(str(engine.url))}: {exc}") from exc
-    return current, head
+    return (",".join(sorted(current)) or None), (",".join(sorted(heads)) or None)
 
 
 def require_current_schema(engine: Engine) -> None:
