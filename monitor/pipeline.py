@@ -22,6 +22,7 @@ from monitor.decide import AlertRules, next_due, plan_entries
 from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError
 from monitor.fetch import Fetcher, FetchResult, Validators
+from monitor.outcomes import OutcomeWriter
 from monitor.store import Store
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -73,6 +74,7 @@ class Poller:
         self._pool = parse_pool
         self._clock = clock
         self._sources = {s.name: s for s in config.sources}
+        self._outcomes = OutcomeWriter(store)
         self._max_age = {t.name: t.max_age for t in config.topics}
         self._routes: dict[str, list[str]] = {}
         for route in config.effective_routes():
@@ -197,15 +199,17 @@ class Poller:
         dry_run: bool,
     ) -> PollReport:
         now = self._clock()
-        await self.store.run(
-            self._outcome,
-            state.id,
-            now,
+        due = next_due(now, self.config.interval_for(source))
+        await self._record(
+            src.Outcome(
+                state.id,
+                now,
+                due,
+                etag=fetched.validators.etag,
+                last_modified=fetched.validators.last_modified,
+                body_hash=state.body_hash,
+            ),
             dry_run,
-            next_due_at=next_due(now, self.config.interval_for(source)),
-            etag=fetched.validators.etag,
-            last_modified=fetched.validators.last_modified,
-            body_hash=state.body_hash,
         )
         return PollReport(source.name, outcome)
 
@@ -228,14 +232,13 @@ class Poller:
         log.warning(
             "%s: poll failed (%d in a row): %s", source.name, state.consecutive_failures + 1, error
         )
-        await self.store.run(
-            self._outcome, state.id, now, dry_run, next_due_at=due, error=error, success=False
-        )
+        await self._record(src.Outcome(state.id, now, due, success=False, error=error), dry_run)
         return PollReport(source.name, "failed", error)
 
-    def _outcome(self, source_id: int, now: datetime, dry_run: bool, **values: object) -> None:
-        with self.store.begin(commit=not dry_run) as conn:
-            src.record_source_outcome(conn, source_id, now, **values)  # type: ignore[arg-type]
+    async def _record(self, outcome: src.Outcome, dry_run: bool) -> None:
+        """Commit an outcome that carries no entries (group-committed); a dry run writes none."""
+        if not dry_run:
+            await self._outcomes.record(outcome)
 
     def _in_tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.store.begin() as conn:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from monitor.store.schema import sources
 
@@ -112,43 +113,87 @@ def release_sources(conn: Connection, owner: str) -> None:
     )
 
 
-def record_source_outcome(
-    conn: Connection,
-    source_id: int,
-    now: datetime,
-    *,
-    next_due_at: datetime,
-    error: str | None = None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    body_hash: str | None = None,
-    success: bool = True,
-) -> None:
-    """Write a poll's outcome on its source and release the lease. ``success`` False records
-    ``error`` and counts a consecutive failure; True clears them and stores validators."""
-    values: dict[str, object] = {
-        "last_polled_at": now,
-        "next_due_at": next_due_at,
-        "lease_owner": None,
-        "lease_expires_at": None,
-    }
-    if success:
-        values.update(
-            last_success_at=now,
-            consecutive_failures=0,
-            last_error=None,
-            etag=etag,
-            last_modified=last_modified,
-            body_hash=body_hash,
-        )
+@dataclass(frozen=True)
+class Outcome:
+    """A poll's outcome on its source. ``success`` False records ``error`` and counts a
+    consecutive failure; True clears them and stores the validators."""
+
+    source_id: int
+    now: datetime
+    next_due_at: datetime
+    success: bool = True
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+_SUCCESS = (
+    update(sources)
+    .where(sources.c.id == bindparam("sid"))
+    .values(
+        last_polled_at=bindparam("now"),
+        last_success_at=bindparam("now"),
+        first_polled_at=func.coalesce(sources.c.first_polled_at, bindparam("now")),
+        next_due_at=bindparam("due"),
+        consecutive_failures=0,
+        last_error=None,
+        etag=bindparam("etag"),
+        last_modified=bindparam("lm"),
+        body_hash=bindparam("hash"),
+        lease_owner=None,
+        lease_expires_at=None,
+    )
+)
+_FAILURE = (
+    update(sources)
+    .where(sources.c.id == bindparam("sid"))
+    .values(
+        last_polled_at=bindparam("now"),
+        next_due_at=bindparam("due"),
+        consecutive_failures=sources.c.consecutive_failures + 1,
+        last_error=bindparam("error"),
+        lease_owner=None,
+        lease_expires_at=None,
+    )
+)
+
+
+def record_outcomes(conn: Connection, outcomes: Sequence[Outcome]) -> None:
+    """Write poll outcomes on their sources and release their leases: one batched statement
+    for the successes and one for the failures."""
+    ok = [o for o in outcomes if o.success]
+    failed = [o for o in outcomes if not o.success]
+    if ok:
         conn.execute(
-            update(sources)
-            .where(sources.c.id == source_id, sources.c.first_polled_at.is_(None))
-            .values(first_polled_at=now)
+            _SUCCESS,
+            [
+                {
+                    "sid": o.source_id,
+                    "now": o.now,
+                    "due": o.next_due_at,
+                    "etag": o.etag,
+                    "lm": o.last_modified,
+                    "hash": o.body_hash,
+                }
+                for o in ok
+            ],
         )
-    else:
-        values.update(last_error=error, consecutive_failures=sources.c.consecutive_failures + 1)
-    conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+    if failed:
+        conn.execute(
+            _FAILURE,
+            [
+                {"sid": o.source_id, "now": o.now, "due": o.next_due_at, "error": o.error}
+                for o in failed
+            ],
+        )
+
+
+def record_source_outcome(
+    conn: Connection, source_id: int, now: datetime, *, next_due_at: datetime, **values: Any
+) -> None:
+    """One outcome (see ``Outcome`` for the keyword arguments)."""
+    record_outcomes(conn, [Outcome(source_id, now, next_due_at, **values)])
 
 
 def list_sources(conn: Connection) -> list[SourceState]:
