@@ -62,7 +62,7 @@ async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterato
             await store.run(require_current_schema, store.engine)
         async with Fetcher(config.settings.http) as fetcher:
             poller = Poller(config, store, fetcher, parse_pool=pool, owner=owner)
-            deliverer = Deliverer(store, notifiers, owner)
+            deliverer = Deliverer.for_config(config, store, notifiers, owner)
             yield App(config, store, poller, deliverer)
     finally:
         for notifier in notifiers.values():

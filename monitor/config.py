@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SecretStr,
     StringConstraints,
     field_validator,
     model_validator,
@@ -114,6 +115,11 @@ class HttpSettings(_Model):
     user_agent: str | None = None  # default names the project, version and its URL
 
 
+class DeliverySettings(_Model):
+    max_attempts: int = Field(default=8, gt=0)  # then a delivery is dead
+    lease: Duration = timedelta(minutes=5)  # a crashed sender's rows are owed again after this
+
+
 class Settings(_Model):
     database_url: str = "sqlite:///monitor.db"  # env DATABASE_URL wins
     default_interval: Duration = timedelta(minutes=15)
@@ -121,6 +127,7 @@ class Settings(_Model):
     backfill: BackfillSetting = Backfill()
     max_backoff: Duration = timedelta(hours=6)
     http: HttpSettings = HttpSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("timezone")
     @classmethod
@@ -142,6 +149,35 @@ def _mask_url(url: str) -> str:
     return f"{scheme}://***" if scheme.isidentifier() else "***"
 
 
+def _court_id(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# A PACER court id (ilnd, nysb, ca7, nyed) or a CourtListener one: lower-case letters, digits.
+CourtId = Annotated[
+    str, BeforeValidator(_court_id), Field(min_length=2, max_length=20, pattern=r"^[a-z0-9]+$")
+]
+# District (1:21-cv-00135, with judge initials or a defendant suffix), bankruptcy (16-10992-smb)
+# or appellate (23-1124) case numbers; monitor.docket normalises them for matching.
+_CASE_NUMBER = re.compile(
+    r"^(?:\d{1,2}:\d{2}-[a-z]{1,4}-\d{1,6}(?:-[a-z0-9]+)*|\d{2}-\d{1,6}(?:-[a-z]+)*)$", re.I
+)
+
+
+def _case_number(value: str) -> str:
+    value = value.strip()
+    if not _CASE_NUMBER.match(value):
+        raise ValueError("expected a case number such as 1:21-cv-00135, 16-10992 or 23-1124")
+    return value
+
+
+class TrackedCase(_Model):
+    """A case whose every new docket entry alerts its topic, whatever the entry says."""
+
+    court: CourtId
+    number: Annotated[str, AfterValidator(_case_number)]
+
+
 class Source(_Model):
     name: Name
     url: HttpUrl
@@ -149,7 +185,7 @@ class Source(_Model):
     interval: Duration | None = None  # falls back to settings.default_interval
     topics: list[str] | None = None  # None: every topic applies
     backfill: BackfillSetting | None = None  # falls back to settings.backfill
-    court: str | None = None  # court id for docket sources, e.g. ilnd
+    court: CourtId | None = None  # court id for docket sources, e.g. ilnd
 
 
 class Topic(_Model):
@@ -159,6 +195,7 @@ class Topic(_Model):
     exclude: list[Term] = Field(default_factory=list)  # any of these vetoes a match
     aliases: dict[str, list[str]] = Field(default_factory=dict)  # named lists for queries
     max_age: Duration | None = None  # after the first poll, skip entries published earlier
+    cases: list[TrackedCase] = Field(default_factory=list)  # every new entry in these alerts
 
     @model_validator(mode="after")
     def _terms_or_query(self) -> Self:
@@ -175,12 +212,139 @@ class ConsoleNotifier(_Model):
     type: Literal["console"]
 
 
-NotifierConfig = Annotated[ConsoleNotifier, Field(discriminator="type")]
+def _secret_http_url(value: SecretStr | None) -> SecretStr | None:
+    if value is not None:
+        _http_url(value.get_secret_value())
+    return value
+
+
+class SlackNotifier(_Model):
+    """Slack through an incoming webhook (``webhook_url``) or a bot token and a channel."""
+
+    name: Name
+    type: Literal["slack"]
+    webhook_url: Annotated[SecretStr | None, AfterValidator(_secret_http_url)] = None
+    token: SecretStr | None = None  # bot token (xoxb-…); needs channel
+    channel: str | None = None  # channel id or name, bot mode
+    api_base_url: HttpUrl = "https://slack.com/api/"  # bot mode; loopback for tests
+    follow_ups: Literal["thread", "message", "none"] = "thread"  # webhook: thread = message
+    unfurl: bool = False  # let Slack unfurl links and media
+    pace: Duration = timedelta(seconds=1)  # at least this long between messages to a channel
+    timeout: Duration = timedelta(seconds=10)
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> Self:
+        if (self.webhook_url is None) == (self.token is None):
+            raise ValueError("give either webhook_url or token (with channel), not both")
+        if self.token is not None and not self.channel:
+            raise ValueError("token (bot mode) needs a channel")
+        return self
+
+
+class EmailNotifier(_Model):
+    """SMTP: STARTTLS required unless ``tls: none``; ``implicit`` is TLS from the start."""
+
+    name: Name
+    type: Literal["email"]
+    host: str
+    port: int | None = Field(default=None, gt=0, lt=65536)  # default 587, 465 (implicit), 25
+    tls: Literal["starttls", "implicit", "none"] = "starttls"
+    ca_file: str | None = None  # trust these CAs instead of the system's
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: str  # the From address
+    recipients: list[str] = Field(min_length=1)
+    subject_prefix: str = "[monitor]"
+    timeout: Duration = timedelta(seconds=30)
+
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "implicit": 465, "none": 25}[self.tls]
+
+
+NotifierConfig = Annotated[
+    ConsoleNotifier | SlackNotifier | EmailNotifier, Field(discriminator="type")
+]
+
+
+def _clock_time(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):  # YAML reads 22:00 as 1320
+        return time(value // 60 % 24, value % 60)
+    return value
+
+
+class QuietHours(_Model):
+    """Hold immediate alerts between ``start`` and ``end`` (local clock; may span midnight)."""
+
+    start: Annotated[time, BeforeValidator(_clock_time)]
+    end: Annotated[time, BeforeValidator(_clock_time)]
+    timezone: str | None = None  # falls back to settings.timezone
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str | None) -> str | None:
+        return None if v is None else _zone_name(v)
+
+
+def _zone_name(v: str) -> str:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("unknown time zone (use an IANA name such as Europe/Paris)") from exc
+    return v
+
+
+def _cron(value: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError("expected a cron schedule such as '0 8 * * mon-fri'") from exc
+    return value
+
+
+SOURCE_KIND_GROUPS = {"news": ("news",), "dockets": ("pacer", "courtlistener")}
 
 
 class Route(_Model):
     topic: str
     notifiers: list[str] = Field(min_length=1)
+    mode: Literal["immediate", "digest"] = "immediate"
+    schedule: Annotated[str, AfterValidator(_cron)] | None = None  # digest: cron, 5 fields
+    timezone: str | None = None  # of the schedule; falls back to settings.timezone
+    source_kinds: list[Literal["news", "dockets"]] | None = None  # None: every kind
+    quiet_hours: QuietHours | None = None  # immediate routes: held, sent after
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str | None) -> str | None:
+        return None if v is None else _zone_name(v)
+
+    @model_validator(mode="after")
+    def _mode_settings(self) -> Self:
+        if self.mode == "digest" and not self.schedule:
+            raise ValueError("a digest route needs a schedule (cron, e.g. '0 8 * * mon-fri')")
+        if self.mode == "immediate" and self.schedule:
+            raise ValueError("schedule is for digest routes (mode: digest)")
+        if self.mode == "digest" and self.quiet_hours:
+            raise ValueError("quiet_hours is for immediate routes")
+        return self
+
+    def takes(self, source_kind: str) -> bool:
+        """Whether entries from a source of ``source_kind`` (news, pacer…) go this way."""
+        if self.source_kinds is None:
+            return True
+        return any(source_kind in SOURCE_KIND_GROUPS[k] for k in self.source_kinds)
+
+    def is_quiet(self, now: datetime, default_zone: str) -> bool:
+        """Whether ``now`` (aware) falls inside this route's quiet hours."""
+        if self.quiet_hours is None:
+            return False
+        q = self.quiet_hours
+        local = now.astimezone(ZoneInfo(q.timezone or default_zone)).time()
+        if q.start <= q.end:
+            return q.start <= local < q.end
+        return local >= q.start or local < q.end
 
 
 _DEFAULT_NOTIFIER = ConsoleNotifier(name="console", type="console")
@@ -203,6 +367,16 @@ class Config(_Model):
             return list(self.routes)
         names = [n.name for n in self.effective_notifiers()]
         return [Route(topic=t.name, notifiers=names) for t in self.topics]
+
+    def routes_by_topic(self, source_kind: str | None = None) -> dict[str, list[str]]:
+        """Topic → notifiers of the effective routes; with ``source_kind`` (news, pacer…),
+        only routes that take entries of that kind (``source_kinds``)."""
+        found: dict[str, list[str]] = {}
+        for route in self.effective_routes():
+            if source_kind is None or route.takes(source_kind):
+                names = found.setdefault(route.topic, [])
+                names.extend(n for n in route.notifiers if n not in names)
+        return found
 
     def interval_for(self, source: Source) -> timedelta:
         """How often ``source`` is polled: its own interval, else settings.default_interval."""

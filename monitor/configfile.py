@@ -15,8 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from monitor.config import Config
+from monitor.config import Config, Topic
 from monitor.errors import ConfigError, Problem
+from monitor.match import QuerySyntaxError, compile_topic
 
 # ---------------------------------------------------------------------------------------------
 # Loading: read → YAML (with a key-path → line map) → interpolate → validate + cross-check.
@@ -45,6 +46,8 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
         data, found = _interpolate(data, env, (), secrets)
         config, invalid = _validate(data)
         issues += found + invalid + _cross_check(data)
+        if config is not None:
+            issues += _query_issues(file, config, lines, issues)
     if issues:
         raise ConfigError(_problems(file, data, lines, issues, secrets))
     assert config is not None
@@ -238,6 +241,29 @@ def _cross_check(data: Any) -> list[Issue]:
         issues += _missing_refs(route, ("routes", i), "notifiers", notifiers, "notifier")
     for i, source in _items(data, "sources"):
         issues += _missing_refs(source, ("sources", i), "topics", topics, "topic")
+    return issues + _tracked_case_courts(data)
+
+
+def _tracked_case_courts(data: dict[str, Any]) -> list[Issue]:
+    """A tracked case's court must be read by some pacer or courtlistener source, or the
+    case can never alert."""
+    courts = {
+        str(source["court"]).strip().lower()
+        for _, source in _items(data, "sources")
+        if source.get("kind") in ("pacer", "courtlistener") and isinstance(source.get("court"), str)
+    }
+    issues: list[Issue] = []
+    for i, topic in _items(data, "topics"):
+        cases = topic.get("cases")
+        for j, case in enumerate(cases if isinstance(cases, list) else []):
+            court = case.get("court") if isinstance(case, dict) else None
+            if isinstance(court, str) and court.strip().lower() not in courts:
+                issues.append(
+                    (
+                        ("topics", i, "cases", j, "court"),
+                        f"no pacer or courtlistener source has court {court.strip().lower()!r}",
+                    )
+                )
     return issues
 
 
@@ -282,6 +308,103 @@ def _missing_refs(
     if isinstance(value, list):
         refs = [((*at, key, j), v) for j, v in enumerate(value) if isinstance(v, str)]
     return [(path, f"no {what} named {ref!r}") for path, ref in refs if ref not in known]
+
+
+# ---------------------------------------------------------------------------------------------
+# Topic queries: compiled here (pure, no I/O beyond re-reading the file on error) so that a
+# query that does not parse is a problem naming the topic, the line and the column.
+
+_WHERE = re.compile(r"(\w+)(?:\[(\d+)\]|\.(.+))?$")
+
+
+def _query_issues(
+    file: str, config: Config, lines: dict[KeyPath, int], known: list[Issue]
+) -> list[Issue]:
+    """Compile every topic that has no other problem; a QuerySyntaxError becomes an issue at
+    the file line of the text at fault (inside a multi-line scalar too, recorded in ``lines``)
+    whose message shows that line and a caret under the column."""
+    flawed = {path[1] for path, _ in known if path[:1] == ("topics",) and len(path) > 1}
+    issues: list[Issue] = []
+    for i, topic in enumerate(config.topics):
+        if i in flawed:
+            continue
+        try:
+            compile_topic(topic)
+        except QuerySyntaxError as exc:
+            path: KeyPath = ("topics", i, *_query_key(topic, exc))
+            line, text, column = _query_position(file, path, exc)
+            if line is not None:
+                lines[path] = line
+            caret = f"{exc.message} (column {column + 1})\n  {text}\n  {' ' * column}^"
+            issues.append((path, caret))
+    return issues
+
+
+def _query_key(topic: Topic, exc: QuerySyntaxError) -> KeyPath:
+    """The key path under the topic of ``exc.where``: ``exclude[2]`` → ("exclude", 2)."""
+    m = _WHERE.match(exc.where)
+    if m is None:
+        return ()
+    key, index, name = m.groups()
+    if index is not None:
+        return (key, int(index))
+    if name is not None and exc.query in topic.aliases.get(name, []):
+        return (key, name, topic.aliases[name].index(exc.query))
+    return (key, name) if name is not None else (key,)
+
+
+def _query_position(file: str, path: KeyPath, exc: QuerySyntaxError) -> tuple[int | None, str, int]:
+    """(1-based file line or None when unknown, the text of that line, 0-based column in it)."""
+    for line, text, offset in _scalar_lines(file, path, exc.query):
+        if offset <= exc.column <= offset + len(text):
+            return line, text, exc.column - offset
+    text, caret = exc.caret().rsplit("\n", 1)
+    return None, text, len(caret) - 1
+
+
+def _scalar_lines(file: str, path: KeyPath, value: str) -> list[tuple[int, str, int]]:
+    """Each source line of the scalar at ``path``: (1-based line, its text, offset of that
+    text in ``value``). Empty when the lines cannot be found verbatim in ``value`` (escapes,
+    interpolation): callers then fall back to the key's line."""
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return []
+    for seg in path:
+        node = _yaml_child(node, seg)
+    if not isinstance(node, yaml.ScalarNode):
+        return []
+    start, end = node.start_mark, node.end_mark
+    found, cursor = [], 0
+    source = text.splitlines()
+    for number in range(start.line, min(end.line + 1, len(source))):
+        first, last = start.column if number == start.line else 0, None
+        if number == end.line:
+            last = end.column
+        part = source[number][first:last].strip()
+        if node.style in ("|", ">") and number == start.line:
+            continue  # the block indicator line
+        if node.style in ("'", '"'):
+            part = part.removeprefix(node.style) if number == start.line else part
+            part = part.removesuffix(node.style) if number == end.line else part
+        if not part:
+            continue
+        offset = value.find(part, cursor)
+        if offset < 0:
+            return []
+        found.append((number + 1, part, offset))
+        cursor = offset + len(part)
+    return found
+
+
+def _yaml_child(node: yaml.Node | None, seg: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and isinstance(seg, int) and seg < len(node.value):
+        child: yaml.Node = node.value[seg]
+        return child
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if k.value == seg), None)
+    return None
 
 
 def _problems(

@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from monitor.cluster import Fingerprint, fingerprint
 from monitor.config import Backfill
-from monitor.dedupe import canonical_url, entry_key
+from monitor.dedupe import canonical_url, content_hash, entry_key
+from monitor.docket import case_thread_key, docket_key
 from monitor.entry import Entry, Match
-from monitor.store.records import EntryIntent, HitIntent
+from monitor.store.records import EntryEdit, EntryIntent, HitIntent, KnownEntry
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Candidate:
     entry: Entry
     canonical_url: str | None
     matches: tuple[Match, ...]
+    content_hash: str = ""
+    fingerprint: Fingerprint | None = None  # only entries that matched a topic are clustered
 
 
 @dataclass(frozen=True)
@@ -69,13 +73,66 @@ def suppression(entry: Entry, topic: str, rules: AlertRules, now: datetime) -> s
 def candidates(
     entries: Iterable[Entry], source: str, match: Callable[[Entry], Sequence[Match]]
 ) -> list[Candidate]:
-    """Key, canonicalize and match a feed's entries (the CPU-heavy part, run beside parsing)."""
-    return [
-        Candidate(
-            key, entry, canonical_url(entry.link) if entry.link else None, tuple(match(entry))
-        )
-        for key, entry in keyed_entries(entries, source).items()
-    ]
+    """Key, canonicalize, match and fingerprint a feed's entries (the CPU-heavy part, run
+    beside parsing). Only entries that matched a topic get a story fingerprint: the others
+    can never alert, so clustering them would cost without changing any message."""
+    found = []
+    for key, entry in keyed_entries(entries, source).items():
+        link = canonical_url(entry.link) if entry.link else None
+        matches = tuple(match(entry))
+        fp = fingerprint(entry.title, entry.summary, link) if matches else None
+        found.append(Candidate(key, entry, link, matches, content_hash(entry), fp))
+    return found
+
+
+def docket_candidates(
+    entries: Iterable[Entry], match: Callable[[Entry], Sequence[Match]]
+) -> list[Candidate]:
+    """Key and match docket entries (``monitor.docket``), first occurrence of a key kept.
+
+    No canonical URL and no story fingerprint: every entry of a case shares its docket link
+    and most of its title, yet each docket entry is its own alert (threaded by case through
+    ``docket.case_thread_key``, never merged into another entry's story)."""
+    keyed: dict[str, Entry] = {}
+    for entry in entries:
+        keyed.setdefault(docket_key(entry), entry)
+    return [Candidate(k, e, None, tuple(match(e)), content_hash(e)) for k, e in keyed.items()]
+
+
+def identify(
+    found: Sequence[Candidate], known: Sequence[KnownEntry]
+) -> tuple[list[Candidate], list[EntryEdit]]:
+    """Split a feed's candidates into new entries and edits of known ones.
+
+    A candidate is a known entry when its key is stored (same GUID, or same canonical link
+    for GUID-less feeds) or, failing that, when the source already stored an entry with its
+    canonical link (a GUID changed). A known entry whose title or summary changed becomes an
+    ``EntryEdit`` (a changed title also a "headline_updated" story update); an unchanged one
+    is dropped. ``known`` is what the store found for these keys and links.
+    """
+    by_key = {k.key: k for k in known}
+    by_link = {k.canonical_url: k for k in known if k.canonical_url}
+    new, edits, seen = [], [], set()
+    for c in found:
+        stored = by_key.get(c.key) or (by_link.get(c.canonical_url) if c.canonical_url else None)
+        if stored is None:
+            new.append(c)
+        elif stored.id not in seen:
+            seen.add(stored.id)
+            edit = _edit(stored, c)
+            if edit is not None:
+                edits.append(edit)
+    return new, edits
+
+
+def _edit(stored: KnownEntry, c: Candidate) -> EntryEdit | None:
+    unchanged = stored.content_hash == c.content_hash
+    if unchanged or (stored.content_hash is None and stored.title == c.entry.title):
+        return None if unchanged else EntryEdit(stored.id, stored.story_id, c.entry, c.content_hash)
+    detail = None
+    if stored.title != c.entry.title:
+        detail = f"headline updated: {stored.title} → {c.entry.title}"
+    return EntryEdit(stored.id, stored.story_id, c.entry, c.content_hash, detail)
 
 
 def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> list[EntryIntent]:
@@ -84,7 +141,17 @@ def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> 
     for c in new:
         matches = [m for m in c.matches if rules.topics is None or m.topic in rules.topics]
         hits = tuple(HitIntent(m, suppression(c.entry, m.topic, rules, now)) for m in matches)
-        intents.append(EntryIntent(c.key, c.entry, c.canonical_url, hits))
+        intents.append(
+            EntryIntent(
+                c.key,
+                c.entry,
+                c.canonical_url,
+                hits,
+                content_hash=c.content_hash,
+                fingerprint=c.fingerprint if hits else None,
+                thread_key=case_thread_key(c.entry),  # docket entries thread by case
+            )
+        )
     return intents
 
 

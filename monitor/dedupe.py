@@ -7,7 +7,8 @@ redirect that can only be resolved over the network (t.co, news.google.com) stay
 
 The rule throughout is that two distinct articles must never get the same canonical URL or
 key; a missed merge costs a repeat alert (and story clustering gets a second chance), a
-wrong merge silently loses an alert. Story fingerprints and clustering are not here yet.
+wrong merge silently loses an alert. ``content_hash`` tells an edited entry from an unchanged
+one. Story fingerprints and clustering decisions live in ``monitor.cluster``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ TRACKING_PARAMS = frozenset(
         "guce_referrer_sig", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id",
         "rb_clickid", "s_cid", "s_kwcid", "vero_id", "wickedid", "__twitter_impression",
         "xtor", "at_medium", "at_campaign", "soc_src", "soc_trk", "sr_share", "trk",
-        "__tn__", "__cft__", "ncid", "sc_cid",
+        "__tn__", "__cft__", "ncid", "sc_cid", "gaa_at", "gaa_n", "gaa_ts", "gaa_sig", "cvid",
+        "mbid", "ito", "spm", "fr_sid", "_openstat", "tblci", "oborigurl", "dicbo",
     }
 )  # fmt: skip
 TRACKING_PREFIXES = ("utm_",)
@@ -219,3 +221,10 @@ def _key(kind: str, *fields: str) -> str:
 
 def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(entry: Entry) -> str:
+    """A short hash of the entry's title and summary as published (no folding: any edit a
+    reader could see changes it), to notice edits of a known entry."""
+    payload = json.dumps([entry.title, entry.summary], ensure_ascii=False)
+    return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -69,3 +69,5 @@ class Alert:
     thread_key: str | None = None  # alerts sharing it thread under the first one sent
     update_kind: str | None = None  # for follow-ups: "also_reported", "headline_updated"…
     update_detail: str | None = None  # for follow-ups: what changed, in words
+    # the channel's id of the first message sent on this thread (Slack ts), if any yet
+    thread_id: str | None = None

@@ -9,6 +9,7 @@ the source with its backoff; it never stops the others.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -18,15 +19,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from monitor.config import Config, Source
-from monitor.decide import AlertRules, next_due, plan_entries
+from monitor.decide import AlertRules, identify, next_due, plan_entries
+from monitor.docket import DOCKET_KINDS, find_gap, poll_window
 from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError
 from monitor.fetch import Fetcher, FetchResult, Validators
 from monitor.outcomes import OutcomeWriter
 from monitor.store import Store
+from monitor.store import dockets as cov
 from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.outbox import pending_alerts
+from monitor.stories import attach_stories
 from monitor.worker import PreparedFeed, prepare_feed
 
 log = logging.getLogger(__name__)
@@ -52,6 +56,7 @@ class PollReport:
     new_hits: int = 0
     alerts: int = 0
     previews: tuple[Alert, ...] = field(default=(), compare=False)  # dry runs only
+    gap: cov.Gap | None = None  # docket sources: this poll shares no entry with the last
 
 
 class Poller:
@@ -76,9 +81,11 @@ class Poller:
         self._sources = {s.name: s for s in config.sources}
         self._outcomes = OutcomeWriter(store)
         self._max_age = {t.name: t.max_age for t in config.topics}
-        self._routes: dict[str, list[str]] = {}
-        for route in config.effective_routes():
-            self._routes.setdefault(route.topic, []).extend(route.notifiers)
+        self._routes = config.routes_by_topic()
+        # routes may take only some source kinds (news, dockets)
+        self._kind_routes: dict[str, dict[str, list[str]]] = {
+            s.kind: config.routes_by_topic(s.kind) for s in config.sources
+        }
 
     async def sync_sources(self) -> None:
         """Bring the sources table in line with the config."""
@@ -125,9 +132,11 @@ class Poller:
     async def _prepare(self, fetched: FetchResult, source: str) -> PreparedFeed:
         """Parse, key and match in the process pool (CPU-heavy; the loop stays free)."""
         assert fetched.body is not None
+        spec = self._sources[source]
+        job = functools.partial(prepare_feed, kind=spec.kind, court=spec.court)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, prepare_feed, fetched.body, fetched.headers, fetched.url, source
+            self._pool, job, fetched.body, fetched.headers, fetched.url, source
         )
 
     async def _store_prepared(
@@ -141,17 +150,31 @@ class Poller:
     ) -> PollReport:
         now = self._clock()
         found = prepared.candidates
-        known = await self.store.run(self._in_tx, rec.known_keys, [c.key for c in found])
+        keys, links = [c.key for c in found], [c.canonical_url for c in found if c.canonical_url]
+        known = await self.store.run(self._in_tx, rec.known_entries, state.id, keys, links)
+        new, edits = identify(found, known)
         rules = AlertRules(
             first_poll=state.first_polled_at is None,
             backfill=self.config.backfill_for(source),
             max_age=self._max_age,
             topics=frozenset(source.topics) if source.topics is not None else None,
         )
-        intents = plan_entries([c for c in found if c.key not in known], rules, now)
+        intents = plan_entries(new, rules, now)
         due = next_due(now, self.config.interval_for(source))
+        coverage = await self._coverage(source, state, found, len(found) - len(new), now)
         result, previews = await self.store.run(
-            self._write, state.id, intents, fetched, body_hash, due, now, dry_run
+            self._write,
+            state.id,
+            intents,
+            fetched,
+            body_hash,
+            due,
+            now,
+            dry_run,
+            kind=source.kind,
+            source=source.name,
+            edits=edits,
+            coverage=coverage,
         )
         if prepared.feed.bozo:
             log.info("%s: feed is malformed but readable: %s", source.name, prepared.feed.bozo)
@@ -164,7 +187,27 @@ class Poller:
             result.new_hits,
             result.alerts,
             tuple(previews),
+            coverage.gap if coverage else None,
         )
+
+    async def _coverage(
+        self,
+        source: Source,
+        state: src.SourceState,
+        found: Sequence[Any],
+        overlap: int,
+        now: datetime,
+    ) -> cov.Coverage | None:
+        """Docket sources: this poll's window, and a possible gap when none of its entries
+        (``overlap`` of them were known) was in the previous poll; logged as a warning."""
+        if source.kind not in DOCKET_KINDS:
+            return None
+        previous = await self.store.run(self._in_tx, cov.previous_window, state.id)
+        window = poll_window([c.entry for c in found], now)
+        gap = find_gap(previous, window, overlap, source=source.name, court=source.court)
+        if gap is not None:
+            log.warning("%s: %s", source.name, gap.describe())
+        return cov.Coverage(window, gap)
 
     def _write(
         self,
@@ -175,9 +218,20 @@ class Poller:
         due: datetime,
         now: datetime,
         dry_run: bool,
+        kind: str | None = None,
+        source: str = "",
+        edits: Sequence[rec.EntryEdit] = (),
+        coverage: cov.Coverage | None = None,
     ) -> tuple[rec.RecordResult, list[Alert]]:
+        routes = self._kind_routes.get(kind or "", self._routes)
         with self.store.begin(commit=not dry_run) as conn:
-            result = rec.record_entries(conn, source_id, intents, self._routes, now)
+            intents = attach_stories(conn, intents, source, now)
+            result = rec.record_entries(conn, source_id, intents, routes, now)
+            if coverage is not None:
+                cov.record_coverage(conn, source_id, coverage)
+            edited = rec.record_edits(conn, edits, routes, now)
+            result.delivery_ids += edited.delivery_ids
+            result.updates += edited.updates
             src.record_source_outcome(
                 conn,
                 source_id,

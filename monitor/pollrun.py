@@ -73,7 +73,7 @@ def _describe(report: PollReport) -> str:
         return f"{report.source}: {report.outcome.replace('_', ' ')}"
     return (
         f"{report.source}: {report.entries} entries, {report.new_entries} new, "
-        f"{report.new_hits} hits"
+        f"{report.new_hits} hits" + (f"; {report.gap.describe()}" if report.gap else "")
     )
 
 
@@ -113,6 +113,9 @@ def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
     for r in reports:
         if r.outcome == "failed":
             click.echo(f"  failed: {r.source}: {r.error}")
+    for r in reports:  # docket feeds that rolled past unseen entries: never claim coverage
+        if r.gap is not None:
+            click.echo(f"  {r.source}: {r.gap.describe()}")
     new_entries = sum(r.new_entries for r in reports)
     new_hits = sum(r.new_hits for r in reports)
     line = f"New entries: {new_entries}, new hits: {new_hits}"

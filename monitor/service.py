@@ -16,8 +16,10 @@ import signal
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from monitor.app import App
+from monitor.digest import DigestPlan, digest_plans
 from monitor.pipeline import utcnow
 from monitor.store import sources as src
 
@@ -44,6 +46,8 @@ class Service:
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[None]] = set()
         self._delivery: asyncio.Task[None] | None = None
+        self._digests: set[asyncio.Task[None]] = set()
+        self._plans = digest_plans(app.config)
 
     def stop(self) -> None:
         self._stop.set()
@@ -73,6 +77,16 @@ class Service:
             coalesce=True,
             next_run_time=utcnow(),
         )
+        for plan in self._plans:  # one digest email per notifier, schedule and time zone
+            scheduler.add_job(
+                self._digest_tick,
+                CronTrigger.from_crontab(plan.schedule, timezone=plan.timezone),
+                args=[plan],
+                id=f"digest {plan.notifier} {plan.schedule} {plan.timezone}",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=3600,
+            )
         scheduler.start()
         log.info(
             "monitor running: %d sources, %d topics",
@@ -118,11 +132,31 @@ class Service:
         while not self._stop.is_set():
             report = await self.app.deliverer.deliver_due()
             if not (report.sent or report.failed or report.dead):
-                return
+                break
+        for plan in self._plans:  # digests whose email failed retry with backoff, as digests
+            if not self._stop.is_set():
+                await self.app.deliverer.deliver_digest(plan, retries_only=True)
+
+    async def _digest_tick(self, plan: DigestPlan) -> None:
+        if self._stop.is_set():
+            return
+        task = asyncio.create_task(self._digest(plan), name=f"digest {plan.notifier}")
+        self._digests.add(task)
+        task.add_done_callback(self._digests.discard)
+
+    async def _digest(self, plan: DigestPlan) -> None:
+        report = await self.app.deliverer.deliver_digest(plan)
+        log.info(
+            "digest for %s: %d deliveries sent, %d failed, %d dead",
+            plan.notifier,
+            report.sent,
+            report.failed,
+            report.dead,
+        )
 
     async def _drain(self) -> None:
         """Let in-flight work finish (bounded), then hand back every lease we hold."""
-        pending = [*self._polls, *([self._delivery] if self._delivery else [])]
+        pending = [*self._polls, *self._digests, *([self._delivery] if self._delivery else [])]
         if pending:
             log.info("stopping: waiting for %d in-flight tasks", len(pending))
             _, late = await asyncio.wait(pending, timeout=self.drain_timeout.total_seconds())

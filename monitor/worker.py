@@ -11,18 +11,62 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from monitor.config import Topic
-from monitor.decide import Candidate, candidates
-from monitor.entry import ParsedFeed
+from monitor.decide import Candidate, candidates, docket_candidates
+from monitor.docket import (
+    DOCKET_KINDS,
+    entry_case,
+    normalize_case_number,
+    read_docket_feed,
+    tracked_case_term,
+)
+from monitor.entry import Entry, Match, ParsedFeed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import parse_feed
 
+# (court, normalised case number) → (topic, case number as configured) for each tracking topic
+TrackedCases = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
+
 _topics: TopicSet | None = None
+_tracked: TrackedCases = {}
 
 
 def init_worker(topics: Sequence[Topic]) -> None:
-    """Pool initializer: compile the topics once per worker process."""
-    global _topics
+    """Pool initializer: compile the topics (and their tracked cases) once per process."""
+    global _topics, _tracked
     _topics = compile_topics(topics)
+    _tracked = tracked_cases(topics)
+
+
+def tracked_cases(topics: Sequence[Topic]) -> TrackedCases:
+    """Index the ``cases:`` of every topic by court and normalised case number."""
+    index: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for topic in topics:
+        for case in topic.cases:
+            key = (case.court, normalize_case_number(case.number))
+            index.setdefault(key, []).append((topic.name, case.number))
+    return {key: tuple(found) for key, found in index.items()}
+
+
+def match_cases(entry: Entry, tracked: TrackedCases) -> list[Match]:
+    """A match per topic tracking the case of docket ``entry``, whatever its text; the term
+    is ``case <number>`` and the snippet the docket line."""
+    case = entry_case(entry)
+    if case is None:
+        return []
+    return [
+        Match(topic, (tracked_case_term(number),), entry.title)
+        for topic, number in tracked.get(case, ())
+    ]
+
+
+def merge_matches(found: Sequence[Match], extra: Sequence[Match]) -> list[Match]:
+    """``found`` with ``extra`` folded in: one match per topic, terms of both."""
+    by_topic = {m.topic: m for m in found}
+    for m in extra:
+        old = by_topic.get(m.topic)
+        terms = m.terms if old is None else (*old.terms, *m.terms)
+        by_topic[m.topic] = Match(m.topic, terms, old.snippet if old else m.snippet)
+    return list(by_topic.values())
 
 
 @dataclass(frozen=True)
@@ -32,15 +76,33 @@ class PreparedFeed:
 
 
 def prepare_feed(
-    body: bytes, headers: Mapping[str, str], url: str, source: str, topics: TopicSet | None = None
+    body: bytes,
+    headers: Mapping[str, str],
+    url: str,
+    source: str,
+    topics: TopicSet | None = None,
+    *,
+    kind: str = "news",
+    court: str | None = None,
+    tracked: TrackedCases | None = None,
 ) -> PreparedFeed:
     """Parse ``body`` and key, canonicalize and match its entries. Raises ParseError.
 
-    ``topics`` defaults to the worker's compiled topics (see ``init_worker``).
+    ``topics`` and ``tracked`` default to the worker's (see ``init_worker``). ``kind`` is the
+    source kind: ``pacer`` and ``courtlistener`` bodies are read as docket entries (of
+    ``court``), matched by topic and by tracked case, and keyed by ``docket.docket_key``.
     """
     topic_set = topics or _topics
     if topic_set is None:
         raise RuntimeError("prepare_feed needs topics: call init_worker first")
-    parsed = parse_feed(body, headers, url)
-    found = candidates(parsed.entries, source, lambda e: topic_set.match(e, source))
+    if kind in DOCKET_KINDS:
+        cases = _tracked if tracked is None else tracked
+        parsed = read_docket_feed(body, headers, url, kind=kind, court=court)
+        found = docket_candidates(
+            parsed.entries,
+            lambda e: merge_matches(topic_set.match(e, source), match_cases(e, cases)),
+        )
+    else:
+        parsed = parse_feed(body, headers, url)
+        found = candidates(parsed.entries, source, lambda e: topic_set.match(e, source))
     return PreparedFeed(replace(parsed, entries=()), tuple(found))

@@ -255,10 +255,9 @@ def test_shipped_feeds_yaml_loads_without_environment() -> None:
     assert config.settings.database_url == "sqlite:///monitor.db"
     assert [t.name for t in config.topics] == ["clearview"]
     topic = config.topics[0]
-    assert "Clearview AI" in topic.terms
-    # Namesake-prone on their own: a town, a golf club…; a Vietnamese family name.
-    assert not {"Clearview", "Ton That", "Ton-That"} & set(topic.terms)
-    assert {"ClearView Energy", "Clearview Golf", "Clearview Township"} <= set(topic.exclude)
+    # A query topic; what it keeps and leaves out is tested in test_match_clearview.py.
+    assert topic.query and not topic.terms and "Clearview AI" in topic.aliases["company"]
+    assert all(name in " ".join(topic.exclude) for name in ("ClearView Energy", "Township"))
     [pacer] = [s for s in config.sources if s.kind == "pacer"]
     assert (pacer.court, config.interval_for(pacer)) == ("ilnd", timedelta(minutes=10))
     assert config.effective_routes() == [Route(topic="clearview", notifiers=["console"])]
@@ -368,3 +367,51 @@ def test_zero_interval_is_rejected(tmp_path: Path) -> None:
 def test_backfill_forms(value: Any, expected: Backfill) -> None:
     settings = Config.model_validate({"settings": {"backfill": value}}).settings
     assert settings.backfill == expected
+
+
+# --- topic queries (monitor.match) ---------------------------------------------------------
+
+
+def test_query_that_does_not_parse_names_topic_line_and_column(tmp_path: Path) -> None:
+    text = "topics:\n  - name: cv\n    query: 'Clearview AND (fined OR sued'\n"
+    [problem] = problems_in_text(tmp_path, text)
+    assert (problem.line, problem.key) == (3, "topics[0] (cv).query")
+    assert problem.message.splitlines() == [
+        "this ( is never closed (column 15)",
+        "  Clearview AND (fined OR sued",
+        "                ^",
+    ]
+
+
+def test_query_error_in_a_block_scalar_points_at_its_line(tmp_path: Path) -> None:
+    text = (
+        "topics:\n  - name: cv\n    query: >-\n"
+        '      "Clearview AI"\n      OR title:"Clearview fined\n      OR sued\n'
+    )
+    [problem] = problems_in_text(tmp_path, text)
+    assert (problem.line, problem.key) == (5, "topics[0] (cv).query")
+    assert problem.message.splitlines() == [
+        "unclosed quote (column 10)",
+        '  OR title:"Clearview fined',
+        "           ^",
+    ]
+
+
+def test_exclude_and_alias_errors_name_their_item(tmp_path: Path) -> None:
+    text = (
+        "topics:\n  - name: a\n    query: Clearview\n    exclude:\n      - golf\n"
+        "      - 'golf NEAR/x club'\n"
+        "  - name: b\n    query: '@people'\n    aliases:\n      people:\n"
+        "        - Hoan Ton-That\n        - '--'\n"
+    )
+    first, second = problems_in_text(tmp_path, text)
+    assert (first.line, first.key) == (6, "topics[0] (a).exclude[1]")
+    assert "NEAR needs a distance" in first.message and "\n       ^" in first.message
+    assert (second.line, second.key) == (12, "topics[1] (b).aliases.people[1]")
+    assert "at least one letter or digit" in second.message
+
+
+def test_query_is_not_compiled_when_the_topic_has_other_problems(tmp_path: Path) -> None:
+    text = "topics:\n  - name: a\n    query: '(x ${MISSING}'\n"
+    [problem] = problems_in_text(tmp_path, text)
+    assert "MISSING is not set" in problem.message

@@ -1,4 +1,5 @@
-"""The shipped Clearview AI topic (docs/clearview-topic.yaml): real coverage, no namesakes."""
+"""The shipped Clearview AI topic (feeds.yaml, loaded as the service loads it): real coverage,
+no namesakes."""
 
 from __future__ import annotations
 
@@ -6,19 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from monitor.config import Topic
+from monitor.configfile import load_config
 from monitor.entry import Entry
 from monitor.match import CompiledTopic, compile_topics, explain, match_entry
 
-TOPIC_FILE = Path(__file__).parent.parent / "docs" / "clearview-topic.yaml"
+SHIPPED = Path(__file__).parent.parent / "feeds.yaml"
 
 
 @pytest.fixture(scope="module")
 def clearview() -> CompiledTopic:
-    data = yaml.safe_load(TOPIC_FILE.read_text())
-    return compile_topics([Topic(**data["topics"][0])])["clearview-ai"]
+    return compile_topics(load_config(SHIPPED, {}).topics)["clearview"]
 
 
 def entry(title: str, summary: str = "", **extra: Any) -> Entry:
@@ -60,6 +59,8 @@ DROP = [
     entry("Hal Lambert joins Point Bridge Capital board"),
     entry("Weighs a ton", "It is a ton that nobody can lift."),
     entry("Order", "", case_name="Clearview Township v. Smith"),
+    entry("Tôn Thất Thuyết led the resistance", "Ton That Thuyet was regent in Hue."),
+    entry("Clearview Regional High School wins", "The privacy of students matters."),
 ]
 
 

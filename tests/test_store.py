@@ -184,10 +184,17 @@ def test_a_story_update_owes_one_threaded_follow_up_per_alerted_route(store: Sto
             conn, 1, 3, "also_reported", "also reported by Wire", routes, NOW
         )
         silent = rec.record_story_update(conn, 2, 3, "also_reported", "x", routes, NOW)
-        owed = outbox.claim_deliveries(conn, "w", NOW, LEASE, limit=10)
+        alerts = outbox.claim_deliveries(conn, "w", NOW, LEASE, limit=10)
+        # follow-ups wait for their story's alert, then thread under its message
+        for alert in alerts:
+            outbox.mark_sent(conn, alert.delivery_id, NOW, f"ts-{alert.notifier}")
+        follow_ups = outbox.claim_deliveries(conn, "w", NOW, LEASE, limit=10)
     assert len(ids) == 2 and again == [] and silent == []  # story 2 never alerted
-    follow_ups = [a for a in owed if a.slot != "alert"]
-    alerts = [a for a in owed if a.slot == "alert"]
+    assert {a.slot for a in alerts} == {"alert"}
+    assert {(a.notifier, a.thread_id) for a in follow_ups} == {
+        ("console", "ts-console"),
+        ("slack", "ts-slack"),
+    }
     assert {a.notifier for a in follow_ups} == {"console", "slack"}
     assert {a.thread_key for a in follow_ups} == {a.thread_key for a in alerts} == {"story:1"}
     assert follow_ups[0].update_kind == "also_reported"

@@ -2,16 +2,18 @@
 
 Pure: topics and entries in, matches out; no storage, no config globals. Build a ``TopicSet``
 with ``compile_topics`` once per config load and call ``TopicSet.match(entry, source)`` per
-entry. The language is described in ``docs/query-language.md``.
+entry. The language is described in the README (section "Topic query language").
 
 Modules: ``query`` (AST, QuerySyntaxError), ``lexer`` and ``parser`` (text ↔ AST),
 ``normalize`` (folding, words, HTML), ``document`` (an entry prepared once for all topics),
 ``nodes`` and ``engine`` (compiled matcher), ``topicset`` (Aho-Corasick prefilter),
-``snippet`` (terms and marked snippet), ``explain`` (why it matched).
+``snippet`` (terms and marked snippet), ``explain`` (why it matched), ``backtest`` (an edited
+topic against stored entries).
 """
 
 from __future__ import annotations
 
+from monitor.match.backtest import Backtest, Change, StoredEntry
 from monitor.match.document import Document
 from monitor.match.engine import CompiledTopic, compile_query, compile_topic, match_entry
 from monitor.match.explain import Clause, Explanation, explain
@@ -36,6 +38,8 @@ __all__ = [
     "FIELDS",
     "Alias",
     "And",
+    "Backtest",
+    "Change",
     "Clause",
     "CompiledTopic",
     "Document",
@@ -45,6 +49,7 @@ __all__ = [
     "Or",
     "Query",
     "QuerySyntaxError",
+    "StoredEntry",
     "Term",
     "TopicSet",
     "build_topic_set",

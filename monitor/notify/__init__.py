@@ -10,29 +10,49 @@ line in ``REGISTRY``, one test file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from monitor.entry import Alert
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A message the channel accepted, with a note worth keeping (a refused recipient)."""
+
+    external_id: str | None
+    note: str | None = None
 
 
 class Notifier(Protocol):
     name: str
 
-    async def send(self, alert: Alert) -> str | None:
+    async def send(self, alert: Alert) -> str | Receipt | None:
         """Deliver ``alert``; return the channel's id for the message, if it has one."""
         ...
 
     async def aclose(self) -> None: ...
 
 
+@runtime_checkable
+class DigestNotifier(Notifier, Protocol):
+    """A notifier that can also send many alerts as one message (email digests)."""
+
+    async def send_digest(self, alerts: Sequence[Alert]) -> str | Receipt | None: ...
+
+
 Factory = Callable[[Any], Notifier]
 
 
 def _registry() -> Mapping[str, Factory]:
-    from monitor.notify import console
+    from monitor.notify import console, email, slack
 
-    return {"console": console.ConsoleNotifier}
+    return {
+        "console": console.ConsoleNotifier,
+        "slack": slack.SlackNotifier,
+        "email": email.EmailNotifier,
+    }
 
 
 def build_notifiers(configs: list[Any]) -> dict[str, Notifier]:

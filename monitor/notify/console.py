@@ -10,6 +10,7 @@ import sys
 from typing import TextIO
 
 from monitor.config import ConsoleNotifier as ConsoleConfig
+from monitor.docket import docket_lines
 from monitor.entry import Alert
 
 
@@ -19,6 +20,8 @@ def render_alert(alert: Alert) -> str:
     if alert.slot != "alert":
         return f"  ↳ {alert.topic}: {alert.title}\n    {alert.update_detail or alert.update_kind}\n"
     when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "undated"
+    if alert.extra.get("docket"):
+        return _render_docket(alert, when)
     lines = [
         f"── {alert.topic} " + "─" * max(4, 60 - len(alert.topic)),
         alert.title or "(no title)",
@@ -30,6 +33,23 @@ def render_alert(alert: Alert) -> str:
         lines.append("matched: " + ", ".join(alert.terms))
     if alert.snippet:
         lines.append(alert.snippet)
+    return "\n".join(lines) + "\n"
+
+
+def _render_docket(alert: Alert, when: str) -> str:
+    """A docket line: court, case number and name; entry number and docket text; the full
+    text where the feed has it; links to the docket and the document (never fetched)."""
+    x = alert.extra
+    lines = [f"── {alert.topic} " + "─" * max(4, 60 - len(alert.topic)), *docket_lines(x)]
+    if x.get("full_text") and x.get("full_text") != x.get("text"):
+        lines.append(str(x["full_text"]))
+    if x.get("docket_url"):
+        lines.append(f"docket: {x['docket_url']}")
+    if x.get("document_url"):
+        lines.append(f"document: {x['document_url']}")
+    lines.append(f"{alert.source} · {when}")
+    if alert.terms:
+        lines.append("matched: " + ", ".join(alert.terms))
     return "\n".join(lines) + "\n"
 
 

@@ -8,10 +8,24 @@ decides backoff and dead-lettering).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from monitor.entry import Alert
 from monitor.store.schema import deliveries, entries, hits, sources, story_updates
@@ -24,6 +38,47 @@ def _due(now: datetime) -> ColumnElement[bool]:
         and_(deliveries.c.state.in_(("pending", "failed")), deliveries.c.next_attempt_at <= now),
         and_(deliveries.c.state == "sending", deliveries.c.lease_expires_at < now),
     )
+
+
+def _waiting_for_alert() -> ColumnElement[bool]:
+    """A follow-up whose story's own alert (same hit and notifier) is still owed: it waits,
+    so that it can thread under that alert."""
+    parent = deliveries.alias("parent")
+    return and_(
+        deliveries.c.slot != "alert",
+        exists().where(
+            parent.c.hit_id == deliveries.c.hit_id,
+            parent.c.notifier == deliveries.c.notifier,
+            parent.c.slot == "alert",
+            parent.c.state.in_(("pending", "failed", "sending")),
+        ),
+    )
+
+
+def _thread_id() -> Any:
+    """The external id of the first message sent on this row's thread (another row)."""
+    first = deliveries.alias("first")
+    return (
+        select(first.c.external_id)
+        .where(
+            first.c.notifier == deliveries.c.notifier,
+            first.c.thread_key == deliveries.c.thread_key,
+            first.c.state == "sent",
+            first.c.external_id.is_not(None),
+            first.c.id != deliveries.c.id,
+        )
+        .order_by(first.c.sent_at, first.c.id)
+        .limit(1)
+        .scalar_subquery()
+        .label("thread_id")
+    )
+
+
+def _pairs(pairs: Collection[tuple[str, str]]) -> ColumnElement[bool]:
+    """Rows whose (topic, notifier) is one of ``pairs``."""
+    if not pairs:
+        return false()
+    return or_(*(and_(hits.c.topic == t, deliveries.c.notifier == n) for t, n in sorted(pairs)))
 
 
 def _alert_query() -> Select[Any]:
@@ -45,6 +100,7 @@ def _alert_query() -> Select[Any]:
             deliveries.c.thread_key,
             story_updates.c.kind.label("update_kind"),
             story_updates.c.detail.label("update_detail"),
+            _thread_id(),
         )
         .join(hits, hits.c.id == deliveries.c.hit_id)
         .outerjoin(story_updates, story_updates.c.id == deliveries.c.update_id)
@@ -67,13 +123,31 @@ def claim_deliveries(
     *,
     limit: int,
     notifiers: list[str] | None = None,
+    exclude_pairs: Collection[tuple[str, str]] = (),
+    only_pairs: Collection[tuple[str, str]] | None = None,
+    retries_only: bool = False,
 ) -> list[Alert]:
-    """Lease up to ``limit`` due deliveries (state → sending, attempts + 1) and return them."""
-    query = select(deliveries.c.id).where(_due(now))
+    """Lease up to ``limit`` due deliveries (state → sending, attempts + 1) and return them.
+
+    ``notifiers`` limits the claim to those notifiers; ``exclude_pairs`` skips (topic,
+    notifier) pairs (digest routes, quiet hours), ``only_pairs`` takes nothing else (one
+    digest); ``retries_only`` skips rows never tried. A follow-up waits while its story's
+    alert is owed. Each alert carries its thread's first message id (``thread_id``)."""
+    query = (
+        select(deliveries.c.id)
+        .join(hits, hits.c.id == deliveries.c.hit_id)
+        .where(_due(now), ~_waiting_for_alert())
+    )
     if notifiers is not None:
         query = query.where(deliveries.c.notifier.in_(notifiers))
+    if exclude_pairs:
+        query = query.where(~_pairs(exclude_pairs))
+    if only_pairs is not None:
+        query = query.where(_pairs(only_pairs))
+    if retries_only:
+        query = query.where(deliveries.c.state != "pending")
     query = query.order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(limit)
-    ids = list(conn.scalars(query.with_for_update(skip_locked=True)))
+    ids = list(conn.scalars(query.with_for_update(skip_locked=True, of=deliveries)))
     if not ids:
         return []
     conn.execute(
@@ -99,8 +173,13 @@ def pending_alerts(conn: Connection, delivery_ids: list[int]) -> list[Alert]:
 
 
 def mark_sent(
-    conn: Connection, delivery_id: int, now: datetime, external_id: str | None = None
+    conn: Connection,
+    delivery_id: int,
+    now: datetime,
+    external_id: str | None = None,
+    note: str | None = None,
 ) -> None:
+    """Record that the channel accepted the message (``note``: e.g. a refused recipient)."""
     conn.execute(
         update(deliveries)
         .where(deliveries.c.id == delivery_id)
@@ -108,7 +187,7 @@ def mark_sent(
             state="sent",
             sent_at=now,
             external_id=external_id,
-            last_error=None,
+            last_error=note[:2000] if note else None,
             lease_owner=None,
             lease_expires_at=None,
         )
@@ -116,13 +195,21 @@ def mark_sent(
 
 
 def mark_failed(
-    conn: Connection, delivery_id: int, error: str, *, next_attempt_at: datetime, dead: bool
+    conn: Connection,
+    delivery_id: int,
+    error: str,
+    *,
+    next_attempt_at: datetime,
+    dead: bool,
+    count_attempt: bool = True,
 ) -> None:
-    """Record a failed attempt: retry at ``next_attempt_at``, or dead-letter it."""
+    """Record a failed attempt: retry at ``next_attempt_at``, or dead-letter it. A rate
+    limit is no fault of the message: ``count_attempt=False`` gives the attempt back."""
     conn.execute(
         update(deliveries)
         .where(deliveries.c.id == delivery_id)
         .values(
+            attempts=deliveries.c.attempts - (0 if count_attempt else 1),
             state="dead" if dead else "failed",
             last_error=error[:2000],
             next_attempt_at=next_attempt_at,
@@ -149,3 +236,80 @@ def release_deliveries(conn: Connection, owner: str) -> None:
 def count_owed(conn: Connection) -> int:
     """Deliveries not yet sent or dead."""
     return conn.scalar(select(func.count()).select_from(deliveries).where(_OWED)) or 0
+
+
+def defer_deliveries(conn: Connection, delivery_ids: Sequence[int], until: datetime) -> None:
+    """Hand back claimed rows untried, due again at ``until`` (their attempt is given back):
+    the channel asked everyone to wait, so the rest of a batch waits too."""
+    if not delivery_ids:
+        return
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(delivery_ids), deliveries.c.state == "sending")
+        .values(
+            state="pending",
+            next_attempt_at=until,
+            attempts=deliveries.c.attempts - 1,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    id: int
+    state: str
+    notifier: str
+    topic: str
+    slot: str
+    title: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    external_id: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def list_deliveries(
+    conn: Connection, *, state: str | None = None, limit: int = 100
+) -> list[DeliveryRow]:
+    """Outbox rows, newest first, optionally in one state."""
+    query = (
+        select(
+            deliveries.c.id,
+            deliveries.c.state,
+            deliveries.c.notifier,
+            hits.c.topic,
+            deliveries.c.slot,
+            entries.c.title,
+            deliveries.c.attempts,
+            deliveries.c.next_attempt_at,
+            deliveries.c.last_error,
+            deliveries.c.external_id,
+            deliveries.c.created_at,
+            deliveries.c.sent_at,
+        )
+        .join(hits, hits.c.id == deliveries.c.hit_id)
+        .join(entries, entries.c.id == hits.c.entry_id)
+        .order_by(deliveries.c.id.desc())
+        .limit(limit)
+    )
+    if state is not None:
+        query = query.where(deliveries.c.state == state)
+    return [DeliveryRow(**r._asdict()) for r in conn.execute(query)]
+
+
+def retry_deliveries(
+    conn: Connection, now: datetime, *, ids: Sequence[int] = (), all_dead: bool = False
+) -> int:
+    """Owe dead (or failed) rows again from ``now`` with fresh attempts; returns how many.
+    Sent rows are never re-sent."""
+    query = update(deliveries).where(deliveries.c.state.in_(("dead", "failed")))
+    if not all_dead:
+        query = query.where(deliveries.c.id.in_(list(ids)))
+    else:
+        query = query.where(deliveries.c.state == "dead")
+    result = conn.execute(query.values(state="pending", attempts=0, next_attempt_at=now))
+    return int(result.rowcount or 0)

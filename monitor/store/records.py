@@ -12,11 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, delete, select
+from sqlalchemy import Connection, Row, Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from monitor.cluster import Fingerprint
 from monitor.entry import Entry, Match
-from monitor.store.schema import deliveries, entries, hits, sources, stories, story_updates
+from monitor.store.schema import (
+    deliveries,
+    entries,
+    hits,
+    sources,
+    stories,
+    story_buckets,
+    story_updates,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,49 @@ class EntryIntent:
     # deliveries with the same thread key thread under the first one sent (a court case:
     # "case:ilnd:1:21-cv-00135"); None threads by story ("story:<id>")
     thread_key: str | None = None
+    content_hash: str | None = None
+    fingerprint: Fingerprint | None = None  # set for entries to cluster (see monitor.cluster)
+    # the story to join (None: a new story of its own), and why; ``new_story``: that story was
+    # created for this entry and goes again if the entry turns out known (another poller)
+    story_id: int | None = None
+    new_story: bool = False
+    story_reason: str | None = None
+    story_update: str | None = None  # "also reported by …": recorded when the entry is new
+
+
+@dataclass(frozen=True)
+class KnownEntry:
+    """A stored entry that a feed item may be (by key, or by canonical link in its source)."""
+
+    id: int
+    key: str
+    canonical_url: str | None
+    story_id: int | None
+    title: str
+    content_hash: str | None
+
+
+@dataclass(frozen=True)
+class EntryEdit:
+    """A known entry seen with a new title or summary; ``detail`` (a changed headline) is
+    recorded as a "headline_updated" story update."""
+
+    entry_id: int
+    story_id: int | None
+    entry: Entry
+    content_hash: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """An entry of a story that a new entry may join (for the clustering decision)."""
+
+    story_id: int
+    entry_id: int
+    title: str
+    summary: str  # the opening only
+    canonical_url: str | None
 
 
 @dataclass
@@ -44,6 +96,7 @@ class RecordResult:
     new_hits: int = 0
     alerts: int = 0  # outbox rows created
     delivery_ids: list[int] = field(default_factory=list)
+    updates: int = 0  # story updates recorded (also reported, headline updated)
 
 
 def _insert_ignore(conn: Connection, table: Table, conflict: Sequence[str]) -> Any:
@@ -80,6 +133,100 @@ def known_keys(conn: Connection, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def known_entries(
+    conn: Connection, source_id: int, keys: Sequence[str], links: Sequence[str]
+) -> list[KnownEntry]:
+    """Stored entries with one of ``keys`` (any source), and entries of ``source_id`` with
+    one of the canonical ``links`` (indexed): what a feed's items may already be."""
+    cols = (
+        entries.c.id,
+        entries.c.key,
+        entries.c.canonical_url,
+        entries.c.story_id,
+        entries.c.title,
+        entries.c.content_hash,
+    )
+    found: dict[int, KnownEntry] = {}
+    for i in range(0, len(keys), 500):
+        for r in conn.execute(select(*cols).where(entries.c.key.in_(keys[i : i + 500]))):
+            found[r.id] = KnownEntry(*r)
+    for i in range(0, len(links), 500):
+        chunk = links[i : i + 500]
+        query = select(*cols).where(
+            entries.c.canonical_url.in_(chunk), entries.c.source_id == source_id
+        )
+        for r in conn.execute(query.order_by(entries.c.id)):
+            found.setdefault(r.id, KnownEntry(*r))
+    return list(found.values())
+
+
+def story_members(
+    conn: Connection, buckets: Sequence[str], since: datetime, *, opening: int = 1000
+) -> list[StoryMember]:
+    """Entries of the stories filed under any of ``buckets`` since ``since`` (indexed on the
+    bucket), newest stories' members last; summaries cut to ``opening`` characters."""
+    if not buckets:
+        return []
+    owners = (
+        select(story_buckets.c.story_id)
+        .where(story_buckets.c.bucket.in_(sorted(set(buckets))))
+        .where(story_buckets.c.seen_at >= since)
+    )
+    query = (
+        select(
+            entries.c.story_id,
+            entries.c.id,
+            entries.c.title,
+            func.substr(entries.c.summary, 1, opening),
+            entries.c.canonical_url,
+        )
+        .where(entries.c.story_id.in_(owners))
+        .order_by(entries.c.story_id, entries.c.id)
+    )
+    return [StoryMember(*r) for r in conn.execute(query)]
+
+
+def create_stories(conn: Connection, titles: Sequence[str], now: datetime) -> list[int]:
+    """New stories, one per title, in order; returns their ids."""
+    if not titles:
+        return []
+    return list(
+        conn.scalars(
+            stories.insert().returning(stories.c.id, sort_by_parameter_order=True),
+            [{"title": t, "created_at": now} for t in titles],
+        )
+    )
+
+
+def claim_buckets(
+    conn: Connection, claims: Sequence[tuple[str, int]], now: datetime, since: datetime
+) -> set[str]:
+    """File stories under buckets: each (bucket, story) is inserted, refreshed when the story
+    already holds it, or taken over when its holder was not seen since ``since``. Returns
+    the buckets held by another story seen since then (the database decides between two
+    pollers; rows go in bucket order so concurrent claims lock in the same order)."""
+    rows = sorted({b: s for b, s in claims}.items())
+    if not rows:
+        return set()
+    values = [{"bucket": b, "story_id": s, "seen_at": now} for b, s in rows]
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(story_buckets)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["bucket"],
+        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
+        where=(story_buckets.c.seen_at < since)
+        | (story_buckets.c.story_id == stmt.excluded.story_id),
+    ).returning(story_buckets.c.bucket)
+    claimed = set(conn.scalars(stmt, values))
+    return {b for b, _ in rows} - claimed
+
+
+def drop_story(conn: Connection, story_id: int) -> None:
+    """Remove a story that holds no entry (created by a decision that was then revised)."""
+    conn.execute(delete(story_buckets).where(story_buckets.c.story_id == story_id))
+    conn.execute(delete(stories).where(stories.c.id == story_id))
+
+
 def _entry_values(intent: EntryIntent, source_id: int, now: datetime) -> dict[str, Any]:
     e = intent.entry
     return {
@@ -95,6 +242,8 @@ def _entry_values(intent: EntryIntent, source_id: int, now: datetime) -> dict[st
         "authors": list(e.authors),
         "extra": e.extra,
         "first_seen_at": now,
+        "content_hash": intent.content_hash,
+        "story_reason": intent.story_reason or "new story",
     }
 
 
@@ -113,10 +262,9 @@ def record_entries(
         return result
     # Stories first, so each entry row is written once, already in its story. Stories of
     # entries that turn out to be known (a race with another poller) are removed again.
-    story_ids = conn.scalars(
-        stories.insert().returning(stories.c.id, sort_by_parameter_order=True),
-        [{"title": i.entry.title, "created_at": now} for i in intents],
-    ).all()
+    titles = [i.entry.title for i in intents if i.story_id is None]
+    created = iter(create_stories(conn, titles, now))
+    story_ids = [i.story_id if i.story_id is not None else next(created) for i in intents]
     rows = [
         {**_entry_values(i, source_id, now), "story_id": story}
         for i, story in zip(intents, story_ids, strict=True)
@@ -126,8 +274,10 @@ def record_entries(
     }
     new = [(i, s) for i, s in zip(intents, story_ids, strict=True) if i.key in inserted]
     if len(new) < len(intents):
-        orphans = [s for i, s in zip(intents, story_ids, strict=True) if i.key not in inserted]
-        conn.execute(delete(stories).where(stories.c.id.in_(orphans)))
+        used = {s for _, s in new}
+        for i, story in zip(intents, story_ids, strict=True):
+            if i.key not in inserted and (i.story_id is None or i.new_story) and story not in used:
+                drop_story(conn, story)
     result.new_entries = len(new)
     hit_rows, alerting, threads = [], set(), {}
     for intent, story_id in new:
@@ -172,6 +322,43 @@ def record_entries(
         )
     ]
     result.alerts = len(result.delivery_ids)
+    for intent, story_id in new:
+        if intent.story_update is not None:
+            entry_id = inserted[intent.key]
+            ids = record_story_update(
+                conn, story_id, entry_id, "also_reported", intent.story_update, routes, now
+            )
+            result.delivery_ids += ids
+            result.updates += 1
+    return result
+
+
+def record_edits(
+    conn: Connection,
+    edits: Sequence[EntryEdit],
+    routes: Mapping[str, Sequence[str]],
+    now: datetime,
+) -> RecordResult:
+    """Store new titles and summaries of known entries; a changed headline becomes a
+    "headline_updated" update of the entry's story (threaded follow-ups, never an alert)."""
+    result = RecordResult()
+    for edit in edits:
+        conn.execute(
+            update(entries)
+            .where(entries.c.id == edit.entry_id)
+            .values(
+                title=edit.entry.title,
+                summary=edit.entry.summary,
+                updated_at=edit.entry.updated,
+                content_hash=edit.content_hash,
+            )
+        )
+        if edit.detail is not None and edit.story_id is not None:
+            ids = record_story_update(
+                conn, edit.story_id, edit.entry_id, "headline_updated", edit.detail, routes, now
+            )
+            result.delivery_ids += ids
+            result.updates += 1
     return result
 
 

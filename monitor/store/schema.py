@@ -110,6 +110,18 @@ entries = Table(
     Column("first_seen_at", UTCDateTime, nullable=False, index=True),
     # why the entry is in its story: "new story", "same canonical link", "similar (0.93)"…
     Column("story_reason", Text),
+    # hash of title and summary as last seen, to notice edits (monitor.dedupe.content_hash)
+    Column("content_hash", String(40)),
+)
+
+# Where clustering files a story so later copies find it (monitor.cluster fingerprints): one
+# story per bucket; a bucket not seen within the clustering window may be taken over.
+story_buckets = Table(
+    "story_buckets",
+    metadata,
+    Column("bucket", String(40), primary_key=True),
+    Column("story_id", Id, ForeignKey("stories.id"), nullable=False, index=True),
+    Column("seen_at", UTCDateTime, nullable=False),
 )
 
 story_updates = Table(
@@ -164,4 +176,31 @@ deliveries = Table(
     UniqueConstraint("hit_id", "notifier", "slot"),
     Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
     Index("ix_deliveries_notifier_thread_key", "notifier", "thread_key"),
+)
+
+# Court-docket coverage (migration 0004). What the last updated poll of a source held, so the
+# next one can tell whether it overlaps; and each possible gap found, for ops and status.
+source_windows = Table(
+    "source_windows",
+    metadata,
+    Column("source_id", Id, ForeignKey("sources.id"), primary_key=True),
+    Column("entries", Integer, nullable=False),  # items in the feed at that poll
+    Column("oldest_at", UTCDateTime),  # entry times in the feed at that poll
+    Column("newest_at", UTCDateTime),
+    Column("polled_at", UTCDateTime, nullable=False),
+)
+
+coverage_gaps = Table(
+    "coverage_gaps",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("court", String(40)),
+    # entries filed in this window may never have been seen: from the newest entry of the
+    # previous poll (else its time) to the oldest entry of the poll that found no overlap
+    Column("window_start", UTCDateTime),
+    Column("window_end", UTCDateTime),
+    Column("previous_entries", Integer, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("detected_at", UTCDateTime, nullable=False),
 )

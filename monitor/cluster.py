@@ -1,0 +1,226 @@
+"""Story fingerprints and clustering decisions: is this entry another copy of a known story?
+
+Pure: text in, fingerprints and decisions out; no I/O. The store keeps each story's
+``buckets`` (locality-sensitive hashes of its members) under a unique constraint, finds
+candidate stories for a new entry by an indexed lookup of the entry's buckets, and hands the
+candidates' members back here for the decision (``choose_story``).
+
+Method (measured on ``tests/data/stories``, see the README's "Deduplication"):
+
+- ``normalize_title`` folds case, accents-compatible forms and punctuation and removes wire
+  prefixes ("UPDATE 1-", "EXCLUSIVE-") and publisher suffixes (" - Reuters", " | Law360");
+- two entries are copies of one story when the Jaccard similarity of their normalized
+  titles' word sets reaches ``TITLE_THRESHOLD`` (titles of five words or more), or that of
+  word 3-shingles of their opening text (the first ``OPENING_WORDS`` words of the summary
+  after the title) reaches ``TEXT_THRESHOLD``; or when they link to the same canonical URL;
+- an entry joins the story of the most similar member among the candidates;
+- candidates come from MinHash LSH over title and opening shingles (``BANDS`` bands of
+  ``ROWS`` rows), an exact normalized-title bucket and a canonical-link bucket.
+
+A missed merge costs a repeat alert; a wrong merge silently loses one. Thresholds lean to
+precision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+FINGERPRINT_VERSION = "1"
+TITLE_THRESHOLD = 0.85  # word-set Jaccard of normalized titles
+TEXT_THRESHOLD = 0.5  # Jaccard of opening-text word 3-shingles
+MIN_TITLE_WORDS = 5  # shorter titles ("Clearview AI", "Court ruling") decide nothing alone
+MIN_OPENING_WORDS = 12  # shorter openings (an aggregator's "Title  Publisher") decide nothing
+OPENING_WORDS = 60
+BANDS = 10
+ROWS = 2
+
+_WIRE_PREFIX = re.compile(
+    r"^(?:(?:update|refile|corrected|correction|rpt|wrapup|exclusive|analysis|breaking|"
+    r"factbox|focus|insight|brief|urgent|newsalert|explainer|timeline|live)"
+    r"(?:\s*\d+)?\s*(?:-|:|—|–)\s*)+",
+    re.IGNORECASE,
+)
+_PUBLISHER_SUFFIX = re.compile(r"\s+(?:-|\||—|–|::)\s+([^-|—–]{1,60})$")
+_NON_WORD = re.compile(r"[\W_]+")
+_MERSENNE = (1 << 61) - 1
+_PERMUTATIONS = tuple(
+    (
+        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest()) % _MERSENNE | 1,
+        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest()) % _MERSENNE,
+    )
+    for i in range(BANDS * ROWS)
+)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What clustering compares: normalized title words, opening-text shingles, and the
+    buckets under which the store files (and looks up) the entry's story."""
+
+    title: str
+    title_words: frozenset[str]
+    shingles: frozenset[str]
+    buckets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Member:
+    """A stored entry of a candidate story, as the store hands it back."""
+
+    story_id: int
+    entry_id: int | None  # None: an entry of this poll, not stored yet
+    fingerprint: Fingerprint
+    canonical_link: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """The story an entry joins, the member it resembles most, and why (for ``story_reason``)."""
+
+    story_id: int
+    entry_id: int | None
+    score: float
+    reason: str
+
+
+def fold(text: str) -> str:
+    """NFKC, case-folded, punctuation to spaces, whitespace collapsed."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def normalize_title(title: str) -> str:
+    """The title without wire prefixes and a trailing publisher name, folded (``fold``).
+
+    A suffix after " - ", " | ", " — " is removed only when it is short (four words at
+    most) and at least four words remain, so "Clearview AI - what regulators want next"
+    keeps its words but "Judge approves Clearview AI settlement - Reuters" loses "Reuters".
+    """
+    text = unicodedata.normalize("NFKC", title).strip()
+    text = _WIRE_PREFIX.sub("", text)
+    for _ in range(2):  # "Title - Publisher | Aggregator"
+        suffix = _PUBLISHER_SUFFIX.search(text)
+        if not suffix or len(suffix.group(1).split()) > 4:
+            break
+        head = text[: suffix.start()]
+        if len(fold(head).split()) < 4:
+            break
+        text = head
+    return fold(text)
+
+
+def opening_words(title: str, summary: str) -> list[str]:
+    """The first ``OPENING_WORDS`` folded words of ``summary`` that are not its repeated title
+    (aggregators start the summary with the headline)."""
+    words = fold(summary).split()
+    head = normalize_title(title).split()
+    if head and words[: len(head)] == head:
+        words = words[len(head) :]
+    return words[:OPENING_WORDS]
+
+
+def fingerprint(title: str, summary: str, canonical_link: str | None = None) -> Fingerprint:
+    """The entry's fingerprint; ``canonical_link`` adds a bucket shared by every copy that
+    links to the same article."""
+    norm = normalize_title(title)
+    words = norm.split()
+    opening = opening_words(title, summary)
+    shingles = frozenset(_shingles(opening)) if len(opening) >= MIN_OPENING_WORDS else frozenset()
+    buckets = []
+    if len(words) >= MIN_TITLE_WORDS:
+        buckets.append(_bucket("t", norm))
+    lsh_input = set(_shingles(words, 2)) | shingles
+    if len(lsh_input) >= 4:
+        buckets += _lsh_buckets(lsh_input)
+    if canonical_link:
+        buckets.append(_bucket("u", canonical_link))
+    return Fingerprint(norm, frozenset(words), shingles, tuple(buckets))
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
+    """(title, text) similarity of two entries, each 0..1: Jaccard of the normalized titles'
+    word sets (0 when either title is shorter than ``MIN_TITLE_WORDS``) and of the opening
+    texts' word 3-shingles (0 when either opening is shorter than ``MIN_OPENING_WORDS``)."""
+    title = 0.0
+    if min(len(a.title_words), len(b.title_words)) >= MIN_TITLE_WORDS:
+        title = _jaccard(a.title_words, b.title_words)
+    text = _jaccard(a.shingles, b.shingles) if a.shingles and b.shingles else 0.0
+    return title, text
+
+
+def same_story(a: Fingerprint, b: Fingerprint) -> tuple[float, str] | None:
+    """(score, "title" | "text") when ``a`` and ``b`` are copies of one story, else None:
+    titles at ``TITLE_THRESHOLD`` or openings at ``TEXT_THRESHOLD``; the higher margin wins."""
+    title, text = similarity(a, b)
+    passed = [
+        (s, part)
+        for s, part, t in ((title, "title", TITLE_THRESHOLD), (text, "text", TEXT_THRESHOLD))
+        if s >= t
+    ]
+    return max(passed) if passed else None
+
+
+def choose_story(
+    entry: Fingerprint, members: Sequence[Member], canonical_link: str | None = None
+) -> StoryMatch | None:
+    """The story ``entry`` joins among the candidates' ``members``, or None (a new story).
+
+    A member linking to the same canonical article decides first (score 1); otherwise the
+    member most like ``entry`` (``same_story``). Ties go to the older story (lower id), so
+    concurrent decisions converge.
+    """
+    same_link = [m for m in members if canonical_link and m.canonical_link == canonical_link]
+    if same_link:
+        m = min(same_link, key=lambda m: (m.story_id, m.entry_id or 0))
+        reason = f"same canonical link as {_entry_name(m.entry_id)}"
+        return StoryMatch(m.story_id, m.entry_id, 1.0, reason)
+    best: tuple[tuple[float, int, int], StoryMatch] | None = None
+    for member in members:
+        found = same_story(entry, member.fingerprint)
+        if found is None:
+            continue
+        score, part = found
+        rank = (-score, member.story_id, member.entry_id or 0)
+        if best is None or rank < best[0]:
+            reason = f"similar {part} ({score:.2f}) to {_entry_name(member.entry_id)}"
+            best = rank, StoryMatch(member.story_id, member.entry_id, round(score, 4), reason)
+    return best[1] if best else None
+
+
+def _entry_name(entry_id: int | None) -> str:
+    return f"entry {entry_id}" if entry_id is not None else "an earlier entry"
+
+
+def _shingles(words: Sequence[str], size: int = 3) -> Iterable[str]:
+    if len(words) < size:
+        return [" ".join(words)] if words else []
+    return (" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    )
+
+
+def _lsh_buckets(shingles: Iterable[str]) -> list[str]:
+    hashed = [_hash64(s) for s in shingles]
+    signature = [min((a * h + b) % _MERSENNE for h in hashed) for a, b in _PERMUTATIONS]
+    return [
+        _bucket(f"m{band}", *map(str, signature[band * ROWS : (band + 1) * ROWS]))
+        for band in range(BANDS)
+    ]
+
+
+def _bucket(kind: str, *parts: str) -> str:
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12)
+    return f"{FINGERPRINT_VERSION}{kind}:{digest.hexdigest()}"

@@ -1,0 +1,176 @@
+"""The Slack notifier: one alert → one message, through an incoming webhook or a bot token.
+
+Rendering lives in ``slack_blocks``; this module sends, paces and translates errors. It never
+retries or sleeps on a failure: slack-sdk's retry handlers are switched off (a retried POST
+may already have been accepted) and every error becomes a ``NotifyError`` the outbox acts on:
+429 → ``retry_after``; 5xx, connection errors and time-outs → retryable; refusals such as
+``invalid_payload`` or ``channel_not_found`` → permanent (dead-lettered with the reason).
+
+Bot mode threads: a follow-up, or a later entry of the same court case, is posted under the
+first message of its thread (``Alert.thread_id``, the ``ts`` the outbox kept). Webhook mode
+cannot thread; follow-ups go as short messages of their own or not at all (``follow_ups``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from monitor.config import SlackNotifier as SlackConfig
+from monitor.entry import Alert
+from monitor.errors import NotifyError
+from monitor.notify.slack_blocks import SlackMessage, render_alert, render_follow_up
+
+# Error codes that may succeed later; any other refusal is permanent.
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+DEFAULT_RETRY_AFTER = 30.0
+
+
+class Pacer:
+    """At most one message per ``interval`` seconds per key (a channel). Waiting here is
+    pacing, bounded by ``interval``; failures never wait (the outbox reschedules them)."""
+
+    def __init__(
+        self,
+        interval: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._next: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def wait(self, key: str) -> None:
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            delay = self._next.get(key, 0.0) - self._clock()
+            if delay > 0:
+                await self._sleep(delay)
+            self._next[key] = self._clock() + self.interval
+
+
+class SlackNotifier:
+    """Posts alerts to one Slack channel (a webhook's, or ``channel`` with a bot token)."""
+
+    def __init__(self, config: SlackConfig) -> None:
+        self.name = config.name
+        self._config = config
+        timeout = max(1, math.ceil(config.timeout.total_seconds()))
+        self._webhook: AsyncWebhookClient | None = None
+        self._web: AsyncWebClient | None = None
+        if config.webhook_url is not None:
+            url = config.webhook_url.get_secret_value()
+            self._webhook = AsyncWebhookClient(url=url, timeout=timeout, retry_handlers=[])
+            self._channel = f"webhook:{config.name}"
+        else:
+            assert config.token is not None and config.channel
+            self._web = AsyncWebClient(
+                token=config.token.get_secret_value(),
+                base_url=config.api_base_url,
+                timeout=timeout,
+                retry_handlers=[],
+            )
+            self._channel = config.channel
+        self._pacer = Pacer(config.pace.total_seconds())
+
+    async def send(self, alert: Alert) -> str | None:
+        """Post ``alert``; return the message ``ts`` (bot mode) or None. Raises NotifyError."""
+        planned = self._plan(alert)
+        if planned is None:
+            return None  # follow-ups are off for this notifier: nothing to post, nothing owed
+        message, thread_ts = planned
+        await self._pacer.wait(self._channel)
+        try:
+            if self._webhook is not None:
+                await self._post_webhook(self._webhook, message)
+                return None
+            assert self._web is not None
+            return await self._post_bot(self._web, message, thread_ts)
+        except SlackApiError as exc:
+            raise api_error(self.name, exc) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            detail = str(exc) or "timed out"
+            raise NotifyError(self.name, f"{type(exc).__name__}: {detail}") from exc
+
+    def _plan(self, alert: Alert) -> tuple[SlackMessage, str | None] | None:
+        """What to post and under which thread (None: post nothing)."""
+        bot = self._web is not None
+        if alert.slot == "alert":
+            return render_alert(alert), (alert.thread_id if bot else None)
+        mode = self._config.follow_ups
+        if mode == "none":
+            return None
+        thread = alert.thread_id if bot and mode == "thread" else None
+        return render_follow_up(alert), thread
+
+    async def _post_webhook(self, client: AsyncWebhookClient, message: SlackMessage) -> None:
+        unfurl = self._config.unfurl
+        response = await client.send(
+            text=message.text, blocks=message.blocks, unfurl_links=unfurl, unfurl_media=unfurl
+        )
+        if response.status_code != 200:
+            raise classify(self.name, response.status_code, response.body, response.headers)
+
+    async def _post_bot(
+        self, client: AsyncWebClient, message: SlackMessage, thread_ts: str | None
+    ) -> str | None:
+        unfurl = self._config.unfurl
+        response = await client.chat_postMessage(
+            channel=self._config.channel or "",
+            text=message.text,
+            blocks=message.blocks,
+            thread_ts=thread_ts,
+            unfurl_links=unfurl,
+            unfurl_media=unfurl,
+        )
+        ts = response.get("ts")
+        return str(ts) if ts else None
+
+    async def aclose(self) -> None:
+        return None  # slack-sdk opens and closes an HTTP session per request
+
+
+def api_error(notifier: str, exc: SlackApiError) -> NotifyError:
+    """Translate a Web API failure (whatever object slack-sdk hung on it)."""
+    response = exc.response
+    status: int = getattr(response, "status_code", None) or getattr(response, "status", None) or 0
+    data = getattr(response, "data", None)
+    code = str(data.get("error") or "") if isinstance(data, dict) else ""
+    headers = getattr(response, "headers", None) or {}
+    return classify(notifier, status, code, headers)
+
+
+def classify(notifier: str, status: int, code: str, headers: Mapping[str, Any]) -> NotifyError:
+    """An HTTP status and Slack error code → what the outbox should do with the delivery."""
+    code = code.strip()[:200]
+    if status == 429 or code == "ratelimited":
+        after = retry_after(headers)
+        return NotifyError(notifier, f"rate limited; retry after {after:g}s", retry_after=after)
+    if status >= 500 or code in TRANSIENT_ERRORS:
+        return NotifyError(notifier, f"HTTP {status}: {code or 'server error'}")
+    return NotifyError(
+        notifier, f"refused (HTTP {status}): {code or 'no reason given'}", retryable=False
+    )
+
+
+def retry_after(headers: Mapping[str, Any]) -> float:
+    """Seconds from a Retry-After header (any case), else a default."""
+    for key, value in headers.items():
+        if str(key).lower() == "retry-after":
+            try:
+                return max(0.0, float(value))
+            except (TypeError, ValueError):
+                break
+    return DEFAULT_RETRY_AFTER

@@ -1,0 +1,168 @@
+"""Court-docket queries: the coverage of docket sources (what each updated poll saw, in
+``source_windows``, and the possible gaps found between polls, in ``coverage_gaps``) and the
+stored entries of a case.
+
+Holds no business rules: whether a poll leaves a gap is decided by ``docket.find_gap``; this
+module reads the previous window and writes the new one (and the gap) in the poll's
+transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+
+from monitor.store.schema import coverage_gaps, entries, source_windows, sources
+
+
+@dataclass(frozen=True)
+class PollWindow:
+    """A poll's feed: how many items it held and the span of their entry times."""
+
+    entries: int
+    oldest_at: datetime | None
+    newest_at: datetime | None
+    polled_at: datetime
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Entries filed between ``start`` and ``end`` in ``court`` may never have been seen."""
+
+    source: str
+    court: str | None
+    start: datetime | None
+    end: datetime | None
+    previous_entries: int
+    entries: int
+    detected_at: datetime
+
+    def describe(self) -> str:
+        """``possible gap in ilnd: 2026-11-20 14:02 – 18:30 UTC (no overlap with the previous
+        poll)`` — for logs, the poll summary and status."""
+
+        def at(d: datetime | None) -> str:
+            return d.strftime("%Y-%m-%d %H:%M") if d else "?"
+
+        where = f" in {self.court}" if self.court else ""
+        return (
+            f"possible gap{where}: entries between {at(self.start)} and {at(self.end)} UTC may "
+            f"be missing (the feed's {self.entries} entries share none with the previous "
+            f"poll's {self.previous_entries})"
+        )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What to write for one updated poll of a docket source."""
+
+    window: PollWindow
+    gap: Gap | None = None
+
+
+def previous_window(conn: Connection, source_id: int) -> PollWindow | None:
+    """The window of the source's last updated poll, or None before its first."""
+    row = conn.execute(
+        select(
+            source_windows.c.entries,
+            source_windows.c.oldest_at,
+            source_windows.c.newest_at,
+            source_windows.c.polled_at,
+        ).where(source_windows.c.source_id == source_id)
+    ).first()
+    return PollWindow(**row._asdict()) if row else None
+
+
+def record_coverage(conn: Connection, source_id: int, coverage: Coverage) -> None:
+    """Replace the source's window with this poll's and store its gap, if any."""
+    w = coverage.window
+    conn.execute(delete(source_windows).where(source_windows.c.source_id == source_id))
+    conn.execute(
+        source_windows.insert().values(
+            source_id=source_id,
+            entries=w.entries,
+            oldest_at=w.oldest_at,
+            newest_at=w.newest_at,
+            polled_at=w.polled_at,
+        )
+    )
+    gap = coverage.gap
+    if gap is not None:
+        conn.execute(
+            coverage_gaps.insert().values(
+                source_id=source_id,
+                court=gap.court,
+                window_start=gap.start,
+                window_end=gap.end,
+                previous_entries=gap.previous_entries,
+                entries=gap.entries,
+                detected_at=gap.detected_at,
+            )
+        )
+
+
+def list_gaps(
+    conn: Connection,
+    *,
+    source: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+) -> list[Gap]:
+    """Recorded gaps, newest first, optionally of one source and since a time."""
+    query = (
+        select(
+            sources.c.name.label("source"),
+            coverage_gaps.c.court,
+            coverage_gaps.c.window_start.label("start"),
+            coverage_gaps.c.window_end.label("end"),
+            coverage_gaps.c.previous_entries,
+            coverage_gaps.c.entries,
+            coverage_gaps.c.detected_at,
+        )
+        .join(sources, sources.c.id == coverage_gaps.c.source_id)
+        .order_by(coverage_gaps.c.detected_at.desc(), coverage_gaps.c.id.desc())
+        .limit(limit)
+    )
+    if source is not None:
+        query = query.where(sources.c.name == source)
+    if since is not None:
+        query = query.where(coverage_gaps.c.detected_at >= since)
+    return [Gap(**r._asdict()) for r in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    source: str
+    title: str
+    published: datetime | None
+    first_seen_at: datetime
+    extra: dict[str, Any]
+
+
+def case_entries(
+    conn: Connection, court: str, case_key: str, *, limit: int = 5
+) -> tuple[int, list[CaseEntry]]:
+    """(how many entries are stored for the case, its ``limit`` latest), matched on the
+    docket fields ``court`` and ``case_key`` (the normalised number) of ``entries.extra``."""
+    where = (
+        entries.c.extra["court"].as_string() == court,
+        entries.c.extra["case_key"].as_string() == case_key,
+    )
+    total = conn.scalar(select(func.count()).select_from(entries).where(*where)) or 0
+    rows = conn.execute(
+        select(
+            sources.c.name.label("source"),
+            entries.c.title,
+            entries.c.published_at.label("published"),
+            entries.c.first_seen_at,
+            entries.c.extra,
+        )
+        .join(sources, sources.c.id == entries.c.source_id)
+        .where(*where)
+        .order_by(entries.c.published_at.desc(), entries.c.id.desc())
+        .limit(limit)
+    )
+    return total, [CaseEntry(**r._asdict()) for r in rows]

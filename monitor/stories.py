@@ -1,0 +1,149 @@
+"""Attach a poll's new entries to stories, inside the poll's write transaction.
+
+The glue between the store (candidate stories found by indexed bucket lookups, buckets
+claimed under a unique key) and the pure decisions of ``monitor.cluster``. The database
+decides between two pollers: a story is filed under its buckets with insert-or-update on
+the bucket's primary key, and a poller that loses a bucket to a story committed meanwhile
+looks again and joins it. Holds no thresholds or rules of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+
+from monitor.cluster import Fingerprint, Member, StoryMatch, choose_story, fingerprint
+from monitor.store import records as rec
+
+WINDOW = timedelta(hours=72)  # a story takes new copies while one of its buckets was seen
+
+
+def attach_stories(
+    conn: Connection, intents: Sequence[rec.EntryIntent], source: str, now: datetime
+) -> list[rec.EntryIntent]:
+    """``intents`` with ``story_id`` and ``story_reason`` set for those with a fingerprint:
+    joining a story seen within ``WINDOW`` (an "also reported" update when it is another
+    entry's story) or a new story filed under the entry's buckets. Others are unchanged."""
+    since = now - WINDOW
+    todo = [i for i in intents if i.fingerprint is not None]
+    if not todo:
+        return list(intents)
+    known = _members(conn, [b for i in todo for b in _buckets(i)], since)
+    decided, groups = _decide(todo, known, source)
+    story_of = dict(zip(groups, rec.create_stories(conn, list(groups.values()), now), strict=True))
+    decided = {k: _resolve(i, story_of) for k, i in decided.items()}
+    lost = rec.claim_buckets(conn, _claims(decided.values()), now, since)
+    if lost:
+        decided = _rejoin(conn, decided, lost, set(story_of.values()), source, now, since)
+    return [decided.get(i.key, i) for i in intents]
+
+
+def _decide(
+    todo: Sequence[rec.EntryIntent], known: Sequence[Member], source: str
+) -> tuple[dict[str, rec.EntryIntent], dict[int, str]]:
+    """Decide in feed order: join a known story, else a story new in this poll (placeholder
+    ids -1, -2, … with their titles), else start one."""
+    decided: dict[str, rec.EntryIntent] = {}
+    groups: dict[int, str] = {}
+    local: list[Member] = []
+    for intent in todo:
+        fp = _fingerprint(intent)
+        match = choose_story(fp, known, intent.canonical_url)
+        if match is not None:
+            decided[intent.key] = _joined(intent, match, source)
+            continue
+        match = choose_story(fp, local, intent.canonical_url)
+        story = match.story_id if match else -(len(groups) + 1)
+        if match is None:
+            groups[story] = intent.entry.title
+        else:
+            match = replace(match, reason=match.reason + " in this poll")
+        if match is None:
+            decided[intent.key] = replace(intent, story_id=story, story_reason="new story")
+        else:
+            decided[intent.key] = _joined(intent, match, source)
+        local.append(Member(story, None, fp, intent.canonical_url))
+    return decided, groups
+
+
+def _resolve(intent: rec.EntryIntent, story_of: dict[int, int]) -> rec.EntryIntent:
+    if intent.story_id is None or intent.story_id >= 0:
+        return intent
+    story = story_of[intent.story_id]
+    return replace(intent, story_id=story, new_story=intent.story_reason == "new story")
+
+
+def _rejoin(
+    conn: Connection,
+    decided: dict[str, rec.EntryIntent],
+    lost: set[str],
+    ours: set[int],
+    source: str,
+    now: datetime,
+    since: datetime,
+) -> dict[str, rec.EntryIntent]:
+    """Another poller filed a story under some of our new stories' buckets meanwhile: each
+    of our new stories that matches one of those stories is dropped and joins it instead."""
+    theirs = [m for m in _members(conn, sorted(lost), since) if m.story_id not in ours]
+    moved: dict[int, StoryMatch] = {}
+    for intent in decided.values():
+        if intent.story_id in ours and intent.story_id not in moved:
+            match = choose_story(_fingerprint(intent), theirs, intent.canonical_url)
+            if match is not None:
+                assert intent.story_id is not None
+                moved[intent.story_id] = match
+    for story in moved:
+        rec.drop_story(conn, story)
+    out = {
+        k: _joined(i, moved[i.story_id], source) if i.story_id in moved else i
+        for k, i in decided.items()
+    }
+    rejoined = [out[k] for k, i in decided.items() if i.story_id in moved]
+    rec.claim_buckets(conn, _claims(rejoined), now, since)
+    return out
+
+
+def _joined(intent: rec.EntryIntent, match: StoryMatch, source: str) -> rec.EntryIntent:
+    link = intent.entry.link or ""
+    detail = f"also reported by {source}: {intent.entry.title} {link}".rstrip()
+    return replace(
+        intent,
+        story_id=match.story_id,
+        new_story=False,
+        story_reason=match.reason,
+        story_update=detail,
+    )
+
+
+def _claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
+    """(bucket, story) to file, the first entry's story winning a bucket two entries share."""
+    claims: dict[str, int] = {}
+    for i in intents:
+        for bucket in _buckets(i):
+            if i.story_id is not None:
+                claims.setdefault(bucket, i.story_id)
+    return list(claims.items())
+
+
+def _members(conn: Connection, buckets: Sequence[str], since: datetime) -> list[Member]:
+    return [
+        Member(
+            m.story_id,
+            m.entry_id,
+            fingerprint(m.title, m.summary, m.canonical_url),
+            m.canonical_url,
+        )
+        for m in rec.story_members(conn, buckets, since)
+    ]
+
+
+def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
+    assert intent.fingerprint is not None
+    return intent.fingerprint
+
+
+def _buckets(intent: rec.EntryIntent) -> tuple[str, ...]:
+    return intent.fingerprint.buckets if intent.fingerprint else ()

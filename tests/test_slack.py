@@ -1,0 +1,140 @@
+"""The Slack notifier through the real slack-sdk clients against the stand-in on 127.0.0.1:
+both modes, threads, pacing, and every kind of failure translated for the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from slackstub import HANG, Answer, SlackStub
+from test_slack_blocks import HOSTILE, make_alert
+
+from monitor.config import SlackNotifier as SlackConfig
+from monitor.errors import NotifyError
+from monitor.notify.slack import Pacer, SlackNotifier
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStub]:
+    with SlackStub() as stub:
+        yield stub
+
+
+def webhook(stub: SlackStub, **extra: Any) -> SlackNotifier:
+    config = {"name": "desk", "type": "slack", "webhook_url": stub.webhook_url, "pace": "0.01s"}
+    return SlackNotifier(SlackConfig.model_validate({**config, **extra}))
+
+
+def bot(stub: SlackStub, **extra: Any) -> SlackNotifier:
+    config = {
+        "name": "desk",
+        "type": "slack",
+        "token": "xoxb-test",
+        "channel": "C123",
+        "api_base_url": stub.api_base_url,
+        "pace": "0.01s",
+    }
+    return SlackNotifier(SlackConfig.model_validate({**config, **extra}))
+
+
+async def test_webhook_posts_blocks_with_a_fallback_and_unfurling_off(slack: SlackStub) -> None:
+    assert await webhook(slack).send(make_alert(title=HOSTILE)) is None
+    [message] = slack.messages
+    assert message["endpoint"] == "webhook"
+    assert message["unfurl_links"] is False and message["unfurl_media"] is False
+    assert "&lt;!channel&gt;" in message["text"] and "<!channel>" not in str(message)
+    assert message["blocks"]
+
+
+async def test_bot_mode_returns_ts_and_threads_under_it(slack: SlackStub) -> None:
+    notifier = bot(slack)
+    ts = await notifier.send(make_alert())
+    follow = make_alert(slot="update:1", update_kind="also_reported", thread_id=ts)
+    reply_ts = await notifier.send(follow)
+    first, reply = slack.messages
+    assert ts == first["ts"] and reply_ts == reply["ts"]
+    assert first["channel"] == "C123" and "thread_ts" not in first
+    assert reply["thread_ts"] == ts
+
+
+async def test_webhook_follow_ups_are_short_messages_or_nothing(slack: SlackStub) -> None:
+    follow = make_alert(slot="update:1", update_detail="headline updated", thread_id="1.2")
+    await webhook(slack).send(follow)
+    assert len(slack.messages) == 1 and "thread_ts" not in slack.messages[0]
+    assert await webhook(slack, follow_ups="none").send(follow) is None
+    assert len(slack.messages) == 1
+
+
+@pytest.mark.parametrize("make", [webhook, bot], ids=["webhook", "bot"])
+async def test_429_becomes_retry_after_without_a_retry(slack: SlackStub, make: Any) -> None:
+    slack.script(Answer.rate_limited(7))
+    with pytest.raises(NotifyError) as caught:
+        await make(slack).send(make_alert())
+    assert caught.value.retryable and caught.value.retry_after == 7
+    assert slack.requests == 1 and slack.messages == []
+
+
+@pytest.mark.parametrize("make", [webhook, bot], ids=["webhook", "bot"])
+async def test_a_server_error_is_retryable_and_not_retried_by_the_sdk(
+    slack: SlackStub, make: Any
+) -> None:
+    slack.script(Answer.server_error())
+    with pytest.raises(NotifyError) as caught:
+        await make(slack).send(make_alert())
+    assert caught.value.retryable and caught.value.retry_after is None
+    assert slack.requests == 1
+
+
+@pytest.mark.parametrize("make", [webhook, bot], ids=["webhook", "bot"])
+@pytest.mark.parametrize(
+    "code", ["invalid_payload", "channel_not_found", "invalid_token", "action_prohibited"]
+)
+async def test_permanent_refusals_are_not_retryable(slack: SlackStub, make: Any, code: str) -> None:
+    slack.script(Answer.error(code))
+    with pytest.raises(NotifyError, match=code) as caught:
+        await make(slack).send(make_alert())
+    assert not caught.value.retryable
+
+
+async def test_accepted_then_hung_times_out_as_retryable(slack: SlackStub) -> None:
+    slack.script(HANG)
+    with pytest.raises(NotifyError, match="Timeout") as caught:
+        await bot(slack, timeout="1s").send(make_alert())
+    assert caught.value.retryable
+    assert len(slack.messages) == 1  # accepted: the one window for a repeat
+
+
+async def test_a_dead_port_is_a_retryable_connection_error() -> None:
+    config = {"name": "d", "type": "slack", "webhook_url": "http://127.0.0.1:9/hook"}
+    with pytest.raises(NotifyError) as caught:
+        await SlackNotifier(SlackConfig.model_validate(config)).send(make_alert())
+    assert caught.value.retryable
+
+
+def test_config_keeps_secrets_out_of_reprs_and_needs_one_mode() -> None:
+    config = SlackConfig.model_validate(
+        {"name": "d", "type": "slack", "token": "xoxb-secret", "channel": "C1"}
+    )
+    assert "xoxb-secret" not in repr(config)
+    with pytest.raises(ValueError, match="either webhook_url or token"):
+        SlackConfig.model_validate({"name": "d", "type": "slack"})
+    with pytest.raises(ValueError, match="needs a channel"):
+        SlackConfig.model_validate({"name": "d", "type": "slack", "token": "xoxb-1"})
+
+
+async def test_the_pacer_spaces_messages_per_channel_and_queues_a_burst() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(1.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(300):
+        await pacer.wait("C1")
+    await pacer.wait("C2")  # another channel does not wait for C1
+    assert len(slept) == 299 and now[0] == pytest.approx(299.0)
+    assert timedelta(seconds=now[0]) >= timedelta(seconds=299)
