@@ -156,6 +156,8 @@ def test_hits_lists_recorded_hits_in_each_format(news: Path) -> None:
     assert first["terms"] == ["Clearview AI"]
     assert first["link"] == "https://news.example.com/story/1"
     assert first["published"] is not None
+    story = ok("story", str(first["story_id"]), "--config", str(news)).stdout
+    assert MATCHING in story
     as_csv = ok("hits", "--format", "csv", "--topic", "clearview", "--config", str(news)).stdout
     assert as_csv.splitlines()[0].startswith("id,created_at,topic,source,title,link")
     assert len(as_csv.splitlines()) == 3

@@ -16,7 +16,7 @@ def db() -> None:
 
 @db.command("upgrade")
 @config_option
-@click.option("--revision", default="heads", show_default=True)
+@click.option("--revision", default="head", show_default=True)
 def db_upgrade(config_path: str, revision: str) -> None:
     """Apply the migrations in migrations/ (to head by default)."""
     config = load(config_path)

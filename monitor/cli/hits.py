@@ -64,6 +64,8 @@ def _hit_record(row: rec.HitRow) -> dict[str, Any]:
         "link": row.link,
         "published": iso(row.published),
         "terms": row.terms,
+        "entry_id": row.entry_id,
+        "story_id": row.story_id,
         "snippet": row.snippet,
         "suppressed": row.suppressed,
     }
@@ -75,7 +77,9 @@ def _print_hits(rows: Sequence[rec.HitRow], fmt: str) -> None:
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=["id", *_HIT_FIELDS, "snippet"])
+        writer = csv.DictWriter(
+            out, fieldnames=["id", *_HIT_FIELDS, "snippet", "entry_id", "story_id"]
+        )
         writer.writeheader()
         for r in records:
             writer.writerow({**r, "terms": "; ".join(r["terms"])})

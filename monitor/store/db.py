@@ -88,8 +88,8 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Apply migrations up to ``revision`` (default: every head); raises StoreError."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` (default: the head); raises StoreError."""
     try:
         command.upgrade(alembic_config(engine), revision)
     except SQLAlchemyError as exc:

@@ -431,6 +431,8 @@ class HitRow:
     snippet: str
     suppressed: str | None
     created_at: datetime
+    entry_id: int
+    story_id: int
 
 
 def list_hits(
@@ -449,6 +451,8 @@ def list_hits(
             hits.c.snippet,
             hits.c.suppressed,
             hits.c.created_at,
+            hits.c.entry_id,
+            hits.c.story_id,
         )
         .join(entries, entries.c.id == hits.c.entry_id)
         .join(sources, sources.c.id == entries.c.source_id)
