@@ -115,6 +115,18 @@ class Deliverer:
             policy=RoutePolicy.from_config(config),
         )
 
+    async def drain(self) -> DeliveryReport:
+        """Attempt everything due now, pass after pass, until a pass finds nothing to do
+        (rescheduled retries wait for their time)."""
+        total = DeliveryReport()
+        while True:
+            report = await self.deliver_due()
+            if not (report.sent or report.failed or report.dead):
+                return total
+            total.sent += report.sent
+            total.failed += report.failed
+            total.dead += report.dead
+
     async def deliver_due(self, limit: int = 20) -> DeliveryReport:
         """Claim up to ``limit`` due deliveries per notifier and attempt each once."""
         batches = await self.store.run(self._claim, limit)

@@ -18,7 +18,7 @@ from rich.progress import Progress
 
 from monitor.app import open_app
 from monitor.config import Config
-from monitor.deliver import Deliverer, DeliveryReport
+from monitor.deliver import DeliveryReport
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
 from monitor.store.sources import SourceState
@@ -51,19 +51,8 @@ async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
             finally:
                 await app.poller.release()  # a dry run rolled back its outcomes, not its leases
         if not dry_run:
-            summary.delivery = await _deliver_all(app.deliverer)
+            summary.delivery = await app.deliverer.drain()
     return summary
-
-
-async def _deliver_all(deliverer: Deliverer) -> DeliveryReport:
-    total = DeliveryReport()
-    while True:
-        report = await deliverer.deliver_due()
-        if not (report.sent or report.failed or report.dead):
-            return total
-        total.sent += report.sent
-        total.failed += report.failed
-        total.dead += report.dead
 
 
 def _describe(report: PollReport) -> str:

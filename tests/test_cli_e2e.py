@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from clirun import monitor, ok
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
 
@@ -24,28 +25,6 @@ MATCHING = "Clearview AI sued by Illinois residents over face scraping"
 OTHER_MATCH = "Regulator fines Clearview AI €20m; Hoan Ton-That responds"
 NAMESAKE = "ClearView Energy Partners: Clearview AI-style analysis of power markets"
 UNRELATED = "City council approves new bike lanes"
-
-
-def monitor(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 90
-) -> subprocess.CompletedProcess[str]:
-    """Run the real command line; returns the finished process (never raises on exit code)."""
-    full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=full_env,
-        check=False,
-    )
-
-
-def ok(*args: str) -> subprocess.CompletedProcess[str]:
-    result = monitor(*args)
-    assert result.returncode == 0, f"monitor {' '.join(args)} failed:\n{result.stderr}"
-    return result
 
 
 @pytest.fixture

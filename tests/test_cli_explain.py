@@ -4,13 +4,11 @@ end to end through the real command against feeds on 127.0.0.1 and a real SQLite
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import monitor, ok
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
 
@@ -39,25 +37,6 @@ EDITED = """\
     exclude:
       - '"ClearView Energy" -@company'
 """
-
-
-def monitor(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real command line; returns the finished process (never raises on exit code)."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", *args],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        env=env,
-        check=False,
-    )
-
-
-def ok(*args: str) -> subprocess.CompletedProcess[str]:
-    result = monitor(*args)
-    assert result.returncode == 0, f"monitor {' '.join(args)} failed:\n{result.stderr}"
-    return result
 
 
 def with_topic(config: Path, topic: str) -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from clirun import ok
 from feedserver import FeedServer
-from test_cli_e2e import ok
 
 HOST = "https://ecf.ilnd.uscourts.gov"
 MDL = "1:21-cv-00135 In re: Clearview AI, Inc. Consumer Privacy Litigation"

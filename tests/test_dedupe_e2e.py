@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clirun import ok
 from feedgen import rss, write_config
 from feedserver import FeedServer
-from test_cli_e2e import ok
 
 STORIES = json.loads(
     (Path(__file__).parent / "data" / "stories" / "clearview_coverage.json").read_text()

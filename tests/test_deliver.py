@@ -15,7 +15,7 @@ from sqlalchemy import select
 from monitor.config import Config
 from monitor.config import EmailNotifier as EmailConfig
 from monitor.config import SlackNotifier as SlackConfig
-from monitor.deliver import Deliverer, DeliveryReport, RoutePolicy
+from monitor.deliver import Deliverer, RoutePolicy
 from monitor.digest import digest_plans
 from monitor.entry import Entry, Match
 from monitor.notify import Notifier
@@ -100,23 +100,12 @@ def deliverer(store: Store, notifiers: list[Notifier], clock: Clock, **kw: Any) 
     return Deliverer(store, {n.name: n for n in notifiers}, "test", clock=clock, **kw)
 
 
-async def drain(d: Deliverer) -> DeliveryReport:
-    total = DeliveryReport()
-    while True:
-        report = await d.deliver_due()
-        if not (report.sent or report.failed or report.dead):
-            return total
-        total.sent += report.sent
-        total.failed += report.failed
-        total.dead += report.dead
-
-
 async def test_a_burst_of_300_is_queued_and_sent_once_each_in_order(
     store: Store, slack: SlackStub
 ) -> None:
     titles = [f"Clearview AI story {n}" for n in range(300)]
     record(store, titles, {"clearview": ["desk"]})
-    report = await drain(deliverer(store, [webhook(slack)], Clock()))
+    report = await deliverer(store, [webhook(slack)], Clock()).drain()
     assert report.sent == 300
     sent = [m["text"].split("] ", 1)[1].split(" — ")[0] for m in slack.messages]
     assert sent == titles
@@ -140,7 +129,7 @@ async def test_a_429_reschedules_the_batch_without_spending_attempts(
     clock.now += timedelta(seconds=30)
     await d.deliver_due()  # a second 429: still not dead, though max_attempts is 1
     clock.now += timedelta(seconds=30)
-    assert (await drain(d)).sent == 5
+    assert (await d.drain()).sent == 5
     assert len(slack.messages) == 5 and rows(store, "dead") == []
 
 
@@ -179,7 +168,7 @@ async def test_a_follow_up_waits_for_its_story_and_threads_under_it(
     record(store, ["copy"], {}, first=1)  # another outlet's copy, owed nothing itself
     with store.begin() as conn:
         rec.record_story_update(conn, 1, 2, "also_reported", "also reported by Wire", routes, NOW)
-    report = await drain(deliverer(store, [bot(slack)], Clock()))
+    report = await deliverer(store, [bot(slack)], Clock()).drain()
     assert report.sent == 2
     first, reply = slack.messages
     assert "thread_ts" not in first and reply["thread_ts"] == first["ts"]
@@ -191,11 +180,11 @@ async def test_entries_of_one_court_case_thread_under_the_first_even_in_one_batc
 ) -> None:
     key = "case:ilnd:1:21-cv-00135"
     record(store, ["entry 41", "entry 42", "entry 43"], {"clearview": ["desk"]}, thread_key=key)
-    await drain(deliverer(store, [bot(slack)], Clock()))
+    await deliverer(store, [bot(slack)], Clock()).drain()
     first, *replies = slack.messages
     assert [r["thread_ts"] for r in replies] == [first["ts"]] * 2
     record(store, ["entry 44"], {"clearview": ["desk"]}, thread_key=key, first=3)
-    await drain(deliverer(store, [bot(slack)], Clock()))
+    await deliverer(store, [bot(slack)], Clock()).drain()
     assert slack.messages[-1]["thread_ts"] == first["ts"]
 
 
@@ -214,9 +203,9 @@ async def test_quiet_hours_hold_alerts_and_send_them_after(store: Store, slack: 
     record(store, ["late story"], {"clearview": ["desk"]})
     clock = Clock(datetime(2026, 11, 20, 23, 30, tzinfo=UTC))
     d = deliverer(store, [webhook(slack)], clock, policy=policy)
-    assert (await drain(d)).sent == 0 and rows(store, "pending")
+    assert (await d.drain()).sent == 0 and rows(store, "pending")
     clock.now = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)
-    assert (await drain(d)).sent == 1
+    assert (await d.drain()).sent == 1
 
 
 def test_routes_can_take_only_some_source_kinds() -> None:
@@ -248,7 +237,7 @@ async def test_a_digest_route_sends_one_email_per_period_and_none_when_nothing_i
         )
         record(store, ["one", "two", "three"], {"clearview": ["desk"]})
         d = deliverer(store, [mail], Clock(), policy=RoutePolicy.from_config(config))
-        assert (await drain(d)).sent == 0  # immediate delivery leaves digest rows alone
+        assert (await d.drain()).sent == 0  # immediate delivery leaves digest rows alone
         assert (await d.deliver_digest(plan)).sent == 3
         assert (await d.deliver_digest(plan)).sent == 0
         [(_, message)] = smtp.messages
@@ -291,6 +280,6 @@ async def test_dead_deliveries_can_be_owed_again(store: Store, slack: SlackStub)
     with store.begin() as conn:
         assert outbox.retry_deliveries(conn, NOW, all_dead=True) == 2
         assert outbox.retry_deliveries(conn, NOW, ids=[1]) == 0  # owed already, not dead
-    assert (await drain(d)).sent == 2
+    assert (await d.drain()).sent == 2
     with store.begin() as conn:
         assert outbox.retry_deliveries(conn, NOW, ids=[1, 2]) == 0  # sent stays sent

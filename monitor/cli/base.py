@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
 
 import click
+from sqlalchemy import Connection
 
 from monitor import __version__
-from monitor.config import Config
+from monitor.config import Config, parse_duration
 from monitor.configfile import load_config
 from monitor.errors import ConfigError, MonitorError
 from monitor.store import Store
@@ -57,9 +62,43 @@ def main(log_level: str) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def open_store(config: Config) -> Store:
-    """The configured database; a bad URL becomes a clean exit."""
+class _Duration(click.ParamType[timedelta]):
+    """A command-line duration: 30m, 12h, 7d… (as in feeds.yaml)."""
+
+    name = "duration"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DURATION = _Duration()
+
+
+@contextmanager
+def opened_store(config: Config) -> Iterator[Store]:
+    """The configured database, closed afterwards; a MonitorError (bad URL, unreachable
+    server, failed migration) becomes a clean exit 1 with its message."""
     try:
-        return Store(config.settings.database_url)
+        store = Store(config.settings.database_url)
     except MonitorError as exc:
         raise click.ClickException(str(exc)) from exc
+    try:
+        yield store
+    except MonitorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+
+
+@contextmanager
+def transaction(config: Config, *, commit: bool = True) -> Iterator[Connection]:
+    """One transaction on the configured database (see ``opened_store``)."""
+    with opened_store(config) as store, store.begin(commit=commit) as conn:
+        yield conn

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from monitor.cli.base import config_option, load, main, open_store
+from monitor.cli.base import config_option, load, main, transaction
 from monitor.docket import docket_lines, normalize_case_number
-from monitor.errors import MonitorError
 from monitor.store import dockets
 
 
@@ -20,19 +19,13 @@ def cases_cmd(config_path: str, topic: str | None, entries: int) -> None:
     topics = [t for t in config.topics if topic is None or t.name == topic]
     if topic is not None and not topics:
         raise click.BadParameter(f"no topic named {topic!r}", param_hint="--topic")
-    store = open_store(config)
-    try:
-        with store.begin() as conn:
-            for t in topics:
-                for case in t.cases:
-                    key = normalize_case_number(case.number)
-                    total, latest = dockets.case_entries(conn, case.court, key, limit=entries)
-                    _print_case(t.name, case.court, case.number, total, latest)
-            gaps = dockets.list_gaps(conn, limit=10)
-    except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with transaction(config) as conn:
+        for t in topics:
+            for case in t.cases:
+                key = normalize_case_number(case.number)
+                total, latest = dockets.case_entries(conn, case.court, key, limit=entries)
+                _print_case(t.name, case.court, case.number, total, latest)
+        gaps = dockets.list_gaps(conn, limit=10)
     if not any(t.cases for t in topics):
         click.echo("No tracked cases (add cases: [{court: …, number: …}] to a topic).")
     for gap in gaps:

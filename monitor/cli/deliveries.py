@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from monitor.cli.base import config_option, load, main, open_store
+from monitor.cli.base import config_option, load, main, transaction
 from monitor.deliver import send_test
 from monitor.errors import MonitorError
 from monitor.notify import build_notifiers
@@ -25,14 +25,8 @@ def deliveries(ctx: click.Context, config_path: str, state: str | None, limit: i
     """List outbox deliveries: state, notifier, topic, attempts, next attempt, last error."""
     if ctx.invoked_subcommand is not None:
         return
-    store = open_store(load(config_path))
-    try:
-        with store.begin() as conn:
-            rows = outbox.list_deliveries(conn, state=state, limit=limit)
-    except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with transaction(load(config_path)) as conn:
+        rows = outbox.list_deliveries(conn, state=state, limit=limit)
     for r in rows:
         when = r.sent_at if r.state == "sent" else r.next_attempt_at
         click.echo(
@@ -50,14 +44,8 @@ def retry(config_path: str, ids: tuple[int, ...], all_dead: bool) -> None:
     """Owe dead (or failed) deliveries again, with fresh attempts; sent ones never resend."""
     if bool(ids) == all_dead:
         raise click.UsageError("give delivery IDs or --all-dead (not both)")
-    store = open_store(load(config_path))
-    try:
-        with store.begin() as conn:
-            count = outbox.retry_deliveries(conn, datetime.now(UTC), ids=ids, all_dead=all_dead)
-    except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with transaction(load(config_path)) as conn:
+        count = outbox.retry_deliveries(conn, datetime.now(UTC), ids=ids, all_dead=all_dead)
     click.echo(f"{count} deliveries owed again")
 
 

@@ -12,17 +12,17 @@ import asyncio
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
 from sqlalchemy import Connection, Row, exists, select
 
-from monitor.cli.base import config_option, load, main, open_store
+from monitor.cli.base import DURATION, config_option, load, main, transaction
 from monitor.cli.story import story_membership
-from monitor.config import Config, HttpSettings, parse_duration
+from monitor.config import Config, HttpSettings
 from monitor.entry import Entry
-from monitor.errors import FetchError, MonitorError, ParseError
+from monitor.errors import FetchError, ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.match import Backtest, Change, CompiledTopic, StoredEntry, compile_topic, explain
 from monitor.parse import html_to_text, parse_feed
@@ -120,15 +120,9 @@ def _page_text(body: bytes, content_type: str) -> tuple[str, str]:
 
 
 def _explain_entry(topic: CompiledTopic, config: Config, entry_id: int) -> None:
-    store = open_store(config)
-    try:
-        with store.begin(commit=False) as conn:
-            row = conn.execute(_entry_query().where(entries.c.id == entry_id)).first()
-            membership = story_membership(conn, entry_id) if row is not None else ""
-    except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with transaction(config, commit=False) as conn:
+        row = conn.execute(_entry_query().where(entries.c.id == entry_id)).first()
+        membership = story_membership(conn, entry_id) if row is not None else ""
     if row is None:
         raise click.ClickException(f"no entry with id {entry_id} in the database")
     click.echo(f"entry {row.id} from {row.source_name}: {row.title} <{row.link or ''}>")
@@ -161,34 +155,30 @@ def _entry(row: Row[Any]) -> Entry:
 @main.command("backtest")
 @config_option
 @topic_option
-@click.option("--since", default="30d", show_default=True, help="Entries first seen this recently.")
+@click.option(
+    "--since",
+    default="30d",
+    show_default=True,
+    type=DURATION,
+    help="Entries first seen this recently.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def backtest_cmd(config_path: str, topic_name: str, since: str, fmt: str) -> None:
+def backtest_cmd(config_path: str, topic_name: str, since: timedelta, fmt: str) -> None:
     """Run a topic as written in the config (edited or new) against stored entries; list those
     it would newly match and those with a hit it would stop matching."""
     config = load(config_path)
-    try:
-        window = parse_duration(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from exc
-    start = datetime.now(UTC) - window
+    start = datetime.now(UTC) - since
     result = Backtest(_topic(config, config_path, topic_name))
     applies = {s.name for s in config.sources if s.topics is None or topic_name in s.topics}
     listed = {s.name for s in config.sources}
-    store = open_store(config)
-    try:
-        with store.begin(commit=False) as conn:
-            for batch in _stored_batches(conn, topic_name, start):
-                result.add(
-                    _stored(row, row.source_name in applies or row.source_name not in listed)
-                    for row in batch
-                )
-    except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with transaction(config, commit=False) as conn:
+        for batch in _stored_batches(conn, topic_name, start):
+            result.add(
+                _stored(row, row.source_name in applies or row.source_name not in listed)
+                for row in batch
+            )
     _print_backtest(result, start, fmt)
 
 

@@ -7,21 +7,21 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
 
-from monitor.cli.base import config_option, load, main, open_store
-from monitor.config import parse_duration
-from monitor.errors import MonitorError
+from monitor.cli.base import DURATION, config_option, load, main, transaction
 from monitor.store import records as rec
 
 
 @main.command("hits")
 @config_option
 @click.option("--topic", help="Only this topic.")
-@click.option("--since", default="7d", show_default=True, help="How far back: 30m, 12h, 7d…")
+@click.option(
+    "--since", default="7d", show_default=True, type=DURATION, help="How far back: 30m, 12h, 7d…"
+)
 @click.option(
     "--format",
     "fmt",
@@ -30,21 +30,11 @@ from monitor.store import records as rec
     show_default=True,
 )
 @click.option("--limit", default=1000, show_default=True)
-def hits_cmd(config_path: str, topic: str | None, since: str, fmt: str, limit: int) -> None:
+def hits_cmd(config_path: str, topic: str | None, since: timedelta, fmt: str, limit: int) -> None:
     """List recorded hits: source, title, link, published time, topic, matched terms."""
     config = load(config_path)
-    try:
-        window = parse_duration(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from exc
-    store = open_store(config)
-    try:
-        with store.begin() as conn:
-            rows = rec.list_hits(conn, topic=topic, since=datetime.now(UTC) - window, limit=limit)
-    except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with transaction(config, commit=False) as conn:
+        rows = rec.list_hits(conn, topic=topic, since=datetime.now(UTC) - since, limit=limit)
     _print_hits(rows, fmt)
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 import click
 
-from monitor.cli.base import config_option, load, main, open_store
+from monitor.cli.base import config_option, load, main, opened_store
 from monitor.errors import MonitorError
 from monitor.pollrun import poll_once, print_summary
 from monitor.store.db import upgrade
@@ -44,13 +44,8 @@ def run(config_path: str, migrate: bool) -> None:
 
     config = load(config_path)
     if migrate:
-        store = open_store(config)
-        try:
+        with opened_store(config) as store:
             upgrade(store.engine)
-        except MonitorError as exc:
-            raise click.ClickException(str(exc)) from exc
-        finally:
-            store.close()
 
     async def serve() -> None:
         async with open_app(config) as app:

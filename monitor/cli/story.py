@@ -12,8 +12,7 @@ from datetime import datetime
 import click
 from sqlalchemy import Connection, func, select
 
-from monitor.cli.base import config_option, load, main, open_store
-from monitor.errors import MonitorError
+from monitor.cli.base import config_option, load, main, transaction
 from monitor.store.schema import entries, hits, sources, stories, story_updates
 
 
@@ -109,14 +108,8 @@ def story_cmd(config_path: str, story_id: int) -> None:
     """Show story STORY_ID: its entries (source, title, link, why each joined) and its
     updates (also reported, headline updated)."""
     config = load(config_path)
-    store = open_store(config)
-    try:
-        with store.begin() as conn:
-            report = story_report(conn, story_id)
-    except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with transaction(config) as conn:
+        report = story_report(conn, story_id)
     if report is None:
         raise click.ClickException(f"no story {story_id}")
     click.echo(_render(report))
