@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
+from sqlalchemy import Connection
+
 from monitor.config import Config, Source
-from monitor.decide import AlertRules, identify, next_due, plan_entries
+from monitor.decide import AlertRules, Candidate, identify, next_due, plan_entries
 from monitor.docket import DOCKET_KINDS, find_gap, poll_window
 from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError
@@ -57,6 +59,19 @@ class PollReport:
     alerts: int = 0
     previews: tuple[Alert, ...] = field(default=(), compare=False)  # dry runs only
     gap: cov.Gap | None = None  # docket sources: this poll shares no entry with the last
+
+
+@dataclass(frozen=True)
+class _Write:
+    """What ``Poller._write`` needs to record one parsed feed."""
+
+    source_id: int
+    source: Source
+    candidates: Sequence[Candidate]
+    rules: AlertRules
+    validators: tuple[str | None, str | None, str]  # ETag, Last-Modified, body hash
+    due: datetime
+    now: datetime
 
 
 class Poller:
@@ -149,40 +164,23 @@ class Poller:
         dry_run: bool,
     ) -> PollReport:
         now = self._clock()
-        found = prepared.candidates
-        keys, links = [c.key for c in found], [c.canonical_url for c in found if c.canonical_url]
-        known = await self.store.run(self._in_tx, rec.known_entries, state.id, keys, links)
-        new, edits = identify(found, known)
         rules = AlertRules(
             first_poll=state.first_polled_at is None,
             backfill=self.config.backfill_for(source),
             max_age=self._max_age,
             topics=frozenset(source.topics) if source.topics is not None else None,
         )
-        intents = plan_entries(new, rules, now)
+        validators = (fetched.validators.etag, fetched.validators.last_modified, body_hash)
         due = next_due(now, self.config.interval_for(source))
-        coverage = await self._coverage(source, state, found, len(found) - len(new), now)
-        result, previews = await self.store.run(
-            self._write,
-            state.id,
-            intents,
-            fetched,
-            body_hash,
-            due,
-            now,
-            dry_run,
-            kind=source.kind,
-            source=source.name,
-            edits=edits,
-            coverage=coverage,
-        )
+        write = _Write(state.id, source, prepared.candidates, rules, validators, due, now)
+        result, previews, coverage = await self.store.run(self._write, write, dry_run)
         if prepared.feed.bozo:
             log.info("%s: feed is malformed but readable: %s", source.name, prepared.feed.bozo)
         return PollReport(
             source.name,
             "updated",
             None,
-            len(found),
+            len(prepared.candidates),
             result.new_entries,
             result.new_hits,
             result.alerts,
@@ -190,59 +188,50 @@ class Poller:
             coverage.gap if coverage else None,
         )
 
-    async def _coverage(
-        self,
-        source: Source,
-        state: src.SourceState,
-        found: Sequence[Any],
-        overlap: int,
-        now: datetime,
-    ) -> cov.Coverage | None:
-        """Docket sources: this poll's window, and a possible gap when none of its entries
-        (``overlap`` of them were known) was in the previous poll; logged as a warning."""
-        if source.kind not in DOCKET_KINDS:
-            return None
-        previous = await self.store.run(self._in_tx, cov.previous_window, state.id)
-        window = poll_window([c.entry for c in found], now)
-        gap = find_gap(previous, window, overlap, source=source.name, court=source.court)
-        if gap is not None:
-            log.warning("%s: %s", source.name, gap.describe())
-        return cov.Coverage(window, gap)
-
     def _write(
-        self,
-        source_id: int,
-        intents: Sequence[rec.EntryIntent],
-        fetched: FetchResult,
-        body_hash: str,
-        due: datetime,
-        now: datetime,
-        dry_run: bool,
-        kind: str | None = None,
-        source: str = "",
-        edits: Sequence[rec.EntryEdit] = (),
-        coverage: cov.Coverage | None = None,
-    ) -> tuple[rec.RecordResult, list[Alert]]:
-        routes = self._kind_routes.get(kind or "", self._routes)
+        self, w: _Write, dry_run: bool
+    ) -> tuple[rec.RecordResult, list[Alert], cov.Coverage | None]:
+        """Everything a parsed feed changes, in one transaction (rolled back for a dry run):
+        which candidates are new or edits of known entries (the database decides), their
+        stories, hits and outbox rows, docket coverage, and the source's outcome."""
+        routes = self._kind_routes.get(w.source.kind, self._routes)
+        found = w.candidates
         with self.store.begin(commit=not dry_run) as conn:
-            intents = attach_stories(conn, intents, source, now)
-            result = rec.record_entries(conn, source_id, intents, routes, now)
+            keys = [c.key for c in found]
+            links = [c.canonical_url for c in found if c.canonical_url]
+            new, edits = identify(found, rec.known_entries(conn, w.source_id, keys, links))
+            coverage = self._coverage(conn, w, len(found) - len(new))
+            intents = attach_stories(conn, plan_entries(new, w.rules, w.now), w.source.name, w.now)
+            result = rec.record_entries(conn, w.source_id, intents, routes, w.now)
             if coverage is not None:
-                cov.record_coverage(conn, source_id, coverage)
-            edited = rec.record_edits(conn, edits, routes, now)
+                cov.record_coverage(conn, w.source_id, coverage)
+            edited = rec.record_edits(conn, edits, routes, w.now)
             result.delivery_ids += edited.delivery_ids
             result.updates += edited.updates
+            etag, last_modified, body_hash = w.validators
             src.record_source_outcome(
                 conn,
-                source_id,
-                now,
-                next_due_at=due,
-                etag=fetched.validators.etag,
-                last_modified=fetched.validators.last_modified,
+                w.source_id,
+                w.now,
+                next_due_at=w.due,
+                etag=etag,
+                last_modified=last_modified,
                 body_hash=body_hash,
             )
             previews = pending_alerts(conn, result.delivery_ids) if dry_run else []
-        return result, previews
+        return result, previews, coverage
+
+    def _coverage(self, conn: Connection, w: _Write, overlap: int) -> cov.Coverage | None:
+        """Docket sources: this poll's window, and a possible gap when none of its entries
+        (``overlap`` of them were known) was in the previous poll; logged as a warning."""
+        if w.source.kind not in DOCKET_KINDS:
+            return None
+        previous = cov.previous_window(conn, w.source_id)
+        window = poll_window([c.entry for c in w.candidates], w.now)
+        gap = find_gap(previous, window, overlap, source=w.source.name, court=w.source.court)
+        if gap is not None:
+            log.warning("%s: %s", w.source.name, gap.describe())
+        return cov.Coverage(window, gap)
 
     async def _unchanged(
         self,

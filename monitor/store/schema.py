@@ -97,7 +97,7 @@ entries = Table(
     Column("id", Id, primary_key=True),
     Column("key", String(80), nullable=False, unique=True),  # versioned dedupe key
     Column("source_id", Id, ForeignKey("sources.id"), nullable=False),
-    Column("story_id", Id, ForeignKey("stories.id")),
+    Column("story_id", Id, ForeignKey("stories.id"), index=True),
     Column("guid", Text),
     Column("link", Text),
     Column("canonical_url", Text, index=True),
@@ -142,7 +142,7 @@ hits = Table(
     metadata,
     Column("id", Id, primary_key=True),
     Column("topic", String(100), nullable=False),
-    Column("story_id", Id, ForeignKey("stories.id"), nullable=False),
+    Column("story_id", Id, ForeignKey("stories.id"), nullable=False, index=True),
     Column("entry_id", Id, ForeignKey("entries.id"), nullable=False),
     Column("terms", JSON, nullable=False),
     Column("snippet", Text, nullable=False),
