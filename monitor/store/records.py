@@ -254,17 +254,22 @@ def record_entries(
     routes: Mapping[str, Sequence[str]],
     now: datetime,
 ) -> RecordResult:
-    """Insert new entries (each its own story for now), their hits, and one outbox row per
-    hit and routed notifier. Known entries and known (topic, story) hits are ignored. Each
-    table gets one batched statement, so a feed costs a handful of round trips."""
+    """Insert new entries (those that matched a topic in their story), their hits, and one
+    outbox row per hit and routed notifier. Known entries and known (topic, story) hits are
+    ignored. Each table gets one batched statement, so a feed costs a few round trips."""
     result = RecordResult()
     if not intents:
         return result
     # Stories first, so each entry row is written once, already in its story. Stories of
     # entries that turn out to be known (a race with another poller) are removed again.
-    titles = [i.entry.title for i in intents if i.story_id is None]
+    # Only entries that matched a topic need a story (a story is what alerts); the rest keep
+    # none, which saves a row per entry on the busiest path.
+    titles = [i.entry.title for i in intents if i.story_id is None and i.hits]
     created = iter(create_stories(conn, titles, now))
-    story_ids = [i.story_id if i.story_id is not None else next(created) for i in intents]
+    story_ids = [
+        i.story_id if i.story_id is not None else (next(created) if i.hits else None)
+        for i in intents
+    ]
     rows = [
         {**_entry_values(i, source_id, now), "story_id": story}
         for i, story in zip(intents, story_ids, strict=True)
@@ -276,11 +281,15 @@ def record_entries(
     if len(new) < len(intents):
         used = {s for _, s in new}
         for i, story in zip(intents, story_ids, strict=True):
-            if i.key not in inserted and (i.story_id is None or i.new_story) and story not in used:
+            if story is None or story in used or i.key in inserted:
+                continue
+            if i.story_id is None or i.new_story:
                 drop_story(conn, story)
     result.new_entries = len(new)
     hit_rows, alerting, threads = [], set(), {}
     for intent, story_id in new:
+        if story_id is None:
+            continue
         threads[story_id] = intent.thread_key or f"story:{story_id}"
         for hit in intent.hits:
             hit_rows.append(
@@ -323,7 +332,7 @@ def record_entries(
     ]
     result.alerts = len(result.delivery_ids)
     for intent, story_id in new:
-        if intent.story_update is not None:
+        if intent.story_update is not None and story_id is not None:
             entry_id = inserted[intent.key]
             ids = record_story_update(
                 conn, story_id, entry_id, "also_reported", intent.story_update, routes, now
