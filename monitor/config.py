@@ -110,9 +110,9 @@ class HttpSettings(_Model):
     read_timeout: Duration = timedelta(seconds=30)
     deadline: Duration = timedelta(seconds=60)  # whole fetch, however the bytes drip
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
-    max_connections: int = Field(default=32, gt=0)
+    max_connections: int = Field(default=64, gt=0)
     per_host: int = Field(default=2, gt=0)
-    user_agent: str | None = None  # default names the project, version and its URL
+    user_agent: str | None = None  # default: monitor/<version> (media-monitoring feed poller)
 
 
 class DeliverySettings(_Model):
