@@ -20,9 +20,14 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     MONITOR_MIGRATIONS_DIR=/app/migrations \
     MONITOR_CONFIG=/app/feeds.yaml \
-    DATABASE_URL=sqlite:////data/monitor.db
+    DATABASE_URL=sqlite:////data/monitor.db \
+    MONITOR_HEALTH_HOST=0.0.0.0 \
+    MONITOR_HEALTH_PORT=8080
 WORKDIR /app
 USER 10001:10001
 VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4)"]
 STOPSIGNAL SIGTERM
 CMD ["monitor", "run", "--migrate"]

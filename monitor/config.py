@@ -120,6 +120,13 @@ class DeliverySettings(_Model):
     lease: Duration = timedelta(minutes=5)  # a crashed sender's rows are owed again after this
 
 
+class HealthSettings(_Model):
+    """Where ``monitor run`` serves /healthz and /metrics; no port: not served."""
+
+    host: str = "127.0.0.1"
+    port: int | None = Field(default=None, ge=0, le=65535)
+
+
 class Settings(_Model):
     database_url: str = "sqlite:///monitor.db"  # env DATABASE_URL wins
     default_interval: Duration = timedelta(minutes=15)
@@ -128,6 +135,7 @@ class Settings(_Model):
     max_backoff: Duration = timedelta(hours=6)
     http: HttpSettings = HttpSettings()
     delivery: DeliverySettings = DeliverySettings()
+    health: HealthSettings = HealthSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -20,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from monitor.app import App
 from monitor.digest import DigestPlan, digest_plans
+from monitor.health import HealthServer, Metrics
 from monitor.pipeline import utcnow
 from monitor.store import sources as src
 
@@ -48,6 +49,8 @@ class Service:
         self._delivery: asyncio.Task[None] | None = None
         self._digests: set[asyncio.Task[None]] = set()
         self._plans = digest_plans(app.config)
+        self.metrics = Metrics(app.store)
+        self.health: HealthServer | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -58,6 +61,7 @@ class Service:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop)
         await self.app.poller.sync_sources()
+        self._serve_health()
         scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
         scheduler.add_job(
             self._poll_tick,
@@ -110,8 +114,22 @@ class Service:
             self._polls.add(task)
             task.add_done_callback(self._polls.discard)
 
+    def _serve_health(self) -> None:
+        """Start /healthz and /metrics when configured; a busy port is logged, not fatal."""
+        settings = self.app.config.settings.health
+        if settings.port is None:
+            return
+        try:
+            self.health = HealthServer(self.app.store, self.metrics, settings.host, settings.port)
+        except OSError as exc:
+            log.error("health: cannot serve on %s:%s: %s", settings.host, settings.port, exc)
+            return
+        self.health.start()
+        log.info("health and metrics on http://%s:%d/healthz", settings.host, self.health.port)
+
     async def _poll_one(self, state: src.SourceState) -> None:
         report = await self.app.poller.poll(state)
+        self.metrics.polls.labels(report.outcome).inc()
         log.info(
             "polled %s: %s%s, %d new entries, %d new hits",
             report.source,
@@ -131,6 +149,7 @@ class Service:
     async def _deliver(self) -> None:
         while not self._stop.is_set():
             report = await self.app.deliverer.deliver_due()
+            self.metrics.sent.inc(report.sent)
             if not (report.sent or report.failed or report.dead):
                 break
         for plan in self._plans:  # digests whose email failed retry with backoff, as digests
@@ -165,4 +184,6 @@ class Service:
             await asyncio.gather(*late, return_exceptions=True)
         await self.app.poller.release()
         await self.app.deliverer.release()
+        if self.health is not None:
+            self.health.stop()
         log.info("monitor stopped")

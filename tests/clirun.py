@@ -4,8 +4,14 @@ second call is also a restart)."""
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
+import threading
+import time
+from typing import IO
+
+import pytest
 
 
 def monitor(
@@ -30,3 +36,31 @@ def ok(*args: str) -> subprocess.CompletedProcess[str]:
     result = monitor(*args)
     assert result.returncode == 0, f"monitor {' '.join(args)} failed:\n{result.stderr}"
     return result
+
+
+class Lines:
+    """Collects a process's output lines on a thread, so a test can wait for one."""
+
+    def __init__(self, stream: IO[str] | None) -> None:
+        assert stream is not None
+        self._stream = stream
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._seen: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        for line in self._stream:
+            self._queue.put(line)
+
+    def wait_for(self, needle: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            try:
+                self._seen.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                pytest.fail(f"never saw {needle!r}; stdout so far:\n{self.text()}")
+
+    def text(self) -> str:
+        while not self._queue.empty():
+            self._seen.append(self._queue.get())
+        return "".join(self._seen)

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
-from typing import IO
 
 import pytest
-from clirun import monitor, ok
+from clirun import Lines, monitor, ok
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
 
@@ -180,7 +176,7 @@ def test_run_polls_alerts_and_stops_gracefully_on_sigterm(news: Path) -> None:
         text=True,
         env=env,
     )
-    stdout, stderr = _Lines(proc.stdout), _Lines(proc.stderr)
+    stdout, stderr = Lines(proc.stdout), Lines(proc.stderr)
     try:
         stdout.wait_for(OTHER_MATCH, timeout=60)
         proc.send_signal(signal.SIGTERM)
@@ -192,31 +188,3 @@ def test_run_polls_alerts_and_stops_gracefully_on_sigterm(news: Path) -> None:
     assert MATCHING in stdout.text()
     again = ok("poll", "--once", "--config", str(news))
     assert "new hits: 0, alerts sent: 0" in again.stdout
-
-
-class _Lines:
-    """Collects a process's output lines on a thread, so a test can wait for one."""
-
-    def __init__(self, stream: IO[str] | None) -> None:
-        assert stream is not None
-        self._stream = stream
-        self._queue: queue.Queue[str] = queue.Queue()
-        self._seen: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        for line in self._stream:
-            self._queue.put(line)
-
-    def wait_for(self, needle: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.text():
-            try:
-                self._seen.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
-            except queue.Empty:
-                pytest.fail(f"never saw {needle!r}; stdout so far:\n{self.text()}")
-
-    def text(self) -> str:
-        while not self._queue.empty():
-            self._seen.append(self._queue.get())
-        return "".join(self._seen)

@@ -1,0 +1,89 @@
+"""/healthz and /metrics of ``monitor run``: a broken feed is visible to ops while the
+others are polled, and the endpoints answer from the real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from clirun import Lines, ok
+from feedgen import rss, story, write_config
+from feedserver import FeedServer
+
+HEALTH = "  health:\n    host: 127.0.0.1\n    port: 0\n"
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def _wait_for(check: Any, timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    pytest.fail("condition never became true")
+
+
+def test_health_and_metrics_show_a_failing_source(feed_server: FeedServer, tmp_path: Path) -> None:
+    feed_server.set_feed("/a.xml", rss([story(1, "Clearview AI fined again")]))
+    feed_server.set_error("/broken.xml", 500)
+    config = write_config(
+        tmp_path, {"wire": feed_server.url("/a.xml"), "broken": feed_server.url("/broken.xml")}
+    )
+    text = config.read_text().replace("settings:\n", "settings:\n" + HEALTH, 1)
+    config.write_text(text)
+    ok("db", "upgrade", "--config", str(config))
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    stdout, stderr = Lines(proc.stdout), Lines(proc.stderr)
+    try:
+        stderr.wait_for("/healthz", timeout=60)
+        port = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", stderr.text())
+        assert port is not None
+        base = f"http://127.0.0.1:{port.group(1)}"
+        status = _wait_for(lambda: _failing(base))
+        code, metrics = _get(f"{base}/metrics")
+        missing_code, _ = _get(f"{base}/nope")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    assert status["sources"] == 2
+    assert [(f["source"], f["error"]) for f in status["failing"]] == [
+        ("broken", "HTTP 500 Internal Server Error")
+    ]
+    assert code == 200
+    assert 'monitor_sources{state="failing"} 1.0' in metrics
+    assert 'monitor_source_consecutive_failures{source="broken"} 1.0' in metrics
+    assert 'monitor_polls_total{outcome="failed"} 1.0' in metrics
+    assert missing_code == 404
+    assert "Clearview AI fined again" in stdout.text()
+
+
+def _failing(base: str) -> dict[str, Any] | None:
+    code, body = _get(f"{base}/healthz")
+    status: dict[str, Any] = json.loads(body)
+    return status if code == 200 and status["failing"] else None
