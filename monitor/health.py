@@ -1,7 +1,8 @@
 """Health and metrics over HTTP for ``monitor run`` (ops: container probes, Prometheus).
 
 ``GET /healthz``: 200 with a JSON summary (sources, failing sources with their last error,
-deliveries owed and dead) when the database answers; 503 with the reason when it does not.
+deliveries owed and dead, docket coverage gaps of the last day) when the database answers;
+503 with the reason when it does not.
 ``GET /metrics``: Prometheus text — gauges read from the database at scrape time (sources by
 state, consecutive failures per source, deliveries by state) plus the process's own counters.
 Served by a stdlib WSGI server on a daemon thread; it reads the database through its own
@@ -14,6 +15,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -22,8 +24,12 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy import func, select
 
 from monitor.errors import MonitorError
+from monitor.pipeline import utcnow
 from monitor.store import Store
+from monitor.store.dockets import list_gaps
 from monitor.store.schema import deliveries, sources
+
+GAPS_SHOWN = timedelta(days=1)  # /healthz lists docket coverage gaps detected this recently
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,7 @@ def read_status(store: Store) -> dict[str, Any]:
                 sources.c.active.is_(True)
             )
         ).all()
+        gaps = list_gaps(conn, since=utcnow() - GAPS_SHOWN, limit=20)
         states: dict[str, int] = dict(
             conn.execute(
                 select(deliveries.c.state, func.count()).group_by(deliveries.c.state)
@@ -55,6 +62,7 @@ def read_status(store: Store) -> dict[str, Any]:
         "failing": failing,
         "deliveries_owed": owed,
         "deliveries_dead": states.get("dead", 0),
+        "coverage_gaps": [{"source": g.source, "gap": g.describe()} for g in gaps],
     }
 
 

@@ -14,6 +14,9 @@ import pytest
 from clirun import ok
 from feedserver import FeedServer
 
+from monitor.health import read_status
+from monitor.store import Store
+
 HOST = "https://ecf.ilnd.uscourts.gov"
 MDL = "1:21-cv-00135 In re: Clearview AI, Inc. Consumer Privacy Litigation"
 # (title, pacer case id, seq no, bracketed text, document number or None, minutes ago)
@@ -160,6 +163,13 @@ def test_a_window_sharing_nothing_with_the_last_poll_is_reported_as_a_gap(
     assert "pacer-ilnd: possible gap in ilnd" in later.stderr  # the log warning
     cases = ok("cases", "--config", str(ilnd))
     assert "possible gap in ilnd" in cases.stdout
+    store = Store(f"sqlite:///{ilnd.parent / 'monitor.db'}")  # the source's status: /healthz
+    try:
+        gaps = read_status(store)["coverage_gaps"]
+    finally:
+        store.close()
+    assert [g["source"] for g in gaps] == ["pacer-ilnd"]
+    assert gaps[0]["gap"].startswith("possible gap in ilnd: entries between")
 
 
 def test_cases_lists_tracked_cases_with_their_latest_entries(ilnd: Path) -> None:
