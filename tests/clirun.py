@@ -31,6 +31,20 @@ def monitor(
     )
 
 
+def start(*args: str) -> tuple[subprocess.Popen[str], Lines, Lines]:
+    """Start ``monitor ARGS`` in the background (a service): the process and collectors of
+    its stdout and stderr lines. The caller stops it."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    return proc, Lines(proc.stdout), Lines(proc.stderr)
+
+
 def ok(*args: str) -> subprocess.CompletedProcess[str]:
     """Run ``monitor ARGS`` and fail the test, showing its stderr, unless it exits 0."""
     result = monitor(*args)

@@ -6,14 +6,11 @@ Every ``monitor`` invocation is a fresh process, so a second poll is also a rest
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from clirun import Lines, monitor, ok
+from clirun import monitor, ok, start
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
 
@@ -168,15 +165,7 @@ def test_run_refuses_an_out_of_date_schema(feed_server: FeedServer, tmp_path: Pa
 
 
 def test_run_polls_alerts_and_stops_gracefully_on_sigterm(news: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "run", "--config", str(news)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    stdout, stderr = Lines(proc.stdout), Lines(proc.stderr)
+    proc, stdout, stderr = start("run", "--config", str(news))
     try:
         stdout.wait_for(OTHER_MATCH, timeout=60)
         proc.send_signal(signal.SIGTERM)

@@ -215,6 +215,23 @@ def test_routes_can_take_only_some_source_kinds() -> None:
     assert config.routes_by_topic("news") == {}
 
 
+def _mail(smtp: SmtpStub) -> EmailNotifier:
+    """An email notifier sending in clear to the stub (tls: none)."""
+    return EmailNotifier(
+        EmailConfig.model_validate(
+            {
+                "name": "desk",
+                "type": "email",
+                "host": "127.0.0.1",
+                "port": smtp.port,
+                "tls": "none",
+                "sender": "m@example.org",
+                "recipients": ["a@example.org"],
+            }
+        )
+    )
+
+
 async def test_a_digest_route_sends_one_email_per_period_and_none_when_nothing_is_new(
     store: Store,
 ) -> None:
@@ -222,19 +239,7 @@ async def test_a_digest_route_sends_one_email_per_period_and_none_when_nothing_i
     [plan] = digest_plans(config)
     assert plan.timezone == "America/Chicago" and plan.topics == {"clearview"}
     with SmtpStub() as smtp:
-        mail = EmailNotifier(
-            EmailConfig.model_validate(
-                {
-                    "name": "desk",
-                    "type": "email",
-                    "host": "127.0.0.1",
-                    "port": smtp.port,
-                    "tls": "none",
-                    "sender": "m@example.org",
-                    "recipients": ["a@example.org"],
-                }
-            )
-        )
+        mail = _mail(smtp)
         record(store, ["one", "two", "three"], {"clearview": ["desk"]})
         d = deliverer(store, [mail], Clock(), policy=RoutePolicy.from_config(config))
         assert (await d.drain()).sent == 0  # immediate delivery leaves digest rows alone
@@ -250,19 +255,7 @@ async def test_a_failed_digest_is_retried_as_a_digest(store: Store) -> None:
     [plan] = digest_plans(config)
     with SmtpStub() as smtp:
         smtp.fail("data", "451 4.3.0 try later")
-        mail = EmailNotifier(
-            EmailConfig.model_validate(
-                {
-                    "name": "desk",
-                    "type": "email",
-                    "host": "127.0.0.1",
-                    "port": smtp.port,
-                    "tls": "none",
-                    "sender": "m@example.org",
-                    "recipients": ["a@example.org"],
-                }
-            )
-        )
+        mail = _mail(smtp)
         record(store, ["one", "two"], {"clearview": ["desk"]})
         clock = Clock()
         d = deliverer(store, [mail], clock, policy=RoutePolicy.from_config(config))

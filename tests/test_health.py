@@ -4,11 +4,8 @@ others are polled, and the endpoints answer from the real database."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirun import Lines, ok
+from clirun import ok, start
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
 
@@ -50,15 +47,7 @@ def test_health_and_metrics_show_a_failing_source(feed_server: FeedServer, tmp_p
     text = config.read_text().replace("settings:\n", "settings:\n" + HEALTH, 1)
     config.write_text(text)
     ok("db", "upgrade", "--config", str(config))
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "run", "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    stdout, stderr = Lines(proc.stdout), Lines(proc.stderr)
+    proc, stdout, stderr = start("run", "--config", str(config))
     try:
         stderr.wait_for("/healthz", timeout=60)
         port = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", stderr.text())
