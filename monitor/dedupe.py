@@ -204,22 +204,22 @@ def entry_key(entry: Entry, source: str) -> str:
     guid = entry.guid.strip() if entry.guid else ""
     if guid and _GLOBAL_GUID.match(guid):
         is_url = guid.lower().startswith(("http://", "https://"))
-        return _key("g", canonical_url(guid) if is_url else guid)
+        return versioned_key("g", canonical_url(guid) if is_url else guid)
     if guid:
-        return _key("s", source, guid)
+        return versioned_key("s", source, guid)
     link = canonical_url(entry.link) if entry.link else ""
     if link:
-        return _key("u", link)
-    return _key("t", source, _fold(entry.title), _fold(entry.summary))
+        return versioned_key("u", link)
+    return versioned_key("t", source, fold_text(entry.title), fold_text(entry.summary))
 
 
-def _key(kind: str, *fields: str) -> str:
+def versioned_key(kind: str, *fields: str) -> str:
     payload = json.dumps([kind, *fields], ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{KEY_VERSION}:{kind}:{digest}"
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 

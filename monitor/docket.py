@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 
-from monitor.dedupe import _fold, _key
+from monitor.dedupe import fold_text, versioned_key
 from monitor.entry import Entry, ParsedFeed
 from monitor.errors import ParseError
 from monitor.parse import (
@@ -36,11 +36,11 @@ from monitor.parse import (
     MAX_ID,
     MAX_SUMMARY,
     MAX_TITLE,
-    _absolute_link,
-    _bozo_reason,
-    _not_a_feed_reason,
-    _utc,
+    absolute_link,
+    bozo_reason,
+    not_a_feed_reason,
     plain_text,
+    utc_datetime,
 )
 from monitor.store.dockets import Gap, PollWindow
 
@@ -125,7 +125,7 @@ def read_docket_feed(
     )
     raw = [dict(item) for item in (result.get("entries") or [])[:MAX_ENTRIES]]
     if not result.get("version") and not raw:
-        raise ParseError(_not_a_feed_reason(body, headers, result.get("bozo_exception")))
+        raise ParseError(not_a_feed_reason(body, headers, result.get("bozo_exception")))
     channel = dict(result.get("feed") or {})
     feed_title = plain_text(channel.get("title") or "", is_html=True, cap=MAX_TITLE)
     court_id = (court or _court_from_url(url) or "").lower()
@@ -136,8 +136,8 @@ def read_docket_feed(
     return ParsedFeed(
         title=feed_title,
         entries=tuple(docket_to_entry(d) for d in merge_filings(found)),
-        bozo=_bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
-        build_date=_utc(channel.get("updated_parsed")),
+        bozo=bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
+        build_date=utc_datetime(channel.get("updated_parsed")),
     )
 
 
@@ -171,7 +171,7 @@ def pacer_item(item: Mapping[str, Any], court: str, base_url: str) -> DocketEntr
     description = plain_text(raw_description, is_html=True, cap=MAX_SUMMARY)
     types = tuple(t.strip() for t in _BRACKETS.findall(description)[:1] if t.strip())
     doc_url, doc_number = _document_link(raw_description, base_url)
-    docket_url = _absolute_link(item.get("link"), base_url)
+    docket_url = absolute_link(item.get("link"), base_url)
     guid = _guid(item.get("id"))
     return DocketEntry(
         court=court,
@@ -186,7 +186,7 @@ def pacer_item(item: Mapping[str, Any], court: str, base_url: str) -> DocketEntr
         pacer_case_id=_pacer_case_id(docket_url, doc_url),
         seq_no=_seq_no(guid, docket_url, doc_url),
         guid=guid,
-        entered_at=_utc(item.get("published_parsed")),
+        entered_at=utc_datetime(item.get("published_parsed")),
         description_party=_description_party(description),
         bankruptcy=_bankruptcy(description),
     )
@@ -229,7 +229,7 @@ def _document_link(raw_description: str, base_url: str) -> tuple[str | None, str
     m = _ANCHOR.search(raw_description)
     if not m:
         return None, None
-    url = _absolute_link(html.unescape(m.group(1)), base_url)
+    url = absolute_link(html.unescape(m.group(1)), base_url)
     label = plain_text(m.group(2), is_html=True, cap=40)
     number = label if label.isdigit() else None
     if number is None and url:
@@ -295,7 +295,7 @@ def courtlistener_item(
     """One CourtListener Atom entry: a per-docket feed's entry (``Entry #N in <case>``,
     full docket text in the summary) or a search feed's hit (title = case name)."""
     title = _text(item, "title", MAX_TITLE)
-    link = _absolute_link(item.get("link"), base_url)
+    link = absolute_link(item.get("link"), base_url)
     docket_url = link.split("#", 1)[0] if link else None
     author = _author(item)
     full_text = _text(item, "summary", MAX_SUMMARY) or None
@@ -321,7 +321,7 @@ def courtlistener_item(
         document_url=_enclosure(item, base_url),
         docket_url=docket_url,
         guid=_guid(item.get("id")),
-        entered_at=_utc(item.get("published_parsed") or item.get("updated_parsed")),
+        entered_at=utc_datetime(item.get("published_parsed") or item.get("updated_parsed")),
         case_ref=f"cl-{docket_id.group(1)}" if docket_id else (docket_url or ""),
     )
 
@@ -334,7 +334,7 @@ def _author(item: Mapping[str, Any]) -> str | None:
 def _enclosure(item: Mapping[str, Any], base_url: str) -> str | None:
     for link in item.get("links") or ():
         if isinstance(link, dict) and link.get("rel") == "enclosure":
-            return _absolute_link(link.get("href"), base_url)
+            return absolute_link(link.get("href"), base_url)
     return None
 
 
@@ -428,11 +428,13 @@ def docket_key(entry: Entry) -> str:
     case = x.get("case_key") or x.get("case_ref") or ""
     court = x.get("court") or ""
     if x.get("document_number"):
-        return _key("dn", court, case, str(x["document_number"]))
+        return versioned_key("dn", court, case, str(x["document_number"]))
     if x.get("seq_no"):
-        return _key("ds", court, case, str(x["seq_no"]))
+        return versioned_key("ds", court, case, str(x["seq_no"]))
     when = x.get("entered_at") or ""
-    return _key("dg", court, case, x.get("guid") or "", when, _fold(x.get("text") or ""))
+    return versioned_key(
+        "dg", court, case, x.get("guid") or "", when, fold_text(x.get("text") or "")
+    )
 
 
 def case_thread_key(entry: Entry) -> str | None:

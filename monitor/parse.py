@@ -82,25 +82,25 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     )
     raw_entries = result.get("entries") or []
     if not result.get("version") and not raw_entries:
-        raise ParseError(_not_a_feed_reason(body, headers, result.get("bozo_exception")))
+        raise ParseError(not_a_feed_reason(body, headers, result.get("bozo_exception")))
     # Plain dicts: FeedParserDict.get maps absent keys to aliases (updated -> published).
     channel = dict(result.get("feed") or {})
     return ParsedFeed(
         title=_text_field(channel, "title", MAX_TITLE),
         entries=tuple(_normalize_entry(dict(raw), url) for raw in raw_entries[:MAX_ENTRIES]),
-        bozo=_bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
-        build_date=_utc(channel.get("updated_parsed")),
+        bozo=bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
+        build_date=utc_datetime(channel.get("updated_parsed")),
     )
 
 
 def _normalize_entry(raw: Mapping[str, Any], base_url: str) -> Entry:
     return Entry(
         guid=_guid(raw.get("id")),
-        link=_absolute_link(raw.get("link"), base_url),
+        link=absolute_link(raw.get("link"), base_url),
         title=_text_field(raw, "title", MAX_TITLE),
         summary=_summary(raw),
-        published=_utc(raw.get("published_parsed")),
-        updated=_utc(raw.get("updated_parsed")),
+        published=utc_datetime(raw.get("published_parsed")),
+        updated=utc_datetime(raw.get("updated_parsed")),
         authors=_authors(raw),
     )
 
@@ -232,7 +232,7 @@ def _guid(value: object) -> str | None:
     return guid or None
 
 
-def _absolute_link(value: object, base_url: str) -> str | None:
+def absolute_link(value: object, base_url: str) -> str | None:
     """Resolve ``value`` against ``base_url``; None unless an http(s) URL with a host that
     fits ``MAX_ID`` (a cut URL would point elsewhere, so long ones are dropped, not cut)."""
     if not isinstance(value, str) or not value.strip():
@@ -247,7 +247,7 @@ def _absolute_link(value: object, base_url: str) -> str | None:
     return link
 
 
-def _utc(value: object) -> datetime | None:
+def utc_datetime(value: object) -> datetime | None:
     """feedparser's *_parsed struct_time (already UTC) as an aware datetime, or None."""
     if not isinstance(value, time.struct_time) or not MIN_YEAR <= value.tm_year <= MAX_YEAR:
         return None
@@ -260,7 +260,7 @@ def _utc(value: object) -> datetime | None:
 # --- failures --------------------------------------------------------------------------------
 
 
-def _bozo_reason(exc: object) -> str | None:
+def bozo_reason(exc: object) -> str | None:
     """A short reason for a malformed-but-read feed; None for encoding/media-type notes,
     which feedparser flags although the document was read fine."""
     if isinstance(exc, feedparser.ThingsNobodyCaresAboutButMe) and not isinstance(
@@ -272,7 +272,7 @@ def _bozo_reason(exc: object) -> str | None:
     return (str(exc) or type(exc).__name__)[:MAX_REASON] if exc is not None else None
 
 
-def _not_a_feed_reason(body: bytes, headers: Mapping[str, str], exc: object) -> str:
+def not_a_feed_reason(body: bytes, headers: Mapping[str, str], exc: object) -> str:
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     head = body[:2048].lstrip(b"\xef\xbb\xbf")
     if not head.strip():
