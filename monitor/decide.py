@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from monitor.cluster import Fingerprint, fingerprint
 from monitor.config import Backfill
 from monitor.dedupe import canonical_url, content_hash, entry_key
-from monitor.docket import case_thread_key, docket_key
+from monitor.docket_keys import case_thread_key, docket_key
 from monitor.entry import Entry, Match
 from monitor.store.records import EntryEdit, EntryIntent, HitIntent, KnownEntry
 

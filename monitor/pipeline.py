@@ -22,7 +22,8 @@ from sqlalchemy import Connection
 
 from monitor.config import Config, Source
 from monitor.decide import AlertRules, Candidate, identify, next_due, plan_entries
-from monitor.docket import DOCKET_KINDS, find_gap, poll_window
+from monitor.docket import DOCKET_KINDS
+from monitor.docket_keys import find_gap, poll_window
 from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError
 from monitor.fetch import Fetcher, FetchResult, Validators

@@ -12,13 +12,8 @@ from dataclasses import dataclass, replace
 
 from monitor.config import Topic
 from monitor.decide import Candidate, candidates, docket_candidates
-from monitor.docket import (
-    DOCKET_KINDS,
-    entry_case,
-    normalize_case_number,
-    read_docket_feed,
-    tracked_case_term,
-)
+from monitor.docket import DOCKET_KINDS, normalize_case_number, read_docket_feed
+from monitor.docket_keys import entry_case, tracked_case_term
 from monitor.entry import Entry, Match, ParsedFeed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import parse_feed

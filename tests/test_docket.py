@@ -10,15 +10,8 @@ import pytest
 
 from monitor.config import Topic
 from monitor.decide import docket_candidates
-from monitor.docket import (
-    case_thread_key,
-    docket_key,
-    find_gap,
-    normalize_case_number,
-    poll_window,
-    read_docket_feed,
-    split_case_title,
-)
+from monitor.docket import normalize_case_number, read_docket_feed, split_case_title
+from monitor.docket_keys import case_thread_key, docket_key, find_gap, poll_window
 from monitor.entry import Entry
 from monitor.match import compile_topics
 from monitor.store.dockets import PollWindow

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from monitor.cli.base import config_option, load, main, transaction
-from monitor.docket import docket_lines, normalize_case_number
+from monitor.docket import normalize_case_number
+from monitor.docket_keys import docket_lines
 from monitor.store import dockets
 
 

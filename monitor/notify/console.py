@@ -10,7 +10,7 @@ import sys
 from typing import TextIO
 
 from monitor.config import ConsoleNotifier as ConsoleConfig
-from monitor.docket import docket_lines
+from monitor.docket_keys import docket_lines
 from monitor.entry import Alert
 
 
