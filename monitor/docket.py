@@ -51,7 +51,6 @@ MAX_TEXT = 1_000  # short docket text (entry types)
 _DISTRICT = re.compile(r"^(\d{1,2}):(\d{2})-([a-z]{1,4})-(\d{1,6})(?:-[a-z0-9]+)*$", re.I)
 # 16-10992[-smb] (bankruptcy, with judge initials) and 23-1124 (appellate).
 _SHORT = re.compile(r"^(\d{2})-(\d{1,6})(?:-[a-z]+)*$", re.I)
-_CASE_TOKEN = re.compile(r"^\d{1,2}:\d{2}-\S+$|^\d{2}-\d{1,6}\S*$")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a>", re.I | re.S)
 _BANKRUPTCY = re.compile(
@@ -216,11 +215,6 @@ def normalize_case_number(number: str) -> str:
     if m:
         return f"{m.group(1)}-{m.group(2)}"
     return number
-
-
-def is_case_number(text: str) -> bool:
-    """Whether ``text`` looks like a federal case number (district, bankruptcy, appellate)."""
-    return bool(_CASE_TOKEN.match(text.strip()))
 
 
 def _document_link(raw_description: str, base_url: str) -> tuple[str | None, str | None]:

@@ -27,7 +27,8 @@ from monitor.errors import MonitorError
 from monitor.pipeline import utcnow
 from monitor.store import Store
 from monitor.store.dockets import list_gaps
-from monitor.store.schema import deliveries, sources
+from monitor.store.schema import deliveries
+from monitor.store.sources import list_sources
 
 GAPS_SHOWN = timedelta(days=1)  # /healthz lists docket coverage gaps detected this recently
 
@@ -39,11 +40,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 def read_status(store: Store) -> dict[str, Any]:
     """What /healthz reports; raises StoreError when the database does not answer."""
     with store.begin(commit=False) as conn:
-        rows = conn.execute(
-            select(sources.c.name, sources.c.consecutive_failures, sources.c.last_error).where(
-                sources.c.active.is_(True)
-            )
-        ).all()
+        rows = list_sources(conn)
         gaps = list_gaps(conn, since=utcnow() - GAPS_SHOWN, limit=20)
         states: dict[str, int] = dict(
             conn.execute(

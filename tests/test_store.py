@@ -71,7 +71,7 @@ def test_second_record_of_same_entries_inserts_nothing(store: Store) -> None:
         first = rec.record_entries(conn, source_id, [_intent(1), _intent(2, None)], routes, NOW)
     with store.begin() as conn:
         again = rec.record_entries(conn, source_id, [_intent(1), _intent(2, None)], routes, NOW)
-        known = rec.known_keys(conn, ["1:g:1", "1:g:2", "1:g:3"])
+        known = {k.key for k in rec.known_entries(conn, source_id, ["1:g:1", "1:g:2", "1:g:3"], [])}
     assert (first.new_entries, first.new_hits, first.alerts) == (2, 1, 2)
     assert (again.new_entries, again.new_hits, again.alerts) == (0, 0, 0)
     assert known == {"1:g:1", "1:g:2"}

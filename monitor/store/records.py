@@ -124,15 +124,6 @@ def insert_ignore_many(
     return list(conn.execute(stmt, list(rows)))
 
 
-def known_keys(conn: Connection, keys: Sequence[str]) -> set[str]:
-    """The subset of ``keys`` already stored (a cheap pre-check; inserts still decide)."""
-    found: set[str] = set()
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        found.update(conn.scalars(select(entries.c.key).where(entries.c.key.in_(chunk))))
-    return found
-
-
 def known_entries(
     conn: Connection, source_id: int, keys: Sequence[str], links: Sequence[str]
 ) -> list[KnownEntry]:
