@@ -14,20 +14,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+import farm  # bench/farm.py, beside this script
 import psutil
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-import contextlib
-
-from feedserver import FeedServer
 
 from monitor.app import open_app
 from monitor.config import Config, HttpSettings, Settings, Source, Topic
@@ -87,35 +82,27 @@ def serve_farm(
     hosts: int,
     latency: float,
     urls: multiprocessing.Queue,  # type: ignore[type-arg]
-    stop: multiprocessing.Event,
-) -> None:  # type: ignore[valid-type]
+) -> None:
+    """The feed farm's process: build the feeds, then serve them until terminated."""
     rng = random.Random(42)
-    servers = [FeedServer(bind=f"127.0.0.{h + 1}").start() for h in range(hosts)]
-    out = []
-    for n in range(feeds):
-        server = servers[n % hosts]
-        server.latency = latency
-        server.set_feed(f"/feed/{n}.xml", synthetic_feed(n, rng))
-        out.append(server.url(f"/feed/{n}.xml"))
-    urls.put(out)
-    stop.wait()  # type: ignore[attr-defined]
-    for server in servers:
-        server.stop()
+    bodies = [synthetic_feed(n, rng) for n in range(feeds)]
+    asyncio.run(farm.serve(bodies, hosts, latency, urls.put))
 
 
 FARM_PID = 0  # the feed farm is our child too, but its CPU is not the poller's
 
 
-def cpu_seconds(proc: psutil.Process) -> tuple[float, float]:
-    """CPU seconds of (this process, its parse workers)."""
+def cpu_seconds(proc: psutil.Process) -> tuple[float, float, float]:
+    """CPU seconds of (this process, its parse workers, the feed farm)."""
     own = sum(proc.cpu_times()[:2])
-    workers = 0.0
+    workers = farm_cpu = 0.0
     for p in proc.children(recursive=True):
-        if p.pid == FARM_PID:
-            continue
         with contextlib.suppress(psutil.NoSuchProcess):
-            workers += sum(p.cpu_times()[:2])
-    return own, workers
+            if p.pid == FARM_PID:
+                farm_cpu = sum(p.cpu_times()[:2])
+            else:
+                workers += sum(p.cpu_times()[:2])
+    return own, workers, farm_cpu
 
 
 def rss_bytes(proc: psutil.Process) -> int:
@@ -145,7 +132,9 @@ async def cycle(app, label: str, feeds: int) -> None:  # type: ignore[no-untyped
     reports = await asyncio.gather(*(app.poller.poll(s) for s in states))
     elapsed = time.perf_counter() - t0
     cpu1 = cpu_seconds(me)
-    main_cpu, worker_cpu = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
+    main_cpu, worker_cpu, farm_cpu = (
+        after - before for after, before in zip(cpu1, cpu0, strict=True)
+    )
     done.set()
     await sampler
     outcomes: dict[str, int] = {}
@@ -154,7 +143,8 @@ async def cycle(app, label: str, feeds: int) -> None:  # type: ignore[no-untyped
     new = sum(r.new_entries for r in reports)
     print(
         f"{label:12} {len(reports) / elapsed:8.1f} feeds/s  {elapsed:7.2f} s wall  "
-        f"{main_cpu + worker_cpu:7.2f} s CPU ({main_cpu:.2f} main + {worker_cpu:.2f} parse)  "
+        f"{main_cpu + worker_cpu:7.2f} s CPU ({main_cpu:.2f} main + {worker_cpu:.2f} parse; "
+        f"farm {farm_cpu:.2f})  "
         f"peak RSS {peak / 2**20:6.0f} MiB  new entries {new}  outcomes {outcomes}"
     )
     failed = [r for r in reports if r.outcome == "failed"]
@@ -189,13 +179,13 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=HttpSettings().per_host)
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")
-    urls_q, stop = ctx.Queue(), ctx.Event()
-    farm = ctx.Process(
-        target=serve_farm, args=(args.feeds, args.hosts, args.latency, urls_q, stop), daemon=True
+    urls_q = ctx.Queue()
+    farm_process = ctx.Process(
+        target=serve_farm, args=(args.feeds, args.hosts, args.latency, urls_q), daemon=True
     )
-    farm.start()
+    farm_process.start()
     global FARM_PID
-    FARM_PID = farm.pid or 0
+    FARM_PID = farm_process.pid or 0
     urls = urls_q.get(timeout=300)
     print(
         f"{args.feeds} feeds on {args.hosts} loopback hosts, latency {args.latency * 1000:.0f}"
@@ -205,8 +195,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             asyncio.run(run(args, urls, Path(tmp) / "bench.db"))
     finally:
-        stop.set()
-        farm.join(timeout=10)
+        farm_process.terminate()
+        farm_process.join(timeout=10)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Fetch a feed URL over HTTP: bytes and validators out, never parsed.
 
-Does: one shared ``httpx.AsyncClient`` per ``Fetcher``; bounded concurrency overall
+Does: one shared ``httpx.AsyncClient`` per ``Fetcher``, over aiohttp's connection pool (see
+``_session``); bounded concurrency overall
 (``max_connections``) and per host (``per_host``); conditional GET from stored validators
 (304 gives no body); connect and read timeouts plus one overall deadline covering the body;
 a cap on the decompressed body; http/https only, also after each of at most five redirects;
@@ -28,7 +29,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from monitor import __version__
 from monitor.config import HttpSettings
@@ -40,6 +43,7 @@ ACCEPT = (
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
 )
 MAX_REDIRECTS = 5
+KEEPALIVE_SECONDS = 30.0  # an idle connection is kept this long for the next poll of its host
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 # Only codings _Inflater can bound; deflate accepts the zlib wrapper (RFC 9110) or gzip.
@@ -125,7 +129,13 @@ class Fetcher:
             try:
                 async with asyncio.timeout(self._settings.deadline.total_seconds()):
                     return await self._fetch_now(url, validators)
-            except (TimeoutError, httpx.HTTPError, httpx.InvalidURL, zlib.error) as exc:
+            except (
+                TimeoutError,
+                httpx.HTTPError,
+                httpx.InvalidURL,
+                aiohttp.ClientError,
+                zlib.error,
+            ) as exc:
                 raise _translate_error(exc, self._settings) from exc
 
     def _host_slot(self, host: str) -> asyncio.Semaphore:
@@ -147,7 +157,8 @@ class Fetcher:
     async def _open(self, url: str, validators: Validators) -> AsyncIterator[httpx.Response]:
         """Send the GET, following up to MAX_REDIRECTS http(s) redirects; yield the final
         response with its body unread, closing it afterwards. Redirect bodies are never read."""
-        request = self._client.build_request("GET", url, headers=validators.request_headers())
+        headers = validators.request_headers()
+        request = self._client.build_request("GET", url, headers=headers)
         for _ in range(MAX_REDIRECTS + 1):
             response = await self._client.send(request, stream=True)
             if response.next_request is None:
@@ -157,8 +168,11 @@ class Fetcher:
                     await response.aclose()
                 return
             await response.aclose()
-            request = response.next_request
-            _checked_host(str(request.url))
+            # a fresh GET: httpx's own next_request carries an empty body stream, which the
+            # aiohttp transport would send chunked
+            target = response.next_request.url
+            _checked_host(str(target))
+            request = self._client.build_request("GET", target, headers=headers)
         raise FetchError("too many redirects")
 
 
@@ -172,10 +186,6 @@ def _make_client(
         write=read,
         pool=settings.deadline.total_seconds(),
     )
-    limits = httpx.Limits(
-        max_connections=settings.max_connections,
-        max_keepalive_connections=settings.max_connections,
-    )
     headers = {
         "User-Agent": settings.user_agent or DEFAULT_USER_AGENT,
         "Accept": ACCEPT,
@@ -184,10 +194,31 @@ def _make_client(
     return httpx.AsyncClient(
         cookies=_NoCookies(),
         timeout=timeout,
-        limits=limits,
         headers=headers,
         follow_redirects=False,  # followed by Fetcher._open, which checks each hop's scheme
-        transport=transport,
+        transport=transport or AiohttpTransport(client=lambda: _session(settings)),
+    )
+
+
+def _session(settings: HttpSettings) -> aiohttp.ClientSession:
+    """The connection pool under the shared client (made on first use, inside the loop).
+
+    aiohttp's pool keeps idle connections per host and enforces ``per_host`` itself; httpcore's
+    (httpx's default) scans every pooled connection on every request, which cost ~3 ms of CPU
+    per request with 100 keep-alive connections (``bench/poll.py``). The body stays encoded
+    (``_Inflater`` decodes it within the cap); proxies come from the environment as with httpx.
+    """
+    connector = aiohttp.TCPConnector(
+        limit=settings.max_connections,
+        limit_per_host=settings.per_host,
+        keepalive_timeout=KEEPALIVE_SECONDS,
+        ssl=httpx.create_ssl_context(),
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        auto_decompress=False,
+        trust_env=True,
     )
 
 
@@ -351,7 +382,11 @@ _PLAIN_MESSAGES: tuple[tuple[type[Exception], str], ...] = (
 
 
 def _translate_error(exc: Exception, settings: HttpSettings) -> FetchError:
-    """The one mapping from httpx, deadline and decoding errors to a short FetchError."""
+    """The one mapping from httpx, aiohttp (the pool under it), deadline and decoding errors
+    to a short FetchError."""
+    pool_error = next((c for c in _causes(exc) if isinstance(c, aiohttp.ClientError)), None)
+    if pool_error is not None:
+        return _translate_pool_error(pool_error, exc, settings)
     if isinstance(exc, TimeoutError):
         return FetchTimeoutError(f"timed out after {_seconds(settings.deadline)}")
     if isinstance(exc, httpx.ConnectTimeout):
@@ -366,9 +401,32 @@ def _translate_error(exc: Exception, settings: HttpSettings) -> FetchError:
     return FetchError(f"HTTP error ({type(exc).__name__})")
 
 
-def _connect_message(exc: httpx.ConnectError) -> str:
-    """Name the cause of a failed connection from the OS / ssl errors httpx chained."""
+def _translate_pool_error(
+    error: aiohttp.ClientError, exc: Exception, settings: HttpSettings
+) -> FetchError:
+    """An aiohttp error, which httpx-aiohttp re-raises as a broader httpx error."""
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
+        return FetchTimeoutError(f"connect timed out after {_seconds(settings.connect_timeout)}")
+    if isinstance(error, aiohttp.ServerTimeoutError):
+        return FetchTimeoutError(f"no data for {_seconds(settings.read_timeout)}")
+    if isinstance(error, aiohttp.ClientProxyConnectionError | aiohttp.ClientHttpProxyError):
+        return FetchError("proxy error")
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return FetchError(_connect_message(exc))
+    if isinstance(error, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
+        return FetchError("the server broke the HTTP protocol or closed the connection")
+    if isinstance(error, aiohttp.ClientPayloadError | aiohttp.ClientOSError):
+        return FetchError("connection lost while reading the response")
+    if isinstance(error, aiohttp.InvalidURL):
+        return FetchError("invalid URL")
+    return FetchError(f"HTTP error ({type(error).__name__})")
+
+
+def _connect_message(exc: BaseException) -> str:
+    """Name the cause of a failed connection from the OS / ssl errors chained to it."""
     for cause in _causes(exc):
+        if isinstance(cause, aiohttp.ClientError):  # wraps (and subclasses) the real error
+            continue
         if isinstance(cause, ssl.SSLCertVerificationError):
             return f"TLS error: {cause.verify_message or 'certificate verify failed'}"
         if isinstance(cause, ssl.SSLError):
