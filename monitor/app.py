@@ -29,16 +29,19 @@ def process_owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def parse_pool(topics: Sequence[Topic], workers: int | None = None) -> ProcessPoolExecutor:
-    """Processes for parsing and matching: the CPU-heavy steps use every core and leave the
-    event loop free. forkserver keeps the children clean of our threads."""
+def parse_pool(
+    topics: Sequence[Topic], database_url: str, workers: int | None = None
+) -> ProcessPoolExecutor:
+    """Processes that parse, match and record fetched feeds (``monitor.worker``): the
+    CPU-heavy steps use every core and leave the event loop free. forkserver keeps the
+    children clean of our threads."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["monitor.worker"])
     return ProcessPoolExecutor(
         max_workers=workers or os.cpu_count() or 2,
         mp_context=ctx,
         initializer=init_worker,
-        initargs=(list(topics),),
+        initargs=(list(topics), database_url),
     )
 
 
@@ -55,7 +58,7 @@ async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterato
     """Open every resource for ``config``; close them all on exit, whatever happened."""
     owner = process_owner()
     store = Store(config.settings.database_url)
-    pool = parse_pool(config.topics)
+    pool = parse_pool(config.topics, config.settings.database_url)
     notifiers = build_notifiers(config.effective_notifiers())
     try:
         if check_schema:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import ssl
 import zlib
@@ -43,6 +44,14 @@ ACCEPT = (
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
 )
 MAX_REDIRECTS = 5
+_PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+)
 KEEPALIVE_SECONDS = 30.0  # an idle connection is kept this long for the next poll of its host
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
@@ -206,7 +215,8 @@ def _session(settings: HttpSettings) -> aiohttp.ClientSession:
     aiohttp's pool keeps idle connections per host and enforces ``per_host`` itself; httpcore's
     (httpx's default) scans every pooled connection on every request, which cost ~3 ms of CPU
     per request with 100 keep-alive connections (``bench/poll.py``). The body stays encoded
-    (``_Inflater`` decodes it within the cap); proxies come from the environment as with httpx.
+    (``_Inflater`` decodes it within the cap). Proxies come from the environment as with httpx,
+    but only when one is set: aiohttp then looks them up in a thread on every request.
     """
     connector = aiohttp.TCPConnector(
         limit=settings.max_connections,
@@ -218,7 +228,7 @@ def _session(settings: HttpSettings) -> aiohttp.ClientSession:
         connector=connector,
         cookie_jar=aiohttp.DummyCookieJar(),
         auto_decompress=False,
-        trust_env=True,
+        trust_env=any(os.environ.get(name) for name in _PROXY_VARIABLES),
     )
 
 

@@ -1,40 +1,35 @@
 """One poll of one source, end to end: fetch → parse → decide → store.
 
-The one place that wires the edges (fetcher, parse pool, store) to the pure core (parse,
-match, dedupe, decide). The scheduler only decides *when* to call it; the CLI and the service
-call the same ``Poller``. A failing source becomes a ``PollReport`` with its error, recorded on
+The one place that wires the edges (fetcher, worker pool, store) to the pure core (parse,
+match, dedupe, decide). A changed body goes to a worker process, which parses it and records
+it in one transaction (``monitor.worker.ingest_feed``); 304s and failures are recorded from
+here. The scheduler only decides *when* to call it; the CLI and the service call the same
+``Poller``. A failing source becomes a ``PollReport`` with its error, recorded on
 the source with its backoff; it never stops the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection
-
 from monitor.config import Config, Source
-from monitor.decide import AlertRules, Candidate, identify, next_due, plan_entries
-from monitor.docket import DOCKET_KINDS
-from monitor.docket_keys import find_gap, poll_window
+from monitor.decide import AlertRules, next_due
 from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError
 from monitor.fetch import Fetcher, FetchResult, Validators
+from monitor.ingest import FeedWrite, Recorded
 from monitor.outcomes import OutcomeWriter
 from monitor.store import Store
 from monitor.store import dockets as cov
-from monitor.store import records as rec
 from monitor.store import sources as src
-from monitor.store.outbox import pending_alerts
-from monitor.stories import attach_stories
-from monitor.worker import PreparedFeed, prepare_feed
+from monitor.worker import ingest_feed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,21 +57,9 @@ class PollReport:
     gap: cov.Gap | None = None  # docket sources: this poll shares no entry with the last
 
 
-@dataclass(frozen=True)
-class _Write:
-    """What ``Poller._write`` needs to record one parsed feed."""
-
-    source_id: int
-    source: Source
-    candidates: Sequence[Candidate]
-    rules: AlertRules
-    validators: tuple[str | None, str | None, str]  # ETag, Last-Modified, body hash
-    due: datetime
-    now: datetime
-
-
 class Poller:
-    """Polls sources of one config through a fetcher, a parse pool and a store."""
+    """Polls sources of one config through a fetcher, a worker pool (``parse_pool``, whose
+    processes run ``monitor.worker.ingest_feed``) and a store."""
 
     def __init__(
         self,
@@ -140,99 +123,57 @@ class Poller:
         if body_hash == state.body_hash:
             return await self._unchanged(source, state, fetched, "unchanged", dry_run)
         try:
-            prepared = await self._prepare(fetched, source.name)
+            recorded = await self._ingest(source, state, fetched, body_hash, dry_run)
         except ParseError as exc:
             return await self._failed(source, state, str(exc), None, dry_run)
-        return await self._store_prepared(source, state, fetched, prepared, body_hash, dry_run)
-
-    async def _prepare(self, fetched: FetchResult, source: str) -> PreparedFeed:
-        """Parse, key and match in the process pool (CPU-heavy; the loop stays free)."""
-        assert fetched.body is not None
-        spec = self._sources[source]
-        job = functools.partial(prepare_feed, kind=spec.kind, court=spec.court)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, job, fetched.body, fetched.headers, fetched.url, source
-        )
-
-    async def _store_prepared(
-        self,
-        source: Source,
-        state: src.SourceState,
-        fetched: FetchResult,
-        prepared: PreparedFeed,
-        body_hash: str,
-        dry_run: bool,
-    ) -> PollReport:
-        now = self._clock()
-        rules = AlertRules(
-            first_poll=state.first_polled_at is None,
-            backfill=self.config.backfill_for(source),
-            max_age=self._max_age,
-            topics=frozenset(source.topics) if source.topics is not None else None,
-        )
-        validators = (fetched.validators.etag, fetched.validators.last_modified, body_hash)
-        due = next_due(now, self.config.interval_for(source))
-        write = _Write(state.id, source, prepared.candidates, rules, validators, due, now)
-        result, previews, coverage = await self.store.run(self._write, write, dry_run)
-        if prepared.feed.bozo:
-            log.info("%s: feed is malformed but readable: %s", source.name, prepared.feed.bozo)
+        if recorded.bozo:
+            log.info("%s: feed is malformed but readable: %s", source.name, recorded.bozo)
+        if recorded.gap is not None:
+            log.warning("%s: %s", source.name, recorded.gap.describe())
+        result = recorded.result
         return PollReport(
             source.name,
             "updated",
             None,
-            len(prepared.candidates),
+            recorded.entries,
             result.new_entries,
             result.new_hits,
             result.alerts,
-            tuple(previews),
-            coverage.gap if coverage else None,
+            recorded.previews,
+            recorded.gap,
         )
 
-    def _write(
-        self, w: _Write, dry_run: bool
-    ) -> tuple[rec.RecordResult, list[Alert], cov.Coverage | None]:
-        """Everything a parsed feed changes, in one transaction (rolled back for a dry run):
-        which candidates are new or edits of known entries (the database decides), their
-        stories, hits and outbox rows, docket coverage, and the source's outcome."""
-        routes = self._kind_routes.get(w.source.kind, self._routes)
-        found = w.candidates
-        with self.store.begin(commit=not dry_run) as conn:
-            keys = [c.key for c in found]
-            links = [c.canonical_url for c in found if c.canonical_url]
-            new, edits = identify(found, rec.known_entries(conn, w.source_id, keys, links))
-            coverage = self._coverage(conn, w, len(found) - len(new))
-            intents = attach_stories(conn, plan_entries(new, w.rules, w.now), w.source.name, w.now)
-            result = rec.record_entries(conn, w.source_id, intents, routes, w.now)
-            if coverage is not None:
-                cov.record_coverage(conn, w.source_id, coverage)
-            edited = rec.record_edits(conn, edits, routes, w.now)
-            result.delivery_ids += edited.delivery_ids
-            result.updates += edited.updates
-            etag, last_modified, body_hash = w.validators
-            src.record_source_outcome(
-                conn,
-                w.source_id,
-                w.now,
-                next_due_at=w.due,
-                etag=etag,
-                last_modified=last_modified,
-                body_hash=body_hash,
-            )
-            previews = pending_alerts(conn, result.delivery_ids) if dry_run else []
-        return result, previews, coverage
-
-    def _coverage(self, conn: Connection, w: _Write, overlap: int) -> cov.Coverage | None:
-        """Docket sources: this poll's window, and a possible gap when none of its entries
-        (``overlap`` of them were known) was in the previous poll; logged as a warning."""
-        if w.source.kind not in DOCKET_KINDS:
-            return None
-        previous = cov.previous_window(conn, w.source_id)
-        window = poll_window([c.entry for c in w.candidates], w.now)
-        gap = find_gap(previous, window, overlap, source=w.source.name, court=w.source.court)
-        if gap is not None:
-            log.warning("%s: %s", w.source.name, gap.describe())
-        return cov.Coverage(window, gap)
+    async def _ingest(
+        self,
+        source: Source,
+        state: src.SourceState,
+        fetched: FetchResult,
+        body_hash: str,
+        dry_run: bool,
+    ) -> Recorded:
+        """Parse, match and record the body in the worker pool (CPU-heavy; the loop stays
+        free), in one transaction of the worker's."""
+        assert fetched.body is not None
+        now = self._clock()
+        write = FeedWrite(
+            state.id,
+            source,
+            AlertRules(
+                first_poll=state.first_polled_at is None,
+                backfill=self.config.backfill_for(source),
+                max_age=self._max_age,
+                topics=frozenset(source.topics) if source.topics is not None else None,
+            ),
+            self._kind_routes.get(source.kind, self._routes),
+            (fetched.validators.etag, fetched.validators.last_modified, body_hash),
+            next_due(now, self.config.interval_for(source)),
+            now,
+            dry_run,
+        )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, ingest_feed, fetched.body, fetched.headers, fetched.url, write
+        )
 
     async def _unchanged(
         self,

@@ -1,12 +1,14 @@
-"""The CPU-heavy, pure part of a poll, run in the parse process pool.
+"""The CPU-heavy part of a poll, run in the parse process pool.
 
-A worker process compiles the config's topics once (``init_worker``, the pool initializer)
-and then turns fetched bytes into keyed, matched candidates (``prepare_feed``), so that the
-event-loop process only fetches and writes. Nothing here does I/O.
+A worker process compiles the config's topics and opens the store once (``init_worker``, the
+pool initializer). ``prepare_feed`` turns fetched bytes into keyed, matched candidates (pure);
+``ingest_feed`` then records them (``monitor.ingest``) in one transaction of the worker's own,
+so that the event-loop process only fetches and parsing and writing use every core.
 """
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -15,21 +17,41 @@ from monitor.decide import Candidate, candidates, docket_candidates
 from monitor.docket import DOCKET_KINDS, normalize_case_number, read_docket_feed
 from monitor.docket_keys import entry_case, tracked_case_term
 from monitor.entry import Entry, Match, ParsedFeed
+from monitor.ingest import FeedWrite, Recorded, record_feed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import parse_feed
+from monitor.store import Store
 
 # (court, normalised case number) → (topic, case number as configured) for each tracking topic
 TrackedCases = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
 
 _topics: TopicSet | None = None
 _tracked: TrackedCases = {}
+_store: Store | None = None
 
 
-def init_worker(topics: Sequence[Topic]) -> None:
-    """Pool initializer: compile the topics (and their tracked cases) once per process."""
-    global _topics, _tracked
+def init_worker(topics: Sequence[Topic], database_url: str | None = None) -> None:
+    """Pool initializer: compile the topics (and their tracked cases) once per process, and
+    open the store at ``database_url`` for ``ingest_feed``."""
+    global _topics, _tracked, _store
     _topics = compile_topics(topics)
     _tracked = tracked_cases(topics)
+    if database_url is not None:
+        _store = Store(database_url)
+        atexit.register(_store.close)
+
+
+def ingest_feed(body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite) -> Recorded:
+    """Parse, key and match ``body`` (see ``prepare_feed``), then record it for
+    ``write.source`` in one transaction, rolled back for a dry run. Raises ParseError (nothing
+    written) or StoreError."""
+    if _store is None:
+        raise RuntimeError("ingest_feed needs a store: call init_worker with a database URL")
+    source = write.source
+    prepared = prepare_feed(body, headers, url, source.name, kind=source.kind, court=source.court)
+    with _store.begin(commit=not write.dry_run) as conn:
+        result, previews, gap = record_feed(conn, write, prepared.candidates)
+    return Recorded(len(prepared.candidates), result, tuple(previews), gap, prepared.feed.bozo)
 
 
 def tracked_cases(topics: Sequence[Topic]) -> TrackedCases:
