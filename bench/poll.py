@@ -174,7 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per request")
-    parser.add_argument("--hosts", type=int, default=50, help="loopback hosts to spread over")
+    parser.add_argument("--hosts", type=int, default=200, help="loopback hosts to spread over")
     parser.add_argument("--connections", type=int, default=HttpSettings().max_connections)
     parser.add_argument("--per-host", type=int, default=HttpSettings().per_host)
     args = parser.parse_args()

@@ -110,7 +110,7 @@ class HttpSettings(_Model):
     read_timeout: Duration = timedelta(seconds=30)
     deadline: Duration = timedelta(seconds=60)  # whole fetch, however the bytes drip
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
-    max_connections: int = Field(default=64, gt=0)
+    max_connections: int = Field(default=256, gt=0)
     per_host: int = Field(default=2, gt=0)
     user_agent: str | None = None  # default: monitor/<version> (media-monitoring feed poller)
 
@@ -133,6 +133,7 @@ class Settings(_Model):
     timezone: str = "UTC"
     backfill: BackfillSetting = Backfill()
     max_backoff: Duration = timedelta(hours=6)
+    workers: int | None = Field(default=None, gt=0)  # parse/record processes; None: CPUs + 1
     http: HttpSettings = HttpSettings()
     delivery: DeliverySettings = DeliverySettings()
     health: HealthSettings = HealthSettings()

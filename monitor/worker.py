@@ -41,6 +41,11 @@ def init_worker(topics: Sequence[Topic], database_url: str | None = None) -> Non
         atexit.register(_store.close)
 
 
+def worker_ready() -> bool:
+    """True once this process is initialized (``monitor.app.start_workers`` waits on it)."""
+    return _topics is not None
+
+
 def ingest_feed(body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite) -> Recorded:
     """Parse, key and match ``body`` (see ``prepare_feed``), then record it for
     ``write.source`` in one transaction, rolled back for a dry run. Raises ParseError (nothing

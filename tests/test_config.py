@@ -415,3 +415,10 @@ def test_query_is_not_compiled_when_the_topic_has_other_problems(tmp_path: Path)
     text = "topics:\n  - name: a\n    query: '(x ${MISSING}'\n"
     [problem] = problems_in_text(tmp_path, text)
     assert "MISSING is not set" in problem.message
+
+
+def test_workers_must_be_positive(tmp_path: Path) -> None:
+    [problem] = problems_in_text(tmp_path, "settings:\n  workers: 0\n")
+    assert (problem.line, problem.key) == (2, "settings.workers")
+    assert "greater than 0" in problem.message
+    assert load_text(tmp_path, "settings:\n  workers: 3\n").settings.workers == 3

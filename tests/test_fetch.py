@@ -308,3 +308,19 @@ async def test_transport_replaces_the_network() -> None:
         result = await fetcher.fetch("https://feeds.example.org/rss")
 
     assert (result.status, result.body, result.validators.etag) == (200, RSS, '"x"')
+
+
+async def test_a_proxy_set_in_the_environment_is_used(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The feed server stands in for the proxy: it gets the absolute URL as the request target
+    # and answers by its path. The feed's own host does not resolve, so only the proxy works.
+    feed_server.set_feed("/feed.xml", RSS)
+    monkeypatch.setenv("HTTP_PROXY", feed_server.url("/"))
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+    result = await fetch("http://feeds.example.invalid/feed.xml")
+
+    assert result.body == RSS
+    assert feed_server.hits("/feed.xml") == 1
