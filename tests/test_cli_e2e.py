@@ -168,6 +168,7 @@ def test_run_polls_alerts_and_stops_gracefully_on_sigterm(news: Path) -> None:
     proc, stdout, stderr = start("run", "--config", str(news))
     try:
         stdout.wait_for(OTHER_MATCH, timeout=60)
+        stdout.wait_for(MATCHING, timeout=60)  # the two feeds are recorded by two workers
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
         stderr.wait_for("monitor stopped", timeout=10)

@@ -7,12 +7,13 @@ write (keys, matches, suppression) is decided by the pipeline.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, delete, func, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.cluster import Fingerprint
@@ -99,14 +100,20 @@ class RecordResult:
     updates: int = 0  # story updates recorded (also reported, headline updated)
 
 
-def _insert_ignore(conn: Connection, table: Table, conflict: Sequence[str]) -> Any:
-    """An INSERT … ON CONFLICT DO NOTHING statement for this connection's dialect."""
-    dialect = conn.dialect.name
+@functools.cache
+def _insert_ignore(
+    dialect: str, table: Table, conflict: tuple[str, ...], returning: tuple[str, ...]
+) -> Any:
+    """An INSERT … ON CONFLICT DO NOTHING RETURNING statement for ``dialect``; built once,
+    as building it costs more than executing it on the busiest path (a feed's entries)."""
+    stmt: Any
     if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
-    raise NotImplementedError(dialect)  # pragma: no cover - only the supported backends
+        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    else:  # pragma: no cover - only the supported backends
+        raise NotImplementedError(dialect)
+    return stmt.returning(*(table.c[c] for c in returning))
 
 
 def insert_ignore_many(
@@ -120,7 +127,7 @@ def insert_ignore_many(
     ``returning`` columns of the rows really inserted (ignored rows return nothing)."""
     if not rows:
         return []
-    stmt = _insert_ignore(conn, table, conflict).returning(*(table.c[c] for c in returning))
+    stmt = _insert_ignore(conn.dialect.name, table, tuple(conflict), tuple(returning))
     return list(conn.execute(stmt, list(rows)))
 
 
@@ -129,26 +136,35 @@ def known_entries(
 ) -> list[KnownEntry]:
     """Stored entries with one of ``keys`` (any source), and entries of ``source_id`` with
     one of the canonical ``links`` (indexed): what a feed's items may already be."""
-    cols = (
-        entries.c.id,
-        entries.c.key,
-        entries.c.canonical_url,
-        entries.c.story_id,
-        entries.c.title,
-        entries.c.content_hash,
-    )
     found: dict[int, KnownEntry] = {}
     for i in range(0, len(keys), 500):
-        for r in conn.execute(select(*cols).where(entries.c.key.in_(keys[i : i + 500]))):
+        for r in conn.execute(_BY_KEY, {"keys": keys[i : i + 500]}):
             found[r.id] = KnownEntry(*r)
     for i in range(0, len(links), 500):
         chunk = links[i : i + 500]
-        query = select(*cols).where(
-            entries.c.canonical_url.in_(chunk), entries.c.source_id == source_id
-        )
-        for r in conn.execute(query.order_by(entries.c.id)):
+        for r in conn.execute(_BY_LINK, {"links": chunk, "source_id": source_id}):
             found.setdefault(r.id, KnownEntry(*r))
     return list(found.values())
+
+
+# Built once: known_entries runs for every changed feed.
+_KNOWN_COLUMNS = (
+    entries.c.id,
+    entries.c.key,
+    entries.c.canonical_url,
+    entries.c.story_id,
+    entries.c.title,
+    entries.c.content_hash,
+)
+_BY_KEY = select(*_KNOWN_COLUMNS).where(entries.c.key.in_(bindparam("keys", expanding=True)))
+_BY_LINK = (
+    select(*_KNOWN_COLUMNS)
+    .where(
+        entries.c.canonical_url.in_(bindparam("links", expanding=True)),
+        entries.c.source_id == bindparam("source_id"),
+    )
+    .order_by(entries.c.id)
+)
 
 
 def story_members(
