@@ -13,6 +13,7 @@ one. Story fingerprints and clustering decisions live in ``monitor.cluster``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -60,6 +61,7 @@ _AMP_HTML = re.compile(r"(?:\.amp)+\.html$")
 _WHITESPACE = re.compile(r"\s")
 
 
+@functools.lru_cache(maxsize=4096)  # an item's GUID and link are often the same URL
 def canonical_url(url: str) -> str:
     """Return the canonical form of an http(s) URL, for comparing and keying only.
 
