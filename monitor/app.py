@@ -6,6 +6,7 @@ Contains no business logic; the CLI and the service both open an ``App`` and cal
 from __future__ import annotations
 
 import asyncio
+import math
 import multiprocessing
 import os
 import socket
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from monitor.config import Config, Topic
 from monitor.deliver import Deliverer
@@ -30,9 +32,28 @@ def process_owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def worker_count(setting: int | None) -> int:
-    """``settings.workers``, else one more than the CPUs."""
-    return setting or (os.cpu_count() or 1) + 1
+MAX_DEFAULT_WORKERS = 9  # each takes ~100 MiB; a big host's CPU count is no reason for more
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def worker_count(setting: int | None, *, cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """``settings.workers``, else one more than the CPUs available, at most
+    ``MAX_DEFAULT_WORKERS``."""
+    return setting or min(available_cpus(cpu_max) + 1, MAX_DEFAULT_WORKERS)
+
+
+def available_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """The CPUs this process may use: its CPU affinity, bounded by a cgroup v2 CPU quota
+    (``cpu.max``, which ``docker run --cpus`` sets) when there is one."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpus = cpus or 1
+    try:
+        quota, period = cpu_max.read_text().split()
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):  # no cgroup v2 quota here
+        pass
+    return cpus
 
 
 def parse_pool(topics: Sequence[Topic], database_url: str, workers: int) -> ProcessPoolExecutor:
