@@ -3,9 +3,9 @@
 Starts a loopback feed farm in a separate process (N synthetic RSS feeds of 20–50 entries and
 20–80 KB, spread over several 127.0.0.x hosts, with a configurable per-request latency), then
 runs ``Poller.poll`` for every source — exactly what ``monitor poll --once`` and the service
-do: fetch, parse in the process pool, match, store in SQLite — twice: cold (empty database)
-and conditional (every feed answers 304). Prints feeds/s, CPU seconds (this process and its
-parse workers) and peak RSS for each cycle.
+do: fetch, then parse, match and store in SQLite in the worker processes — twice: cold
+(empty database) and conditional (every feed answers 304). Prints feeds/s, CPU seconds (this
+process, its workers, and the farm apart) and peak RSS for each cycle.
 
     .venv/bin/python bench/poll.py --feeds 2000 --latency 0.1
 """
@@ -93,7 +93,7 @@ FARM_PID = 0  # the feed farm is our child too, but its CPU is not the poller's
 
 
 def cpu_seconds(proc: psutil.Process) -> tuple[float, float, float]:
-    """CPU seconds of (this process, its parse workers, the feed farm)."""
+    """CPU seconds of (this process, its workers, the feed farm)."""
     own = sum(proc.cpu_times()[:2])
     workers = farm_cpu = 0.0
     for p in proc.children(recursive=True):
@@ -143,7 +143,7 @@ async def cycle(app, label: str, feeds: int) -> None:  # type: ignore[no-untyped
     new = sum(r.new_entries for r in reports)
     print(
         f"{label:12} {len(reports) / elapsed:8.1f} feeds/s  {elapsed:7.2f} s wall  "
-        f"{main_cpu + worker_cpu:7.2f} s CPU ({main_cpu:.2f} main + {worker_cpu:.2f} parse; "
+        f"{main_cpu + worker_cpu:7.2f} s CPU ({main_cpu:.2f} main + {worker_cpu:.2f} workers; "
         f"farm {farm_cpu:.2f})  "
         f"peak RSS {peak / 2**20:6.0f} MiB  new entries {new}  outcomes {outcomes}"
     )

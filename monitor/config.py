@@ -133,7 +133,7 @@ class Settings(_Model):
     timezone: str = "UTC"
     backfill: BackfillSetting = Backfill()
     max_backoff: Duration = timedelta(hours=6)
-    workers: int | None = Field(default=None, gt=0)  # parse/record processes; None: CPUs + 1
+    workers: int | None = Field(default=None, gt=0)  # parse/record processes; None: CPUs + 1, ≤ 9
     http: HttpSettings = HttpSettings()
     delivery: DeliverySettings = DeliverySettings()
     health: HealthSettings = HealthSettings()

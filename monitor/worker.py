@@ -8,9 +8,9 @@ so that the event-loop process only fetches and parsing and writing use every co
 
 from __future__ import annotations
 
-import atexit
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from multiprocessing.util import Finalize
 
 from monitor.config import Topic
 from monitor.decide import Candidate, candidates, docket_candidates
@@ -30,15 +30,15 @@ _tracked: TrackedCases = {}
 _store: Store | None = None
 
 
-def init_worker(topics: Sequence[Topic], database_url: str | None = None) -> None:
+def init_worker(topics: Sequence[Topic], database_url: str) -> None:
     """Pool initializer: compile the topics (and their tracked cases) once per process, and
     open the store at ``database_url`` for ``ingest_feed``."""
     global _topics, _tracked, _store
     _topics = compile_topics(topics)
     _tracked = tracked_cases(topics)
-    if database_url is not None:
-        _store = Store(database_url)
-        atexit.register(_store.close)
+    _store = Store(database_url)
+    # a pool worker leaves through os._exit, which skips atexit; this runs before it
+    Finalize(_store, _store.close, exitpriority=10)
 
 
 def worker_ready() -> bool:
@@ -51,7 +51,7 @@ def ingest_feed(body: bytes, headers: Mapping[str, str], url: str, write: FeedWr
     ``write.source`` in one transaction, rolled back for a dry run. Raises ParseError (nothing
     written) or StoreError."""
     if _store is None:
-        raise RuntimeError("ingest_feed needs a store: call init_worker with a database URL")
+        raise RuntimeError("ingest_feed needs a store: call init_worker first")
     source = write.source
     prepared = prepare_feed(body, headers, url, source.name, kind=source.kind, court=source.court)
     with _store.begin(commit=not write.dry_run) as conn:
