@@ -5,32 +5,22 @@ Contains no business logic; the CLI and the service both open an ``App`` and cal
 
 from __future__ import annotations
 
-import asyncio
 import math
-import multiprocessing
 import os
-import socket
-import uuid
-from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.config import Config, Topic
+from monitor.config import Config, hang_deadline
 from monitor.deliver import Deliverer
 from monitor.fetch import Fetcher
 from monitor.notify import build_notifiers
-from monitor.pipeline import Poller
+from monitor.pipeline import Poller, process_owner
+from monitor.pool import WorkerPool
 from monitor.store import Store
 from monitor.store.db import require_current_schema
-from monitor.worker import init_worker, worker_ready
-
-
-def process_owner() -> str:
-    """A lease owner id unique to this process: host, pid and a random suffix."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
+from monitor.worker import init_worker
 
 MAX_DEFAULT_WORKERS = 9  # each takes ~100 MiB; a big host's CPU count is no reason for more
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
@@ -56,28 +46,22 @@ def available_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
     return cpus
 
 
-def parse_pool(topics: Sequence[Topic], database_url: str, workers: int) -> ProcessPoolExecutor:
+def parse_pool(config: Config, workers: int) -> WorkerPool:
     """Processes that parse, match and record fetched feeds (``monitor.worker``): the
     CPU-heavy steps use every core and leave the event loop free. One more worker than CPUs
     by default, as a worker waits on the database between feeds (``bench/poll.py``: 2 → 3
-    workers on 2 cores took a cold cycle from 71–81 to 76–92 feeds/s). forkserver keeps the
-    children clean of our threads."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["monitor.worker"])
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=ctx,
+    workers on 2 cores took a cold cycle from 71–81 to 76–92 feeds/s). Each feed may use
+    ``settings.feed_budget`` of CPU and must be done within ``hang_deadline`` (see
+    ``monitor.pool``). forkserver keeps the children clean of our threads."""
+    budget = config.settings.feed_budget
+    return WorkerPool(
+        workers,
         initializer=init_worker,
-        initargs=(list(topics), database_url),
+        initargs=(list(config.topics), config.settings.database_url),
+        budget=budget.total_seconds(),
+        deadline=hang_deadline(budget).total_seconds(),
+        preload=["monitor.worker"],
     )
-
-
-async def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Start the pool's ``workers`` processes now rather than on the first feeds: the first
-    poll doesn't pay for their start-up, and a worker that cannot start fails here."""
-    loop = asyncio.get_running_loop()
-    # each task submitted while no worker is idle starts another process, up to the maximum
-    await asyncio.gather(*(loop.run_in_executor(pool, worker_ready) for _ in range(workers)))
 
 
 @dataclass
@@ -86,6 +70,7 @@ class App:
     store: Store
     poller: Poller
     deliverer: Deliverer
+    pool: WorkerPool
 
 
 @asynccontextmanager
@@ -94,18 +79,18 @@ async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterato
     owner = process_owner()
     store = Store(config.settings.database_url)
     workers = worker_count(config.settings.workers)
-    pool = parse_pool(config.topics, config.settings.database_url, workers)
+    pool = parse_pool(config, workers)
     notifiers = build_notifiers(config.effective_notifiers())
     try:
         if check_schema:
             await store.run(require_current_schema, store.engine)
-        await start_workers(pool, workers)
+        await pool.warm_up()
         async with Fetcher(config.settings.http) as fetcher:
             poller = Poller(config, store, fetcher, parse_pool=pool, owner=owner)
             deliverer = Deliverer.for_config(config, store, notifiers, owner)
-            yield App(config, store, poller, deliverer)
+            yield App(config, store, poller, deliverer, pool)
     finally:
         for notifier in notifiers.values():
             await notifier.aclose()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
         store.close()

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     SecretStr,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -30,6 +31,14 @@ from pydantic import (
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_HELP = "expected a duration such as 90 (seconds), 30s, 15m, 2h, 7d or 1w"
+# Longer durations are typos, and "now + duration" must stay a valid date everywhere.
+MAX_DURATION = timedelta(days=3650)
+
+
+def hang_deadline(feed_budget: timedelta) -> timedelta:
+    """How long a worker may take to answer for one feed before it is stopped: three times
+    its CPU budget plus 5 s for database waits."""
+    return 3 * feed_budget + timedelta(seconds=5)
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -47,9 +56,12 @@ def parse_duration(value: Any) -> timedelta:
         raise ValueError(_DURATION_HELP)
     seconds = float(m.group(1)) * _UNITS[m.group(2) or "s"] if m else float(value)
     try:
-        return timedelta(seconds=seconds)
+        duration = timedelta(seconds=seconds)
     except (OverflowError, ValueError) as exc:  # inf, nan, 10**12 days
-        raise ValueError("duration is out of range") from exc
+        raise ValueError("duration is out of range (at most 3650d)") from exc
+    if duration > MAX_DURATION:
+        raise ValueError("duration is out of range (at most 3650d)")
+    return duration
 
 
 def _positive(d: timedelta) -> timedelta:
@@ -134,9 +146,25 @@ class Settings(_Model):
     backfill: BackfillSetting = Backfill()
     max_backoff: Duration = timedelta(hours=6)
     workers: int | None = Field(default=None, gt=0)  # parse/record processes; None: CPUs + 1, ≤ 9
+    feed_budget: Duration = timedelta(seconds=5)  # CPU one feed may take in a worker
     http: HttpSettings = HttpSettings()
     delivery: DeliverySettings = DeliverySettings()
     health: HealthSettings = HealthSettings()
+    source_lease: Duration = timedelta(minutes=5)  # a crashed poller's sources wait this long
+
+    @field_validator("source_lease")
+    @classmethod
+    def _lease_outlasts_a_poll(cls, v: timedelta, info: ValidationInfo) -> timedelta:
+        http, budget = info.data.get("http"), info.data.get("feed_budget")
+        if http is None or budget is None:  # reported on their own keys
+            return v
+        longest = http.deadline + hang_deadline(budget)
+        if v < longest:
+            raise ValueError(
+                "must be at least http.deadline + 3 × feed_budget + 5s "
+                f"({longest.total_seconds():.0f}s): a poll may take that long"
+            )
+        return v
 
     @field_validator("timezone")
     @classmethod

@@ -6,6 +6,7 @@ parsed entries, what the store already knows and the time, and writes what it re
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -166,12 +167,17 @@ def next_due(
 ) -> datetime:
     """When to poll again: after ``interval`` on success; after failures, exponential backoff
     (interval × 2^(failures-1), capped at ``max_backoff``, with jitter down to 80%), never
-    sooner than a server's Retry-After."""
+    sooner than a server's Retry-After, itself capped at ``max_backoff``. Any ``retry_after``
+    (NaN, infinite, negative, huge) gives a valid time."""
     if failures <= 0:
-        delay = interval
+        seconds = interval.total_seconds()
     else:
-        base = min(interval * (2 ** min(failures - 1, 20)), max_backoff)
-        delay = base * (rng or random).uniform(0.8, 1.0)
-    if retry_after is not None:
-        delay = max(delay, timedelta(seconds=retry_after))
-    return now + delay
+        base = min(interval.total_seconds() * 2.0 ** min(failures - 1, 30), _seconds(max_backoff))
+        seconds = base * (rng or random).uniform(0.8, 1.0)
+    if retry_after is not None and not math.isnan(retry_after):
+        seconds = max(seconds, min(max(retry_after, 0.0), _seconds(max_backoff)))
+    return now + timedelta(seconds=seconds)
+
+
+def _seconds(duration: timedelta) -> float:
+    return duration.total_seconds()

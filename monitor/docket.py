@@ -19,7 +19,6 @@ charges for them). It does not match topics or decide what is new.
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -27,19 +26,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import feedparser
-
 from monitor.entry import Entry, ParsedFeed
-from monitor.errors import ParseError
 from monitor.parse import (
-    MAX_ENTRIES,
     MAX_ID,
     MAX_SUMMARY,
     MAX_TITLE,
     absolute_link,
-    bozo_reason,
-    not_a_feed_reason,
     plain_text,
+    read_raw_feed,
     utc_datetime,
 )
 
@@ -115,16 +109,8 @@ def read_docket_feed(
     CourtListener item's author. Items of one multi-type filing become one entry. Raises
     ``ParseError`` when the body is not a feed (the same reasons as ``parse.parse_feed``).
     """
-    result = feedparser.parse(
-        io.BytesIO(body),
-        response_headers={key.lower(): value for key, value in headers.items()},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
-    raw = [dict(item) for item in (result.get("entries") or [])[:MAX_ENTRIES]]
-    if not result.get("version") and not raw:
-        raise ParseError(not_a_feed_reason(body, headers, result.get("bozo_exception")))
-    channel = dict(result.get("feed") or {})
+    feed = read_raw_feed(body, headers)
+    raw, channel = feed.entries, feed.channel
     feed_title = plain_text(channel.get("title") or "", is_html=True, cap=MAX_TITLE)
     court_id = (court or _court_from_url(url) or "").lower()
     if kind == "courtlistener":
@@ -134,8 +120,9 @@ def read_docket_feed(
     return ParsedFeed(
         title=feed_title,
         entries=tuple(docket_to_entry(d) for d in merge_filings(found)),
-        bozo=bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
+        bozo=feed.bozo,
         build_date=utc_datetime(channel.get("updated_parsed")),
+        dropped=feed.dropped,
     )
 
 

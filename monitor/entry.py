@@ -38,6 +38,7 @@ class ParsedFeed:
     entries: tuple[Entry, ...]
     bozo: str | None = None  # why feedparser thought the XML was malformed, if it did
     build_date: datetime | None = None
+    dropped: int = 0  # items beyond parse.MAX_ENTRIES that were not kept (the oldest)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@
     ├── ParseError (+ ValueError)       a body that is not a feed
     ├── StoreError                      database unreachable or schema out of date
     │   └── SchemaOutOfDateError
+    ├── WorkerError                     a worker process died, hung, overran its CPU budget
+    │                                   or could not start (per-task, recorded on the source)
     └── NotifyError                     a channel refused or failed a message
             .retryable / .retry_after tell the outbox what to do next
 
@@ -79,6 +81,11 @@ class StoreError(MonitorError):
 
 class SchemaOutOfDateError(StoreError):
     """The database schema is behind the code's migrations."""
+
+
+class WorkerError(MonitorError):
+    """A worker process failed the task it was given: it died, hung, overran its CPU
+    budget or could not start. The message is short and safe to show to users."""
 
 
 class NotifyError(MonitorError):

@@ -55,6 +55,7 @@ _PROXY_VARIABLES = (
 KEEPALIVE_SECONDS = 30.0  # an idle connection is kept this long for the next poll of its host
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER = 7 * 86400.0  # seconds; a server asking for more gets this
 # Only codings _Inflater can bound; deflate accepts the zlib wrapper (RFC 9110) or gzip.
 _WBITS = {
     "gzip": 16 + zlib.MAX_WBITS,
@@ -359,22 +360,23 @@ def _status_error(response: httpx.Response) -> FetchStatusError:
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP-date.
 
-    None when absent or unreadable; a date in the past gives 0.0. ``now`` defaults to the
-    current UTC time.
+    None when absent or unreadable; a date in the past gives 0.0; anything longer than
+    ``MAX_RETRY_AFTER`` gives that (the scheduler caps it again at ``max_backoff``). ``now``
+    defaults to the current UTC time.
     """
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value[:20]), MAX_RETRY_AFTER)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     delay = (when - (now or datetime.now(UTC))).total_seconds()
-    return max(0.0, delay)
+    return min(max(0.0, delay), MAX_RETRY_AFTER)
 
 
 _PLAIN_MESSAGES: tuple[tuple[type[Exception], str], ...] = (

@@ -50,13 +50,15 @@ class Recorded:
     previews: tuple[Alert, ...]  # dry runs only
     gap: cov.Gap | None  # docket sources: this poll shares no entry with the last
     bozo: str | None  # the feed was malformed but readable
+    warning: str | None = None  # e.g. items beyond the per-poll cap were skipped
 
 
 def record_feed(
-    conn: Connection, w: FeedWrite, found: Sequence[Candidate]
+    conn: Connection, w: FeedWrite, found: Sequence[Candidate], warning: str | None = None
 ) -> tuple[rec.RecordResult, list[Alert], cov.Gap | None]:
-    """Write ``found`` (the feed's candidates) for ``w.source`` within ``conn``'s transaction;
-    returns what was recorded, the alerts owed (read back only for a dry run) and a gap."""
+    """Write ``found`` (the feed's candidates) for ``w.source`` within ``conn``'s transaction,
+    with the poll's ``warning`` on the source; returns what was recorded, the alerts owed
+    (read back only for a dry run) and a gap."""
     keys = [c.key for c in found]
     links = [c.canonical_url for c in found if c.canonical_url]
     new, edits = identify(found, rec.known_entries(conn, w.source_id, keys, links))
@@ -77,6 +79,7 @@ def record_feed(
         etag=etag,
         last_modified=last_modified,
         body_hash=body_hash,
+        warning=warning,
     )
     previews = pending_alerts(conn, result.delivery_ids) if w.dry_run else []
     return result, previews, coverage.gap if coverage else None

@@ -18,7 +18,8 @@ import io
 import re
 import time
 import xml.sax
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -44,7 +45,8 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 
 _WHITESPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters, and surrogates that no encoder accepts (a database write would fail).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
 # A start or end tag whose attributes hold no quote, '<' or '>' surprises (see html_to_text).
 _SIMPLE_TAG = re.compile(
@@ -68,29 +70,109 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
 
     ``headers`` are the HTTP response headers (any key case); the charset in Content-Type
     takes part in decoding as RFC 3023 says. ``url`` is the feed's final URL, the base for
-    relative links. At most ``MAX_ENTRIES`` entries are kept, in document order.
+    relative links. At most ``MAX_ENTRIES`` entries are kept: the newest (see
+    ``read_raw_feed``), in document order; ``dropped`` counts the others.
 
     Returns a ``ParsedFeed`` whose ``bozo`` is a short reason when the XML was malformed but
     still yielded a feed. Raises ``ParseError`` when the body is not a feed at all (no
     RSS/Atom/RDF version and no entries): an HTML page, an empty body, broken XML.
     """
-    result = feedparser.parse(
-        io.BytesIO(body),
-        response_headers={key.lower(): value for key, value in headers.items()},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
-    raw_entries = result.get("entries") or []
-    if not result.get("version") and not raw_entries:
-        raise ParseError(not_a_feed_reason(body, headers, result.get("bozo_exception")))
-    # Plain dicts: FeedParserDict.get maps absent keys to aliases (updated -> published).
-    channel = dict(result.get("feed") or {})
+    raw = read_raw_feed(body, headers)
     return ParsedFeed(
-        title=_text_field(channel, "title", MAX_TITLE),
-        entries=tuple(_normalize_entry(dict(raw), url) for raw in raw_entries[:MAX_ENTRIES]),
-        bozo=bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
-        build_date=utc_datetime(channel.get("updated_parsed")),
+        title=_text_field(raw.channel, "title", MAX_TITLE),
+        entries=tuple(_normalize_entry(item, url) for item in raw.entries),
+        bozo=raw.bozo,
+        build_date=utc_datetime(raw.channel.get("updated_parsed")),
+        dropped=raw.dropped,
     )
+
+
+def cap_warning(feed: ParsedFeed) -> str | None:
+    """What to tell people when a feed had more items than are read per poll."""
+    if not feed.dropped:
+        return None
+    return (
+        f"the feed has {MAX_ENTRIES + feed.dropped} items, more than the {MAX_ENTRIES} "
+        f"read per poll: the {feed.dropped} oldest were skipped"
+    )
+
+
+@dataclass(frozen=True)
+class RawFeed:
+    """feedparser's reading of a body, capped: the channel and item dicts."""
+
+    channel: dict[str, Any]
+    entries: list[dict[str, Any]]  # at most MAX_ENTRIES: the newest, in document order
+    dropped: int  # items beyond the cap
+    bozo: str | None  # why the XML was malformed, when it was but still read
+
+
+def read_raw_feed(body: bytes, headers: Mapping[str, str]) -> RawFeed:
+    """Run feedparser on ``body`` (never a URL or path) and keep the newest items.
+
+    Character references to code points that cannot exist in text (surrogates, beyond
+    U+10FFFF, NUL) become U+FFFD first: feedparser's fallback parser crashes on them. Any
+    other failure inside feedparser is a ParseError, as is a body that is not a feed.
+    """
+    try:
+        result = feedparser.parse(
+            io.BytesIO(_replace_bad_char_refs(body)),
+            response_headers={key.lower(): value for key, value in headers.items()},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # feedparser's own bugs on hostile input: one failed feed
+        raise ParseError(
+            f"feed could not be parsed: {type(exc).__name__}: {exc}"[:MAX_REASON]
+        ) from exc
+    items = result.get("entries") or []
+    if not result.get("version") and not items:
+        raise ParseError(not_a_feed_reason(body, headers, result.get("bozo_exception")))
+    kept = newest_items(items, MAX_ENTRIES)
+    return RawFeed(
+        # Plain dicts: FeedParserDict.get maps absent keys to aliases (updated -> published).
+        channel=dict(result.get("feed") or {}),
+        entries=[dict(item) for item in kept],
+        dropped=len(items) - len(kept),
+        bozo=bozo_reason(result.get("bozo_exception")) if result.get("bozo") else None,
+    )
+
+
+def newest_items(items: Sequence[Mapping[str, Any]], cap: int) -> list[Mapping[str, Any]]:
+    """The ``cap`` newest of ``items``, in their document order. Newest by published (else
+    updated) date when most items carry one, undated items last; else the first ``cap``
+    (feeds list newest first by convention)."""
+    if len(items) <= cap:
+        return list(items)
+    dates = [_item_date(item) for item in items]
+    if sum(d is not None for d in dates) * 2 < len(items):
+        return list(items[:cap])
+    ranked = sorted(range(len(items)), key=lambda i: (dates[i] is None, _desc(dates[i]), i))
+    return [items[i] for i in sorted(ranked[:cap])]
+
+
+def _item_date(item: Mapping[str, Any]) -> tuple[int, ...] | None:
+    value = item.get("published_parsed") or item.get("updated_parsed")
+    return tuple(value[:6]) if isinstance(value, time.struct_time) else None
+
+
+def _desc(date: tuple[int, ...] | None) -> tuple[int, ...]:
+    return tuple(-part for part in date) if date else ()
+
+
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _replace_bad_char_refs(body: bytes) -> bytes:
+    if b"&#" not in body:
+        return body
+    return _CHAR_REF.sub(_char_ref, body)
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+    return m.group(0) if valid else b"&#xFFFD;"
 
 
 def _normalize_entry(raw: Mapping[str, Any], base_url: str) -> Entry:
@@ -228,7 +310,7 @@ def _authors(raw: Mapping[str, Any]) -> tuple[str, ...]:
 def _guid(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    guid = value.strip()[:MAX_ID].rstrip()
+    guid = _CONTROL.sub("", value).strip()[:MAX_ID].rstrip()
     return guid or None
 
 
@@ -238,7 +320,7 @@ def absolute_link(value: object, base_url: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        link = urljoin(base_url, value.strip().replace(" ", "%20"))
+        link = urljoin(base_url, _CONTROL.sub("", value).strip().replace(" ", "%20"))
         parts = urlsplit(link)
     except ValueError:  # e.g. an unclosed IPv6 bracket
         return None

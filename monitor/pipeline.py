@@ -10,22 +10,24 @@ the source with its backoff; it never stops the others.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from monitor.config import Config, Source
 from monitor.decide import AlertRules, next_due
 from monitor.entry import Alert
-from monitor.errors import FetchError, FetchStatusError, ParseError
+from monitor.errors import FetchError, FetchStatusError, ParseError, StoreError, WorkerError
 from monitor.fetch import Fetcher, FetchResult, Validators
 from monitor.ingest import FeedWrite, Recorded
 from monitor.outcomes import OutcomeWriter
+from monitor.pool import WorkerPool
 from monitor.store import Store
 from monitor.store import dockets as cov
 from monitor.store import sources as src
@@ -35,7 +37,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 Outcome = Literal["updated", "unchanged", "not_modified", "failed"]
-SOURCE_LEASE = timedelta(minutes=10)
 
 
 def utcnow() -> datetime:
@@ -55,6 +56,7 @@ class PollReport:
     alerts: int = 0
     previews: tuple[Alert, ...] = field(default=(), compare=False)  # dry runs only
     gap: cov.Gap | None = None  # docket sources: this poll shares no entry with the last
+    warning: str | None = None  # a problem that did not fail the poll (items not kept)
 
 
 class Poller:
@@ -67,7 +69,7 @@ class Poller:
         store: Store,
         fetcher: Fetcher,
         *,
-        parse_pool: Executor,
+        parse_pool: WorkerPool,
         owner: str,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -85,20 +87,34 @@ class Poller:
         self._kind_routes: dict[str, dict[str, list[str]]] = {
             s.kind: config.routes_by_topic(s.kind) for s in config.sources
         }
+        # sources whose outcome the database could not take: leases handed back when it can
+        self._unrecorded: set[int] = set()
 
     async def sync_sources(self) -> None:
-        """Bring the sources table in line with the config."""
+        """Bring the sources table in line with the config, and free the sources that a
+        process of this host which is gone (killed, or a restarted container) had leased."""
         specs = [src.SourceSpec(s.name, s.url, s.kind) for s in self.config.sources]
         await self.store.run(self._in_tx, src.sync_sources, specs, self._clock())
+        owners = await self.store.run(self._in_tx, src.lease_owners, self._clock())
+        for owner in owners:
+            if is_orphan(owner, self.owner):
+                log.info("releasing the sources leased by %s, a process that is gone", owner)
+                await self.store.run(self._in_tx, src.release_sources, owner)
 
     async def claim(self, *, due_only: bool = True, limit: int = 100) -> list[src.SourceState]:
-        """Lease sources to poll: the due ones, or all of them."""
+        """Lease sources to poll: the due ones, or all of them. Raises StoreError when the
+        database does not answer. Sources whose poll could not be recorded (the database was
+        away) are released first, so they are polled again as soon as it is back."""
+        if self._unrecorded:
+            ids = sorted(self._unrecorded)
+            await self.store.run(self._in_tx, src.release_sources, self.owner, ids)
+            self._unrecorded.difference_update(ids)
         return await self.store.run(
             self._in_tx,
             src.claim_sources,
             self.owner,
             self._clock(),
-            SOURCE_LEASE,
+            self.config.settings.source_lease,
             limit=limit,
             due_only=due_only,
             names=list(self._sources),
@@ -108,8 +124,22 @@ class Poller:
         await self.store.run(self._in_tx, src.release_sources, self.owner)
 
     async def poll(self, state: src.SourceState, *, dry_run: bool = False) -> PollReport:
-        """Poll one leased source and record the outcome (rolled back when ``dry_run``)."""
+        """Poll one leased source and record the outcome (rolled back when ``dry_run``).
+
+        Never raises: whatever goes wrong with this source (fetch, parse, a worker that
+        died, hung or overran its budget, a bug) is its recorded failure, with backoff. When
+        the database itself is away, nothing can be recorded: the report says so and the
+        lease is handed back once the database answers (see ``claim``).
+        """
         source = self._sources[state.name]
+        try:
+            return await self._poll(source, state, dry_run)
+        except StoreError as exc:
+            self._unrecorded.add(state.id)
+            log.warning("%s: poll not recorded, the database is unavailable: %s", source.name, exc)
+            return PollReport(source.name, "failed", f"not recorded: {exc}")
+
+    async def _poll(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
         try:
             fetched = await self.fetcher.fetch(
                 state.url, Validators(state.etag, state.last_modified)
@@ -117,6 +147,8 @@ class Poller:
         except FetchError as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchStatusError) else None
             return await self._failed(source, state, str(exc), retry_after, dry_run)
+        except Exception as exc:
+            return await self._failed(source, state, _internal(source, exc), None, dry_run)
         if fetched.body is None:
             return await self._unchanged(source, state, fetched, "not_modified", dry_run)
         body_hash = hashlib.sha256(fetched.body).hexdigest()
@@ -124,12 +156,19 @@ class Poller:
             return await self._unchanged(source, state, fetched, "unchanged", dry_run)
         try:
             recorded = await self._ingest(source, state, fetched, body_hash, dry_run)
-        except ParseError as exc:
+        except (ParseError, WorkerError, StoreError) as exc:
             return await self._failed(source, state, str(exc), None, dry_run)
+        except Exception as exc:
+            return await self._failed(source, state, _internal(source, exc), None, dry_run)
+        return self._updated(source, recorded)
+
+    def _updated(self, source: Source, recorded: Recorded) -> PollReport:
         if recorded.bozo:
             log.info("%s: feed is malformed but readable: %s", source.name, recorded.bozo)
         if recorded.gap is not None:
             log.warning("%s: %s", source.name, recorded.gap.describe())
+        if recorded.warning is not None:
+            log.warning("%s: %s", source.name, recorded.warning)
         result = recorded.result
         return PollReport(
             source.name,
@@ -141,6 +180,7 @@ class Poller:
             result.alerts,
             recorded.previews,
             recorded.gap,
+            recorded.warning,
         )
 
     async def _ingest(
@@ -170,10 +210,7 @@ class Poller:
             now,
             dry_run,
         )
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, ingest_feed, fetched.body, fetched.headers, fetched.url, write
-        )
+        return await self._pool.run(ingest_feed, fetched.body, fetched.headers, fetched.url, write)
 
     async def _unchanged(
         self,
@@ -193,6 +230,7 @@ class Poller:
                 etag=fetched.validators.etag,
                 last_modified=fetched.validators.last_modified,
                 body_hash=state.body_hash,
+                warning=state.last_warning,  # the body did not change, nor what it holds
             ),
             dry_run,
         )
@@ -228,3 +266,37 @@ class Poller:
     def _in_tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.store.begin() as conn:
             return fn(conn, *args, **kwargs)
+
+
+def process_owner() -> str:
+    """A lease owner id unique to this process: host, pid and a random suffix."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def is_orphan(owner: str, me: str) -> bool:
+    """Whether lease ``owner`` (see ``process_owner``) was a process of this host that is
+    gone: its pid runs nothing, or runs us (a restarted container's process is pid 1 again).
+    Owners on other hosts are never judged: their leases expire."""
+    host, pid = owner.split(":")[:2] if owner.count(":") >= 2 else ("", "")
+    if owner == me or host != me.split(":")[0] or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
+def _internal(source: Source, exc: Exception) -> str:
+    """A bug met while polling ``source``: logged with its traceback (the worker's, when it
+    happened there), and the short reason recorded on the source."""
+    trace = getattr(exc, "worker_traceback", None)
+    if trace:
+        log.error("%s: internal error while polling:\n%s", source.name, trace)
+    else:
+        log.error("%s: internal error while polling", source.name, exc_info=exc)
+    return f"internal error: {type(exc).__name__}: {exc}"[:500]

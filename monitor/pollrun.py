@@ -62,7 +62,9 @@ def _describe(report: PollReport) -> str:
         return f"{report.source}: {report.outcome.replace('_', ' ')}"
     return (
         f"{report.source}: {report.entries} entries, {report.new_entries} new, "
-        f"{report.new_hits} hits" + (f"; {report.gap.describe()}" if report.gap else "")
+        f"{report.new_hits} hits"
+        + (f"; {report.gap.describe()}" if report.gap else "")
+        + (f"; warning: {report.warning}" if report.warning else "")
     )
 
 
@@ -102,6 +104,9 @@ def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
     for r in reports:
         if r.outcome == "failed":
             click.echo(f"  failed: {r.source}: {r.error}")
+    for r in reports:
+        if r.warning is not None:
+            click.echo(f"  warning: {r.source}: {r.warning}")
     for r in reports:  # docket feeds that rolled past unseen entries: never claim coverage
         if r.gap is not None:
             click.echo(f"  {r.source}: {r.gap.describe()}")

@@ -13,14 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from monitor.app import App
 from monitor.digest import DigestPlan, digest_plans
-from monitor.health import HealthServer, Metrics
+from monitor.errors import StoreError
+from monitor.health import HealthCheck, HealthServer, Metrics
 from monitor.pipeline import utcnow
 from monitor.store import sources as src
 
@@ -40,7 +41,9 @@ class Service:
         drain_timeout: timedelta = timedelta(seconds=60),
     ) -> None:
         self.app = app
-        self.poll_every = poll_every
+        # a source polled every 2s needs a tick at least that often
+        shortest = min((app.config.interval_for(s) for s in app.config.sources), default=poll_every)
+        self.poll_every = max(min(poll_every, shortest), timedelta(seconds=1))
         self.deliver_every = deliver_every
         self.max_polls = max_polls
         self.drain_timeout = drain_timeout
@@ -49,8 +52,10 @@ class Service:
         self._delivery: asyncio.Task[None] | None = None
         self._digests: set[asyncio.Task[None]] = set()
         self._plans = digest_plans(app.config)
-        self.metrics = Metrics(app.store)
+        self.check = HealthCheck(app.config.settings.database_url, app.pool.health)
+        self.metrics = Metrics(self.check)
         self.health: HealthServer | None = None
+        self._outage = Outage()
 
     def stop(self) -> None:
         self._stop.set()
@@ -109,7 +114,13 @@ class Service:
         room = self.max_polls - len(self._polls)
         if self._stop.is_set() or room <= 0:
             return
-        for state in await self.app.poller.claim(due_only=True, limit=room):
+        try:
+            claimed = await self.app.poller.claim(due_only=True, limit=room)
+        except StoreError as exc:
+            self._outage.down(exc)
+            return
+        self._outage.up()
+        for state in claimed:
             task = asyncio.create_task(self._poll_one(state), name=f"poll {state.name}")
             self._polls.add(task)
             task.add_done_callback(self._polls.discard)
@@ -120,7 +131,7 @@ class Service:
         if settings.port is None:
             return
         try:
-            self.health = HealthServer(self.app.store, self.metrics, settings.host, settings.port)
+            self.health = HealthServer(self.check, self.metrics, settings.host, settings.port)
         except OSError as exc:
             log.error("health: cannot serve on %s:%s: %s", settings.host, settings.port, exc)
             return
@@ -147,6 +158,12 @@ class Service:
         self._delivery = asyncio.create_task(self._deliver(), name="deliver")
 
     async def _deliver(self) -> None:
+        try:
+            await self._deliver_owed()
+        except StoreError as exc:  # the next tick tries again
+            self._outage.down(exc)
+
+    async def _deliver_owed(self) -> None:
         while not self._stop.is_set():
             report = await self.app.deliverer.deliver_due()
             self.metrics.sent.inc(report.sent)
@@ -164,7 +181,11 @@ class Service:
         task.add_done_callback(self._digests.discard)
 
     async def _digest(self, plan: DigestPlan) -> None:
-        report = await self.app.deliverer.deliver_digest(plan)
+        try:
+            report = await self.app.deliverer.deliver_digest(plan)
+        except StoreError as exc:  # owed rows stay owed: the delivery tick retries them
+            self._outage.down(exc)
+            return
         log.info(
             "digest for %s: %d deliveries sent, %d failed, %d dead",
             plan.notifier,
@@ -186,4 +207,23 @@ class Service:
         await self.app.deliverer.release()
         if self.health is not None:
             self.health.stop()
+        self.check.close()
         log.info("monitor stopped")
+
+
+class Outage:
+    """Logs a database outage once when it starts and once when it ends, not on every tick
+    (each tick retries; tracebacks would fill the log)."""
+
+    def __init__(self) -> None:
+        self._since: datetime | None = None
+
+    def down(self, exc: StoreError) -> None:
+        if self._since is None:
+            self._since = utcnow()
+            log.error("database unavailable, retrying on every tick: %s", exc)
+
+    def up(self) -> None:
+        if self._since is not None:
+            log.warning("database available again after %s", utcnow() - self._since)
+            self._since = None

@@ -19,7 +19,7 @@ from monitor.docket_keys import entry_case, tracked_case_term
 from monitor.entry import Entry, Match, ParsedFeed
 from monitor.ingest import FeedWrite, Recorded, record_feed
 from monitor.match import TopicSet, compile_topics
-from monitor.parse import parse_feed
+from monitor.parse import cap_warning, parse_feed
 from monitor.store import Store
 
 # (court, normalised case number) → (topic, case number as configured) for each tracking topic
@@ -41,11 +41,6 @@ def init_worker(topics: Sequence[Topic], database_url: str) -> None:
     Finalize(_store, _store.close, exitpriority=10)
 
 
-def worker_ready() -> bool:
-    """True once this process is initialized (``monitor.app.start_workers`` waits on it)."""
-    return _topics is not None
-
-
 def ingest_feed(body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite) -> Recorded:
     """Parse, key and match ``body`` (see ``prepare_feed``), then record it for
     ``write.source`` in one transaction, rolled back for a dry run. Raises ParseError (nothing
@@ -54,9 +49,11 @@ def ingest_feed(body: bytes, headers: Mapping[str, str], url: str, write: FeedWr
         raise RuntimeError("ingest_feed needs a store: call init_worker first")
     source = write.source
     prepared = prepare_feed(body, headers, url, source.name, kind=source.kind, court=source.court)
+    feed = prepared.feed
+    warning = cap_warning(feed)
     with _store.begin(commit=not write.dry_run) as conn:
-        result, previews, gap = record_feed(conn, write, prepared.candidates)
-    return Recorded(len(prepared.candidates), result, tuple(previews), gap, prepared.feed.bozo)
+        result, previews, gap = record_feed(conn, write, prepared.candidates, warning)
+    return Recorded(len(prepared.candidates), result, tuple(previews), gap, feed.bozo, warning)
 
 
 def tracked_cases(topics: Sequence[Topic]) -> TrackedCases:

@@ -81,3 +81,21 @@ def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
     assert delays[3] <= timedelta(hours=6)
     retry = next_due(NOW, interval, failures=1, retry_after=3600, rng=rng)
     assert retry == NOW + timedelta(hours=1)
+
+
+@pytest.mark.parametrize("retry_after", [1e12, float("inf"), float("nan"), -5.0, 99999999999999])
+def test_any_retry_after_gives_a_due_time_within_max_backoff(retry_after: float) -> None:
+    due = next_due(
+        NOW,
+        timedelta(minutes=10),
+        failures=1,
+        max_backoff=timedelta(hours=2),
+        retry_after=retry_after,
+        rng=random.Random(1),
+    )
+    assert NOW + timedelta(minutes=8) <= due <= NOW + timedelta(hours=2)
+
+
+def test_backoff_of_a_long_interval_after_many_failures_stays_a_valid_date() -> None:
+    long = timedelta(days=3650)
+    assert next_due(NOW, long, failures=60, max_backoff=long) <= NOW + long

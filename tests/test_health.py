@@ -17,6 +17,10 @@ from clirun import ok, start
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
 
+from monitor.health import HealthCheck
+from monitor.store import Store
+from monitor.store.db import upgrade
+
 HEALTH = "  health:\n    host: 127.0.0.1\n    port: 0\n"
 
 
@@ -54,6 +58,7 @@ def test_health_and_metrics_show_a_failing_source(feed_server: FeedServer, tmp_p
         assert port is not None
         base = f"http://127.0.0.1:{port.group(1)}"
         status = _wait_for(lambda: _failing(base))
+        stdout.wait_for("Clearview AI fined again", timeout=60)
         code, metrics = _get(f"{base}/metrics")
         missing_code, _ = _get(f"{base}/nope")
         proc.send_signal(signal.SIGTERM)
@@ -61,6 +66,8 @@ def test_health_and_metrics_show_a_failing_source(feed_server: FeedServer, tmp_p
     finally:
         proc.kill()
     assert status["sources"] == 2
+    assert status["status"] == "degraded"
+    assert status["reasons"] == ["1 of 2 sources failing"]
     assert [(f["source"], f["error"]) for f in status["failing"]] == [
         ("broken", "HTTP 500 Internal Server Error")
     ]
@@ -76,3 +83,23 @@ def _failing(base: str) -> dict[str, Any] | None:
     code, body = _get(f"{base}/healthz")
     status: dict[str, Any] = json.loads(body)
     return status if code == 200 and status["failing"] else None
+
+
+def test_health_is_degraded_while_worker_processes_cannot_start(db_url: str) -> None:
+    store = Store(db_url)
+    upgrade(store.engine)
+    store.close()
+    down = HealthCheck(db_url, lambda: _DOWN)
+    up = HealthCheck(db_url)
+    try:
+        assert down.status() == (
+            200,
+            {**up.status()[1], "status": "degraded", "reasons": ["worker pool: " + _DOWN]},
+        )
+        assert up.status()[1]["status"] == "ok"
+    finally:
+        down.close()
+        up.close()
+
+
+_DOWN = "cannot start a worker process: out of memory"

@@ -6,7 +6,17 @@ Each command lives in its own module under ``monitor.cli`` and registers itself 
 
 from __future__ import annotations
 
-from monitor.cli import cases, check, db, deliveries, explain, hits, poll, story  # noqa: F401  (they register their commands)
+from monitor.cli import (  # noqa: F401  (they register their commands)
+    cases,
+    check,
+    db,
+    deliveries,
+    explain,
+    hits,
+    poll,
+    sources,
+    story,
+)
 from monitor.cli.base import main
 
 __all__ = ["main"]

@@ -31,14 +31,23 @@ config_option = click.option(
 )
 
 
-def load(path: str) -> Config:
+def load(path: str, *, exit_code: int = 1) -> Config:
+    """The config at ``path``; else every problem printed and an exit with ``exit_code``."""
     try:
         return load_config(path)
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.problems)
-        raise click.ClickException(f"{path}: {n} problem{'s' if n != 1 else ''} found") from exc
+        raise _ConfigProblems(
+            f"{path}: {n} problem{'s' if n != 1 else ''} found", exit_code
+        ) from exc
+
+
+class _ConfigProblems(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click reads the class default
 
 
 @click.group()

@@ -11,6 +11,9 @@ from monitor.errors import MonitorError
 from monitor.pollrun import poll_once, print_summary
 from monitor.store.db import upgrade
 
+USAGE = 2  # click's own code for a bad command line; a bad config is the same mistake
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
 
 @main.command("poll")
 @config_option
@@ -21,13 +24,21 @@ from monitor.store.db import upgrade
     help="Print the alerts that would be sent; change nothing in the database.",
 )
 def poll(config_path: str, once: bool, dry_run: bool) -> None:
-    """Poll every source once, store new entries and hits, send (or print) alerts."""
-    config = load(config_path)
+    """Poll every source once, store new entries and hits, send (or print) alerts.
+
+    Exits 0 when every source was polled, 1 when any failed (or the database could not be
+    used), 2 for a bad command line or config, 130 when interrupted (Ctrl-C)."""
+    config = load(config_path, exit_code=USAGE)
     try:
         summary = asyncio.run(poll_once(config, dry_run=dry_run))
     except MonitorError as exc:
         raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing more was claimed; leases were handed back", err=True)
+        raise SystemExit(INTERRUPTED) from None
     print_summary(summary, dry_run=dry_run)
+    if summary.count("failed"):
+        raise SystemExit(1)
 
 
 @main.command("run")

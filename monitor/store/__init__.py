@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from monitor.errors import StoreError
 from monitor.store.db import make_engine, redact_url
@@ -42,7 +42,11 @@ class Store:
                 yield conn
                 if not commit:
                     trans.rollback()
-        except OperationalError as exc:
+        except (OperationalError, InterfaceError) as exc:
+            raise StoreError(f"database {redact_url(self.url)}: {exc.orig}") from exc
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:  # a bad statement is a bug, not an outage
+                raise
             raise StoreError(f"database {redact_url(self.url)}: {exc.orig}") from exc
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -75,6 +75,38 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"cannot use database {redact_url(url)}: {exc}") from exc
 
 
+PROBE_TIMEOUT_S = 1  # health probes: connect and lock waits
+
+
+def make_probe_engine(url: str) -> Engine:
+    """An Engine for read-only probes that must answer fast (``/healthz``): short connect,
+    lock and statement timeouts, and plain deferred transactions (SQLite readers never wait
+    for the write lock in WAL mode). Raises StoreError for an unusable URL."""
+    try:
+        real = normalize_url(url)
+        if real.startswith("sqlite"):
+            engine = create_engine(real, connect_args={"timeout": PROBE_TIMEOUT_S})
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+                dbapi_conn.execute(f"PRAGMA busy_timeout={PROBE_TIMEOUT_S * 1000}")
+
+            return engine
+        return create_engine(
+            real,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=PROBE_TIMEOUT_S,
+            pool_pre_ping=True,
+            connect_args={
+                "connect_timeout": 2,  # libpq's floor
+                "options": f"-c statement_timeout={PROBE_TIMEOUT_S * 1000}",
+            },
+        )
+    except (SQLAlchemyError, ValueError, ImportError) as exc:
+        raise StoreError(f"cannot use database {redact_url(url)}: {exc}") from exc
+
+
 def migrations_dir() -> Path:
     """Where the Alembic scripts live: $MONITOR_MIGRATIONS_DIR, else the repo's migrations/."""
     env = os.environ.get("MONITOR_MIGRATIONS_DIR")

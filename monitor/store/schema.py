@@ -78,6 +78,7 @@ sources = Table(
     Column("first_polled_at", UTCDateTime),  # first successful poll: backfill rules before it
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("last_error", Text),
+    Column("last_warning", Text),  # what the last successful poll could not do
     Column("lease_owner", String(80)),
     Column("lease_expires_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),

@@ -31,6 +31,7 @@ class SourceState:
     last_polled_at: datetime | None
     consecutive_failures: int
     last_error: str | None
+    last_warning: str | None
 
 
 @dataclass(frozen=True)
@@ -104,13 +105,19 @@ def claim_sources(
     return [SourceState(**r._asdict()) for r in rows]
 
 
-def release_sources(conn: Connection, owner: str) -> None:
-    """Drop every lease ``owner`` holds (graceful shutdown)."""
-    conn.execute(
-        update(sources)
-        .where(sources.c.lease_owner == owner)
-        .values(lease_owner=None, lease_expires_at=None)
-    )
+def release_sources(conn: Connection, owner: str, ids: Sequence[int] | None = None) -> None:
+    """Drop the leases ``owner`` holds: all of them (graceful shutdown), or those on
+    ``ids``."""
+    query = update(sources).where(sources.c.lease_owner == owner)
+    if ids is not None:
+        query = query.where(sources.c.id.in_(ids))
+    conn.execute(query.values(lease_owner=None, lease_expires_at=None))
+
+
+def lease_owners(conn: Connection, now: datetime) -> list[str]:
+    """Owners holding a live lease on some source."""
+    query = select(sources.c.lease_owner).where(sources.c.lease_expires_at > now).distinct()
+    return [owner for owner in conn.scalars(query) if owner]
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ class Outcome:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
+    warning: str | None = None  # a successful poll's note (items over the cap), else cleared
 
 
 _SUCCESS = (
@@ -138,6 +146,7 @@ _SUCCESS = (
         next_due_at=bindparam("due"),
         consecutive_failures=0,
         last_error=None,
+        last_warning=bindparam("warning"),
         etag=bindparam("etag"),
         last_modified=bindparam("lm"),
         body_hash=bindparam("hash"),
@@ -175,6 +184,7 @@ def record_outcomes(conn: Connection, outcomes: Sequence[Outcome]) -> None:
                     "etag": o.etag,
                     "lm": o.last_modified,
                     "hash": o.body_hash,
+                    "warning": o.warning,
                 }
                 for o in ok
             ],
