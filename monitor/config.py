@@ -79,7 +79,9 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # a refused value may be a secret from the environment (a webhook URL, a token): the
+    # text of a ValidationError never shows input values
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
 class Backfill(_Model):
