@@ -42,7 +42,7 @@ async def test_an_absurd_retry_after_defers_the_batch_by_the_cap(
         (float("inf"), MAX_CHANNEL_WAIT),
         (float("nan"), MAX_CHANNEL_WAIT),
         (1e12, MAX_CHANNEL_WAIT),
-        (10**400, MAX_CHANNEL_WAIT),
+        pytest.param(10**400, MAX_CHANNEL_WAIT, id="10**400"),
         (float("-inf"), MIN_CHANNEL_WAIT),
         (-5, MIN_CHANNEL_WAIT),
         (0, MIN_CHANNEL_WAIT),
