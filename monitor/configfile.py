@@ -13,15 +13,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import ValidationError
 
 from monitor.config import Config, Topic
 from monitor.errors import ConfigError, Problem
 from monitor.match import QuerySyntaxError, compile_topic
-from monitor.redact import register_secrets
+from monitor.redact import register_secrets, secret_values
 from monitor.store.db import url_problem, url_secrets
 
 # ---------------------------------------------------------------------------------------------
@@ -55,7 +54,7 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
         if config is not None:
             issues += _query_issues(file, config, lines, issues)
             config = _with_database_url(config, env.get("DATABASE_URL"))
-            secrets += _config_secrets(config)
+            secrets += url_secrets(config.settings.database_url) + secret_values(config)
     register_secrets(secrets)
     problems = _problems(file, data, lines, issues, secrets)
     if config is not None:
@@ -84,36 +83,6 @@ def _database_url_problems(
         return [Problem(file, None, "DATABASE_URL", f"(environment variable) {problem}")]
     path: KeyPath = ("settings", "database_url")
     return [Problem(file, _line(lines, path), "settings.database_url", problem)]
-
-
-def _config_secrets(config: Config) -> list[str]:
-    """Secret fields (tokens, passwords, webhook URLs and their paths, which hold the
-    secret part) and the database password."""
-    found = url_secrets(config.settings.database_url)
-    for value in _secret_fields(config):
-        found.append(value)
-        if "://" in value:
-            found.append(_url_path(value))
-    return found
-
-
-def _secret_fields(value: Any) -> Iterator[str]:
-    if isinstance(value, SecretStr):
-        yield value.get_secret_value()
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _secret_fields(getattr(value, name))
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _secret_fields(item)
-
-
-def _url_path(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _read_yaml(file: str) -> tuple[Any, dict[KeyPath, int], list[Issue]]:

@@ -2,7 +2,8 @@
 
 One process-wide registry of secret values and the one place that masks them (``redact``).
 The registry learns the values when a config loads (``monitor.configfile`` registers every
-value it interpolated from the environment, every secret field, the database password);
+value it interpolated from the environment, every secret field found by ``secret_values``,
+the database password);
 ``install_log_redaction`` wraps the formatter of the root logger's handlers and of
 ``logging.lastResort`` so that the final text of every record (its arguments and traceback
 included) is masked, whichever library logged it: slack-sdk, aiohttp, httpx, alembic,
@@ -21,9 +22,12 @@ import re
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from types import TracebackType
-from urllib.parse import quote, quote_plus
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
+
+from pydantic import BaseModel, SecretStr
 
 MASK = "***"
 MIN_SECRET_CHARS = 4
@@ -85,6 +89,36 @@ def forget_secrets() -> None:
     _registry.clear()
 
 
+def secret_values(model: Any) -> list[str]:
+    """Every ``SecretStr`` value in ``model`` (a pydantic model, or lists of them), and for
+    a secret URL its path too: a message may show the path (a webhook's secret part) alone."""
+    found: list[str] = []
+    for value in _secret_fields(model):
+        found.append(value)
+        if "://" in value:
+            found.append(_url_path(value))
+    return found
+
+
+def _secret_fields(value: Any) -> Iterator[str]:
+    if isinstance(value, SecretStr):
+        yield value.get_secret_value()
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _secret_fields(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _secret_fields(item)
+
+
+def _url_path(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 class RedactingFormatter(logging.Formatter):
     """Formats with ``inner`` (a handler's own formatter), then masks the finished text:
     message, arguments, traceback and stack alike."""
@@ -128,4 +162,5 @@ __all__ = [
     "redact",
     "redact_handler",
     "register_secrets",
+    "secret_values",
 ]
