@@ -8,6 +8,7 @@ quote input values, and any text that came from the environment is scrubbed from
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
@@ -90,7 +91,9 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # a refused value may be a secret from the environment (a webhook URL, a token): the
+    # text of a ValidationError never shows input values
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
 class Backfill(_Model):
@@ -249,10 +252,45 @@ class ConsoleNotifier(_Model):
     type: Literal["console"]
 
 
-def _secret_http_url(value: SecretStr | None) -> SecretStr | None:
-    if value is not None:
-        _http_url(value.get_secret_value())
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*\.?$")
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+_WEBHOOK_HELP = (
+    "must be an https:// URL with a valid host and port and no user name, password or "
+    "spaces (http:// only to a loopback host), as Slack gives it"
+)
+
+
+def _webhook_url(value: SecretStr | None) -> SecretStr | None:
+    """A Slack webhook URL that every client will accept. The message never quotes the
+    value: the URL is the secret."""
+    if value is not None and not _usable_webhook(value.get_secret_value()):
+        raise ValueError(_WEBHOOK_HELP)
     return value
+
+
+def _usable_webhook(url: str) -> bool:
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError when not a number in 0-65535
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    secure = parts.scheme == "https" or (parts.scheme == "http" and host in _LOOPBACK)
+    port_ok = port != 0 and not (port is None and parts.netloc.endswith(":"))
+    anonymous = parts.username is None and parts.password is None
+    return secure and _valid_host(host, parts.netloc) and port_ok and anonymous
+
+
+def _valid_host(host: str, netloc: str) -> bool:
+    if "[" in netloc:  # an IPv6 literal
+        try:
+            return ipaddress.ip_address(host).version == 6
+        except ValueError:
+            return False
+    return bool(_HOST_NAME.match(host))
 
 
 class SlackNotifier(_Model):
@@ -260,7 +298,7 @@ class SlackNotifier(_Model):
 
     name: Name
     type: Literal["slack"]
-    webhook_url: Annotated[SecretStr | None, AfterValidator(_secret_http_url)] = None
+    webhook_url: Annotated[SecretStr | None, AfterValidator(_webhook_url)] = None
     token: SecretStr | None = None  # bot token (xoxb-…); needs channel
     channel: str | None = None  # channel id or name, bot mode
     api_base_url: HttpUrl = "https://slack.com/api/"  # bot mode; loopback for tests

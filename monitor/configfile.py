@@ -1,7 +1,9 @@
 """Reading feeds.yaml: YAML with a key-path → line map, ``${VAR}`` interpolation,
 validation into ``monitor.config`` models, cross-checks, and one ``ConfigError`` listing every
 problem with file, line and key. Touches neither the network nor the database; never echoes
-a value that came from the environment.
+a value that came from the environment, and registers every secret it loads with
+``monitor.redact`` (values from the environment, secret fields, the database password) so
+that no log line shows them either.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pydantic import ValidationError
 from monitor.config import Config, Topic
 from monitor.errors import ConfigError, Problem
 from monitor.match import QuerySyntaxError, compile_topic
+from monitor.redact import register_secrets, secret_values
+from monitor.store.db import url_problem, url_secrets
 
 # ---------------------------------------------------------------------------------------------
 # Loading: read → YAML (with a key-path → line map) → interpolate → validate + cross-check.
@@ -34,7 +38,8 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
     """Load, interpolate and validate the config file at ``path``.
 
     ``env`` (default ``os.environ``) feeds ``${VAR}`` references, and a non-empty
-    ``DATABASE_URL`` in it replaces ``settings.database_url``.
+    ``DATABASE_URL`` in it replaces ``settings.database_url``. Every secret loaded is
+    registered with ``monitor.redact``, whether the file is valid or not.
     Raises ConfigError listing every Problem found (file, 1-based line, key, message).
     """
     env = os.environ if env is None else env
@@ -48,10 +53,16 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
         issues += found + invalid + _cross_check(data)
         if config is not None:
             issues += _query_issues(file, config, lines, issues)
-    if issues:
-        raise ConfigError(_problems(file, data, lines, issues, secrets))
+            config = _with_database_url(config, env.get("DATABASE_URL"))
+            secrets += url_secrets(config.settings.database_url) + secret_values(config)
+    register_secrets(secrets)
+    problems = _problems(file, data, lines, issues, secrets)
+    if config is not None:
+        problems += _database_url_problems(file, lines, config, bool(env.get("DATABASE_URL")))
+    if problems:
+        raise ConfigError(problems)
     assert config is not None
-    return _with_database_url(config, env.get("DATABASE_URL"))
+    return config
 
 
 def _with_database_url(config: Config, url: str | None) -> Config:
@@ -59,6 +70,19 @@ def _with_database_url(config: Config, url: str | None) -> Config:
         return config
     settings = config.settings.model_copy(update={"database_url": url})
     return config.model_copy(update={"settings": settings})
+
+
+def _database_url_problems(
+    file: str, lines: dict[KeyPath, int], config: Config, from_env: bool
+) -> list[Problem]:
+    """A database URL that does not parse, named by where it came from (never quoted)."""
+    problem = url_problem(config.settings.database_url)
+    if problem is None:
+        return []
+    if from_env:
+        return [Problem(file, None, "DATABASE_URL", f"(environment variable) {problem}")]
+    path: KeyPath = ("settings", "database_url")
+    return [Problem(file, _line(lines, path), "settings.database_url", problem)]
 
 
 def _read_yaml(file: str) -> tuple[Any, dict[KeyPath, int], list[Issue]]:

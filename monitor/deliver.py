@@ -29,18 +29,33 @@ from monitor.entry import Alert
 from monitor.errors import NotifyError
 from monitor.notify import DigestNotifier, Notifier, Receipt
 from monitor.pipeline import utcnow
+from monitor.redact import redact
 from monitor.store import Store, outbox
 
 log = logging.getLogger(__name__)
 
 DELIVERY_LEASE = timedelta(minutes=5)
 DIGEST_LIMIT = 5000  # rows one digest email may carry
+# a channel's requested wait is held to these: none is too short to hammer it in a loop,
+# none so long (inf, 1e12) that it overflows a datetime or parks the row for ever
+MIN_CHANNEL_WAIT = timedelta(seconds=1)
+MAX_CHANNEL_WAIT = timedelta(hours=1)
 
 
 def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
     """Backoff after the ``attempts``-th failure: 30 s doubling to at most 1 h, jittered."""
     base = min(30 * 2 ** min(attempts - 1, 16), 3600)
     return timedelta(seconds=base * (rng or random).uniform(0.5, 1.0))
+
+
+def channel_wait(seconds: float) -> timedelta:
+    """A channel's ``retry_after`` as a delay within [MIN_CHANNEL_WAIT, MAX_CHANNEL_WAIT]
+    (NaN waits the most). Never raises, whatever the number."""
+    if seconds != seconds or seconds >= MAX_CHANNEL_WAIT.total_seconds():  # NaN ≠ itself
+        return MAX_CHANNEL_WAIT
+    if seconds <= MIN_CHANNEL_WAIT.total_seconds():
+        return MIN_CHANNEL_WAIT
+    return timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -192,7 +207,7 @@ class Deliverer:
 
     async def _defer(self, alerts: Sequence[Alert], seconds: float, report: DeliveryReport) -> None:
         if alerts:
-            until = self._clock() + timedelta(seconds=seconds)
+            until = self._clock() + channel_wait(seconds)
             await self.store.run(
                 self._in_tx, outbox.defer_deliveries, [a.delivery_id for a in alerts], until
             )
@@ -242,7 +257,7 @@ class Deliverer:
         limited = exc.retry_after is not None
         dead = not exc.retryable or (not limited and alert.attempts >= self.max_attempts)
         # a rate limit says exactly when; anything else backs off
-        delay = timedelta(seconds=exc.retry_after or 0) if limited else retry_delay(alert.attempts)
+        delay = channel_wait(exc.retry_after or 0) if limited else retry_delay(alert.attempts)
         log.warning(
             "delivery %d to %s %s: %s",
             alert.delivery_id,
@@ -254,7 +269,7 @@ class Deliverer:
             outbox.mark_failed(
                 conn,
                 alert.delivery_id,
-                str(exc),
+                redact(str(exc)),
                 next_attempt_at=now + delay,
                 dead=dead,
                 count_attempt=not limited,
@@ -296,7 +311,7 @@ async def send_test(notifier: Notifier, now: datetime | None = None) -> Receipt:
         title=f"[TEST] monitor test message for {notifier.name}; please ignore",
         link=None,
         published=when,
-        terms=(),
+        terms=("test",),  # the snippet marks it: bold where the channel can
         snippet=f"A **test** sent by `monitor test-notify` at {when:%Y-%m-%d %H:%M:%S} UTC.",
         thread_key=f"test:{when.timestamp()}",
     )

@@ -10,7 +10,8 @@ recorded; each request first takes the next scripted answer, if any:
         slack.api_base_url     # AsyncWebClient(base_url=...): chat.postMessage
         slack.messages         # accepted messages, in order (dicts of the posted fields)
 
-``Answer.rate_limited`` is HTTP 429 with Retry-After; ``Answer.error(code)`` is Slack's error
+``Answer.rate_limited`` is HTTP 429 with Retry-After (a number of seconds, or any text such as
+``inf`` or ``soon`` to test a client's defences); ``Answer.error(code)`` is Slack's error
 (HTTP 200 + ``ok: false`` on the Web API; 400/404/403 + the code as text on a webhook);
 ``Answer.server_error()`` is HTTP 500; ``HANG`` accepts (records) the message and then never
 answers. Contains no monitor code.
@@ -44,11 +45,11 @@ _HANG_SECONDS = 30
 class Answer:
     status: int
     code: str | None = None
-    retry_after: int | None = None
+    retry_after: int | str | None = None
     hang: bool = False
 
     @classmethod
-    def rate_limited(cls, retry_after: int = 1) -> Answer:
+    def rate_limited(cls, retry_after: int | str = 1) -> Answer:
         return cls(429, "ratelimited", retry_after)
 
     @classmethod

@@ -422,3 +422,34 @@ def test_workers_must_be_positive(tmp_path: Path) -> None:
     assert (problem.line, problem.key) == (2, "settings.workers")
     assert "greater than 0" in problem.message
     assert load_text(tmp_path, "settings:\n  workers: 3\n").settings.workers == 3
+
+
+def test_a_bad_webhook_url_from_the_environment_is_named_never_echoed(tmp_path: Path) -> None:
+    text = "notifiers:\n  - name: desk\n    type: slack\n    webhook_url: ${SLACK_WEBHOOK_URL}\n"
+    url = f"https://hooks.slack.com:99999/services/T1/B1/{SECRET}"
+    [problem] = problems_in_text(tmp_path, text, {"SLACK_WEBHOOK_URL": url})
+    assert (problem.line, problem.key) == (4, "notifiers[0] (desk).webhook_url")
+    assert "https:// URL with a valid host and port" in problem.message
+    assert SECRET not in str(problem) and "99999" not in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "line", "words"),
+    [
+        (
+            {"DATABASE_URL": f"postgresql://u:{SECRET}@db:abc/x"},
+            "DATABASE_URL",
+            None,
+            "(environment variable) does not parse",
+        ),
+        ({"DATABASE_URL": SECRET}, "DATABASE_URL", None, "(environment variable) does not parse"),
+        ({"DB": f"postgresql://u:{SECRET}@db:99999/x"}, "settings.database_url", 3, "port"),
+    ],
+)
+def test_a_database_url_that_does_not_parse_is_named_never_echoed(
+    tmp_path: Path, env: dict[str, str], key: str, line: int | None, words: str
+) -> None:
+    text = "settings:\n  timezone: UTC\n  database_url: ${DB:-sqlite:///x.db}\n"
+    [problem] = problems_in_text(tmp_path, text, env)
+    assert (problem.line, problem.key) == (line, key) and words in problem.message
+    assert SECRET not in str(problem)

@@ -1,5 +1,6 @@
 """The ``monitor`` command group and what its commands share: the config option, loading a
-config (printing every problem), opening the store, and MonitorError → exit 1."""
+config (printing every problem), opening the store, and MonitorError → exit 1. Logging and
+every error message pass through ``monitor.redact``: no configured secret is ever printed."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from monitor import __version__
 from monitor.config import Config, parse_duration
 from monitor.configfile import load_config
 from monitor.errors import ConfigError, MonitorError
+from monitor.redact import install_log_redaction, redact
 from monitor.store import Store
 
 DEFAULT_CONFIG = "feeds.yaml"
@@ -50,7 +52,21 @@ class _ConfigProblems(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click reads the class default
 
 
-@click.group()
+class RedactingGroup(click.Group):
+    """A command group whose error messages (ClickException, usage errors) are masked of
+    every registered secret before click prints them."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            # ``message`` is typed Final, but it is what click prints: mask it in place so
+            # the exception keeps its kind, exit code and usage hint
+            setattr(exc, "message", redact(exc.message))  # noqa: B010
+            raise
+
+
+@click.group(cls=RedactingGroup)
 @click.version_option(__version__, prog_name="monitor")
 @click.option(
     "--log-level",
@@ -69,6 +85,7 @@ def main(log_level: str) -> None:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    install_log_redaction()  # secrets are learnt later, as each command loads its config
 
 
 class _Duration(click.ParamType[timedelta]):

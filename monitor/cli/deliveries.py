@@ -11,6 +11,7 @@ from monitor.cli.base import config_option, load, main, transaction
 from monitor.deliver import send_test
 from monitor.errors import MonitorError
 from monitor.notify import build_notifiers
+from monitor.redact import redact
 from monitor.store import outbox
 
 STATES = ("pending", "sending", "sent", "failed", "dead")
@@ -31,7 +32,8 @@ def deliveries(ctx: click.Context, config_path: str, state: str | None, limit: i
         when = r.sent_at if r.state == "sent" else r.next_attempt_at
         click.echo(
             f"{r.id}\t{r.state}\t{r.notifier}\t{r.topic}\t{r.slot}\tattempts={r.attempts}\t"
-            f"{when:%Y-%m-%d %H:%M:%S}\t{r.title}" + (f"\t{r.last_error}" if r.last_error else "")
+            f"{when:%Y-%m-%d %H:%M:%S}\t{r.title}"
+            + (f"\t{redact(r.last_error)}" if r.last_error else "")
         )
     click.echo(f"{len(rows)} deliveries", err=True)
 

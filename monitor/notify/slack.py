@@ -3,8 +3,10 @@
 Rendering lives in ``slack_blocks``; this module sends, paces and translates errors. It never
 retries or sleeps on a failure: slack-sdk's retry handlers are switched off (a retried POST
 may already have been accepted) and every error becomes a ``NotifyError`` the outbox acts on:
-429 → ``retry_after``; 5xx, connection errors and time-outs → retryable; refusals such as
-``invalid_payload`` or ``channel_not_found`` → permanent (dead-lettered with the reason).
+429 → ``retry_after`` (read defensively: at most ``MAX_RETRY_AFTER``); 5xx, connection
+errors and time-outs → retryable; refusals such as ``invalid_payload`` or ``channel_not_found``
+→ permanent (dead-lettered with the reason). A webhook's URL is its secret and the token is
+one too: no error built here quotes either, whatever the library's exception said.
 
 Bot mode threads: a follow-up, or a later entry of the same court case, is posted under the
 first message of its thread (``Alert.thread_id``, the ``ts`` the outbox kept). Webhook mode
@@ -16,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -33,7 +36,8 @@ from monitor.notify.slack_blocks import SlackMessage, render_alert, render_follo
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
-DEFAULT_RETRY_AFTER = 30.0
+DEFAULT_RETRY_AFTER = 30.0  # seconds, when a 429 says nothing readable
+MAX_RETRY_AFTER = 3600.0  # the longest a Retry-After can hold a channel (inf, 1e12: this)
 
 
 class Pacer:
@@ -74,8 +78,10 @@ class SlackNotifier:
             url = config.webhook_url.get_secret_value()
             self._webhook = AsyncWebhookClient(url=url, timeout=timeout, retry_handlers=[])
             self._channel = f"webhook:{config.name}"
+            self._secrets = _url_secrets(url)
         else:
             assert config.token is not None and config.channel
+            self._secrets = (config.token.get_secret_value(),)
             self._web = AsyncWebClient(
                 token=config.token.get_secret_value(),
                 base_url=config.api_base_url,
@@ -100,8 +106,10 @@ class SlackNotifier:
             return await self._post_bot(self._web, message, thread_ts)
         except SlackApiError as exc:
             raise api_error(self.name, exc) from exc
+        except aiohttp.InvalidURL as exc:  # config validation keeps these out; never retried
+            raise NotifyError(self.name, "the webhook URL is unusable", retryable=False) from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            detail = str(exc) or "timed out"
+            detail = scrub(str(exc), self._secrets) or "timed out"
             raise NotifyError(self.name, f"{type(exc).__name__}: {detail}") from exc
 
     def _plan(self, alert: Alert) -> tuple[SlackMessage, str | None] | None:
@@ -121,7 +129,8 @@ class SlackNotifier:
             text=message.text, blocks=message.blocks, unfurl_links=unfurl, unfurl_media=unfurl
         )
         if response.status_code != 200:
-            raise classify(self.name, response.status_code, response.body, response.headers)
+            body = scrub(response.body, self._secrets)
+            raise classify(self.name, response.status_code, body, response.headers)
 
     async def _post_bot(
         self, client: AsyncWebClient, message: SlackMessage, thread_ts: str | None
@@ -166,11 +175,37 @@ def classify(notifier: str, status: int, code: str, headers: Mapping[str, Any]) 
 
 
 def retry_after(headers: Mapping[str, Any]) -> float:
-    """Seconds from a Retry-After header (any case), else a default."""
+    """Seconds a Retry-After header (any case) asks for, between 0 and ``MAX_RETRY_AFTER``
+    (``inf`` or ``1e12`` wait the cap); ``DEFAULT_RETRY_AFTER`` when it is missing, negative,
+    NaN or not a number. Never raises."""
     for key, value in headers.items():
         if str(key).lower() == "retry-after":
-            try:
-                return max(0.0, float(value))
-            except (TypeError, ValueError):
-                break
+            return _seconds(value)
     return DEFAULT_RETRY_AFTER
+
+
+def _seconds(value: Any) -> float:
+    try:
+        seconds = float(str(value).strip()[:100])
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
+    if math.isnan(seconds) or seconds < 0:
+        return DEFAULT_RETRY_AFTER
+    return min(seconds, MAX_RETRY_AFTER)
+
+
+def scrub(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with each of ``secrets`` masked (a library's message may quote the URL)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _url_secrets(url: str) -> tuple[str, ...]:
+    """A webhook URL and its path (a message may show the path alone), longest first."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return (url,)
+    return (url, path) if len(path) > 1 else (url,)

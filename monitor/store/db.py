@@ -9,6 +9,7 @@ rules.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from monitor.errors import SchemaOutOfDateError, StoreError
+from monitor.redact import redact
 
 SQLITE_BUSY_TIMEOUT_S = 30
+URL_HELP = "e.g. sqlite:///monitor.db or postgresql://user:password@host:5432/monitor"
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 def normalize_url(url: str) -> str:
@@ -34,11 +38,32 @@ def normalize_url(url: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ***, for messages and logs."""
-    try:
+    """The URL with any password replaced by ***, for messages and logs. A URL that does
+    not parse shows its scheme only, or nothing of itself (it may be all password)."""
+    if url_problem(url) is None:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown by its scheme only
-        return url.split(":", 1)[0] + ":…"
+    scheme = _SCHEME.match(url)
+    return f"{scheme.group(1)}://…" if scheme else "(a database URL that does not parse)"
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a database URL (a message that never quotes it), or None."""
+    try:
+        port = make_url(url).port
+    except (ArgumentError, ValueError, TypeError):
+        return f"does not parse as a database URL ({URL_HELP})"
+    if port is not None and not 0 < port < 65536:
+        return "has a port outside 1-65535"
+    return None
+
+
+def url_secrets(url: str) -> list[str]:
+    """The parts of database ``url`` to keep out of logs: its password, or the whole URL
+    when it does not parse (there is no telling where a password would be)."""
+    if url_problem(url) is not None:
+        return [url]
+    password = make_url(url).password
+    return [str(password)] if password else []
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -60,7 +85,10 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An Engine for ``url``; raises StoreError for an unusable URL."""
+    """An Engine for ``url``; raises StoreError for an unusable URL (never quoting it)."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise StoreError(f"cannot use the database URL: it {problem}")
     try:
         real = normalize_url(url)
         if real.startswith("sqlite"):
@@ -72,7 +100,7 @@ def make_engine(url: str) -> Engine:
             return engine
         return create_engine(real, pool_pre_ping=True, pool_size=8, max_overflow=4)
     except (SQLAlchemyError, ValueError, ImportError) as exc:
-        raise StoreError(f"cannot use database {redact_url(url)}: {exc}") from exc
+        raise StoreError(f"cannot use database {redact_url(url)}: {redact(str(exc))}") from exc
 
 
 PROBE_TIMEOUT_S = 1  # health probes: connect and lock waits
