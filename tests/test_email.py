@@ -241,6 +241,8 @@ SPACED_TITLES = [
     "federal court, agreeing to limits on sales of its database to private companies",
     "Wort" * 25 + " then a very long word above",
     "ideographic\u3000space and no\u00a0break space kept",
+    "クリアビューAIに罰金 日本の規制当局が顔認識企業クリアビューAIに対して調査を開始しました"
+    " 詳細は後ほど",
 ]
 
 

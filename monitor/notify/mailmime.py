@@ -23,7 +23,6 @@ import re
 from collections.abc import Iterator, Sequence
 from email.message import EmailMessage
 from email.policy import Policy, default
-from email.utils import parseaddr
 
 MAX_LINE = 78  # RFC 5322's recommended limit; an encoded word is at most 75 (RFC 2047)
 _WORD_MAX = 75
@@ -37,8 +36,12 @@ _ENCODED_WORD = re.compile(r"=\?([^?]*)\?([bBqQ])\?([^?]*)\?=")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r" {2,}")
-_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+")
+_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ \u0080-\U0010ffff]+")  # RFC 6532 atext
 _DECODE_ROUNDS = 8
+_SPEC = r"[^\s<>@\",;:()\[\]\\]+@[^\s<>@\",;:()\[\]\\]+"
+_ADDRESS = re.compile(
+    rf'(?P<bare>{_SPEC})|(?P<display>"(?:[^"\\]|\\.)*"|[^"<>]*?) ?<(?P<spec>{_SPEC})>'
+)
 
 
 def decode_words(text: str) -> str:
@@ -74,7 +77,7 @@ def _decode_word(charset: str, encoding: str, payload: str) -> str | None:
         codec = codecs.lookup(charset.partition("*")[0].strip() or "ascii").name
         if encoding in "bB":
             compact = "".join(payload.split())
-            raw = base64.b64decode(compact + "=" * (-len(compact) % 4))
+            raw = base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
         else:
             raw = binascii.a2b_qp(payload.encode("utf-8", "surrogatepass"), header=True)
         return raw.decode(codec, "replace")
@@ -133,7 +136,7 @@ def address_header(name: str, addresses: Sequence[str]) -> FoldedHeader:
         display, spec = _address(item)
         comma = "," if i < len(addresses) - 1 else ""
         tokens += [*_display_tokens(name, display), f"<{spec}>{comma}" if display else spec + comma]
-        shown.append(f"{display} <{spec}>" if display else spec)
+        shown.append(f"{_phrase(display)} <{spec}>" if display else spec)
     return FoldedHeader(name, ", ".join(shown), _fold(name, tokens))
 
 
@@ -146,20 +149,32 @@ def id_header(name: str, message_id: str) -> FoldedHeader | None:
 
 
 def _address(item: str) -> tuple[str, str]:
-    display, spec = parseaddr(clean_text(item))
-    if not spec or "@" not in spec or re.search(r"[\s<>,;\"()\\\[\]]", spec):
+    """(display name, addr-spec) of ``addr`` or ``Display Name <addr>`` (quoted or not)."""
+    clean = clean_text(item)
+    found = _ADDRESS.fullmatch(clean)
+    if found is None:
         raise ValueError(f"not an email address: {clean_text(item, 100)!r}")
+    display, spec = found.group("display") or "", found.group("spec") or found.group("bare")
+    if display.startswith('"'):
+        display = re.sub(r"\\(.)", r"\1", display[1:-1])
     return clean_text(display), spec
 
 
 def _display_tokens(name: str, display: str) -> list[str]:
+    """A display name as atoms, one quoted string, or encoded words (not ASCII)."""
     if not display:
         return []
-    if _ATOM.fullmatch(display) and "=?" not in display:
-        return display.split()
-    if display.isascii() and display.isprintable():
-        return ['"' + display.replace("\\", "\\\\").replace('"', '\\"') + '"']
+    if display.isascii() and display.isprintable() and "=?" not in display:
+        phrase = _phrase(display)
+        return phrase.split() if phrase == display else [phrase]
     return list(_encoded_words(display, _word_size(name)))
+
+
+def _phrase(display: str) -> str:
+    """``display`` as it reads in an address: bare when it is only atoms, else quoted."""
+    if _ATOM.fullmatch(display):
+        return display
+    return '"' + display.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _text_tokens(name: str, text: str) -> list[str]:
