@@ -21,6 +21,14 @@ DESK, LEGAL, OPS = "desk@example.org", "legal@example.org", "ops@example.org"
 
 
 @pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(db_url)
+    upgrade(s.engine)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def smtp() -> Iterator[SmtpStub]:
     with SmtpStub() as stub:
         yield stub
@@ -70,14 +78,6 @@ async def test_a_4xx_recipient_alone_gets_the_retry_after_a_restart(
     assert ids(smtp, LEGAL) == message_id and ids(smtp, OPS) == message_id
     assert smtp.messages[1][0].rcpt_tos == [LEGAL]
     again.close()
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    upgrade(s.engine)
-    yield s
-    s.close()
 
 
 async def test_a_5xx_recipient_stays_a_note_while_the_4xx_one_is_retried(

@@ -1,8 +1,9 @@
 """Notifiers: one small interface, one module per channel, a registry keyed by ``type:``.
 
 A notifier turns an ``Alert`` into one message on its channel and says how that went: it
-returns the channel's message id (or None), or raises ``NotifyError`` (``retryable`` and
-``retry_after`` tell the outbox what to do). It never decides what is new or owed.
+returns the channel's message id (or None, or a ``Receipt`` that may say which recipients
+refused it), or raises ``NotifyError`` (``retryable`` and ``retry_after`` tell the outbox what
+to do). It never decides what is new or owed.
 
 Adding a channel: one module with a config model (in ``monitor.config``) and a factory, one
 line in ``REGISTRY``, one test file.
