@@ -348,3 +348,17 @@ async def test_a_retry_refused_for_good_is_a_note_not_a_dead_letter(
     receipt = await notifier(smtp, cert).send(make_alert(recipients=("legal@example.com",)))
     assert receipt.owed == () and smtp.messages == []
     assert receipt.note is not None and "legal@example.com: 550 5.1.1 no such user" in receipt.note
+
+
+async def test_a_follow_up_threads_under_its_story_and_a_bad_thread_id_is_dropped(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    mail = notifier(smtp, cert)
+    first = await mail.send(make_alert())
+    follow = make_alert(slot="update:7", thread_id=first.external_id, update_kind="also_reported")
+    await mail.send(follow)
+    await mail.send(make_alert(slot="update:8", thread_id="<a@b>\r\nBcc: victim@example.com"))
+    _, threaded, hostile = (message for _, message in smtp.messages)
+    assert threaded["In-Reply-To"] == threaded["References"] == first.external_id
+    assert str(threaded["Subject"]) == "[monitor] Re: Clearview AI fined"
+    assert hostile["In-Reply-To"] is None and hostile["Bcc"] is None
