@@ -9,8 +9,10 @@ wait exactly that long and the attempt is given back: a 429 storm delays, it nev
 Messages to one notifier go in order, one at a time, and a row threads under the first
 message sent on its thread key (from the database, or earlier in the same batch); different
 notifiers proceed side by side, each with its own batch, so a slow or failing channel blocks
-no other. Routes decide what waits: digest routes are left to ``deliver_digest`` and routes
-in their quiet hours are held (not dropped) until the hours end.
+no other. A message some recipients refused for now (an SMTP 4xx while others accepted) is
+retried like a failure, for those recipients only. Routes decide what waits: digest routes
+are left to ``deliver_digest`` and routes in their quiet hours are held (not dropped) until
+the hours end.
 """
 
 from __future__ import annotations
@@ -160,16 +162,27 @@ class Deliverer:
             log.error("notifier %s cannot send digests", plan.notifier)
             return report
         alerts = await self.store.run(self._claim_digest, plan, retries_only)
-        if not alerts:
-            return report
+        # rows some recipients already got go only to the others: one digest per audience
+        audiences: dict[tuple[str, ...] | None, list[Alert]] = {}
+        for alert in alerts:
+            audiences.setdefault(alert.recipients, []).append(alert)
+        for group in audiences.values():
+            await self._send_digest(notifier, group, report)
+        return report
+
+    async def _send_digest(
+        self, notifier: DigestNotifier, alerts: Sequence[Alert], report: DeliveryReport
+    ) -> None:
         try:
             receipt = await _attempt(alerts[0].notifier, lambda: notifier.send_digest(alerts))
         except NotifyError as exc:
             await self._fail(alerts, exc, report)
-            return report
+            return
+        if receipt.owed:
+            await self._owe_rest(alerts, receipt, report)
+            return
         await self.store.run(self._mark_sent, [a.delivery_id for a in alerts], receipt)
         report.sent += len(alerts)
-        return report
 
     async def release(self) -> None:
         """Hand back claimed-but-untried rows (graceful shutdown)."""
@@ -190,12 +203,26 @@ class Deliverer:
                     await self._defer(alerts[i + 1 :], exc.retry_after, report)
                     return
                 continue
+            if receipt.owed:
+                await self._owe_rest([alert], receipt, report)
+                continue
             # The only window for a repeat: the channel accepted, the row is not yet marked
             # sent. It is one small UPDATE, written before anything else happens.
             await self.store.run(self._mark_sent, [alert.delivery_id], receipt)
             report.sent += 1
             if key is not None and (alert.thread_id or receipt.external_id):
                 threads.setdefault(key, alert.thread_id or receipt.external_id or "")
+
+    async def _owe_rest(
+        self, alerts: Sequence[Alert], receipt: Receipt, report: DeliveryReport
+    ) -> None:
+        """Some recipients got the message and some refused it for now (SMTP 4xx): record
+        each recipient's outcome, then fail the rows as usual (backoff, attempts, dead), so
+        that the retries go to the owed recipients only."""
+        await self.store.run(self._mark_recipients, [a.delivery_id for a in alerts], receipt)
+        owed = ", ".join(receipt.owed)
+        error = NotifyError(alerts[0].notifier, f"still owed to {owed} ({receipt.note or '?'})")
+        await self._fail(alerts, error, report)
 
     async def _fail(
         self, alerts: Sequence[Alert], exc: NotifyError, report: DeliveryReport
@@ -245,11 +272,20 @@ class Deliverer:
 
     def _mark_sent(self, delivery_ids: Sequence[int], receipt: Receipt) -> None:
         now = self._clock()
+        note = receipt.note
         with self.store.begin() as conn:
             for delivery_id in delivery_ids:
-                outbox.mark_sent(conn, delivery_id, now, receipt.external_id, receipt.note)
-        if receipt.note:
-            log.warning("deliveries %s sent, with a note: %s", list(delivery_ids), receipt.note)
+                if receipt.recipients:  # the note covers earlier attempts' refusals too
+                    note = outbox.record_recipients(conn, delivery_id, receipt.recipients, now)
+                outbox.mark_sent(conn, delivery_id, now, receipt.external_id, note)
+        if note:
+            log.warning("deliveries %s sent, with a note: %s", list(delivery_ids), note)
+
+    def _mark_recipients(self, delivery_ids: Sequence[int], receipt: Receipt) -> None:
+        now = self._clock()
+        with self.store.begin() as conn:
+            for delivery_id in delivery_ids:
+                outbox.record_recipients(conn, delivery_id, receipt.recipients, now)
 
     def _record_failure(self, alert: Alert, exc: NotifyError) -> bool:
         """Record the failed attempt; returns whether the row is now dead."""

@@ -72,3 +72,5 @@ class Alert:
     update_detail: str | None = None  # for follow-ups: what changed, in words
     # the channel's id of the first message sent on this thread (Slack ts), if any yet
     thread_id: str | None = None
+    # who is still owed this message when only some recipients got it (email); None: all
+    recipients: tuple[str, ...] | None = None

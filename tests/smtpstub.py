@@ -5,9 +5,13 @@
     with SmtpStub(tls="implicit", cert=cert):     # TLS from the first byte
         smtp.fail("rcpt", "550 5.1.1 no such user", times=1, recipient="b@example.com")
         smtp.messages                             # accepted: (envelope, email.message)
+        smtp.raw                                  # accepted: the bytes as received
+        smtp.mailbox("b@example.com")             # the messages that recipient was sent
 
 ``fail(stage, reply)`` makes the next ``times`` commands of a stage (``ehlo``, ``mail``,
-``rcpt`` (optionally for one recipient only) or ``data``) answer ``reply``. ``make_cert``
+``rcpt`` (optionally for one recipient only) or ``data``) answer ``reply``. Accepted
+messages are parsed with the standard library (``policy=default``); the MAIL FROM options
+(``BODY=8BITMIME``…) are on each envelope's ``mail_options``. ``make_cert``
 writes a self-signed certificate for 127.0.0.1 with the ``openssl`` command (the
 ``cryptography`` package is not a dependency). Contains no monitor code.
 """
@@ -112,7 +116,7 @@ class SmtpStub:
         self.tls = tls
         self._lock = threading.Lock()
         self._failures: dict[str, list[_Failure]] = {}
-        self._messages: list[tuple[Envelope, Message, bool]] = []
+        self._messages: list[tuple[Envelope, Message, bool, bytes]] = []
         self.port = _free_port()
         kwargs: dict[str, Any] = {}
         if tls != "none":
@@ -130,13 +134,24 @@ class SmtpStub:
     @property
     def messages(self) -> list[tuple[Envelope, Message]]:
         with self._lock:
-            return [(env, msg) for env, msg, _ in self._messages]
+            return [(env, msg) for env, msg, _, _ in self._messages]
 
     @property
     def secure(self) -> list[bool]:
         """For each accepted message, whether its session was encrypted."""
         with self._lock:
-            return [tls for _, _, tls in self._messages]
+            return [tls for _, _, tls, _ in self._messages]
+
+    @property
+    def raw(self) -> list[bytes]:
+        """Each accepted message's bytes, exactly as the DATA command carried them."""
+        with self._lock:
+            return [data for _, _, _, data in self._messages]
+
+    def mailbox(self, recipient: str) -> list[Message]:
+        """The accepted messages whose envelope named ``recipient``, in order."""
+        with self._lock:
+            return [msg for env, msg, _, _ in self._messages if recipient in env.rcpt_tos]
 
     def fail(
         self, stage: Stage, reply: str, *, times: int = 1, recipient: str | None = None
@@ -167,7 +182,7 @@ class SmtpStub:
         message = email.message_from_bytes(data, policy=default_policy)
         with self._lock:
             secure = self.tls == "implicit" or session.ssl is not None
-            self._messages.append((envelope, message, secure))
+            self._messages.append((envelope, message, secure, data))
 
 
 def _free_port() -> int:

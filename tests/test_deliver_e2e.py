@@ -1,6 +1,8 @@
-"""End to end through the real ``monitor`` command, feeds and Slack on 127.0.0.1: each story
-arrives once per route, a 429 storm delays but loses nothing, a process killed mid-delivery
-owes everything after a restart, hostile titles arrive escaped; the deliveries commands."""
+"""End to end through the real ``monitor`` command, feeds, Slack and SMTP on 127.0.0.1: each
+story arrives once per route, a 429 storm delays but loses nothing, a process killed
+mid-delivery owes everything after a restart, hostile titles arrive escaped (and add no
+email header); a recipient refused for now gets the email later, alone; the deliveries
+commands."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import pytest
 from feedgen import rss, story
 from feedserver import FeedServer
 from slackstub import HANG, Answer, SlackStub
+from smtpstub import SmtpStub
 from test_cli_e2e import monitor, ok
 
 HOSTILE = "Clearview AI: <!channel> <https://evil.example|click here> & more"
@@ -184,3 +187,70 @@ def test_dead_deliveries_are_listed_retried_and_test_notify_sends_a_marked_messa
     assert "[TEST]" in slack.messages[-1]["text"]
     refused = monitor("test-notify", "nobody", "--config", str(config))
     assert refused.returncode != 0 and "no notifier named" in refused.stderr
+
+
+INJECTING = "Clearview AI =?utf-8?q?=0D=0AReply-To:_x@evil.example?= fined"
+MAILBOXES = ["desk@example.com", "legal@example.com", "ops@example.com"]
+
+
+def write_email(tmp: Path, feed_url: str, smtp: SmtpStub) -> Path:
+    path = tmp / "feeds.yaml"
+    path.write_text(
+        f"""
+settings:
+  database_url: sqlite:///{tmp / "monitor.db"}
+sources:
+  - {{name: wire, url: "{feed_url}"}}
+topics:
+  - {{name: clearview, terms: ["Clearview AI"]}}
+notifiers:
+  - name: mail
+    type: email
+    host: 127.0.0.1
+    port: {smtp.port}
+    tls: none
+    sender: monitor@alerts.example.org
+    recipients: [{", ".join(MAILBOXES)}]
+routes:
+  - topic: clearview
+    notifiers: [mail]
+"""
+    )
+    ok("db", "upgrade", "--config", str(path))
+    return path
+
+
+def test_a_recipient_refused_for_now_gets_each_email_once_after_a_restart(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    feed_server.set_feed("/a.xml", rss([story(1, INJECTING), story(2, TITLES[1])]))
+    with SmtpStub() as smtp:
+        config = write_email(tmp_path, feed_server.url("/a.xml"), smtp)
+        smtp.fail("rcpt", "451 4.7.1 greylisted, try later", recipient=MAILBOXES[1], times=2)
+        first = ok("poll", "--once", "--config", str(config))
+        assert "alerts sent: 0, failed: 2, dead: 0" in first.stdout
+        owed = ok("deliveries", "--state", "failed", "--config", str(config)).stdout
+        lines = owed.splitlines()
+        assert len(lines) == 2 and all("\towed=legal@example.com\t" in line for line in lines)
+        assert all("451 4.7.1 greylisted" in line for line in lines)
+        ids = [line.split("\t", 1)[0] for line in lines]
+        assert (
+            "2 deliveries owed again"
+            in ok("deliveries", "retry", *ids, "--config", str(config)).stdout
+        )
+        second = ok("poll", "--once", "--config", str(config))  # a new process
+        assert "alerts sent: 2, failed: 0, dead: 0" in second.stdout
+        third = ok("poll", "--once", "--config", str(config))
+        assert "alerts sent: 0" in third.stdout
+        boxes = {rcpt: smtp.mailbox(rcpt) for rcpt in MAILBOXES}
+    by_id = {rcpt: Counter(str(m["Message-ID"]) for m in box) for rcpt, box in boxes.items()}
+    assert by_id["desk@example.com"] == by_id["legal@example.com"] == by_id["ops@example.com"]
+    assert sorted(by_id["desk@example.com"].values()) == [1, 1]
+    subjects = sorted(str(m["Subject"]) for m in boxes["legal@example.com"])
+    assert subjects == [
+        "[monitor] clearview: Clearview AI Reply-To: x@evil.example fined",
+        f"[monitor] clearview: {TITLES[1]}",
+    ]
+    for box in boxes.values():
+        assert all(m["Reply-To"] is None and str(m["From"]) == "monitor@alerts.example.org"
+                   for m in box)  # fmt: skip

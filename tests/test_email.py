@@ -1,5 +1,6 @@
 """The email notifier against aiosmtpd on 127.0.0.1: TLS modes, rendering, headers,
-Message-IDs, digests and every SMTP failure translated for the outbox."""
+Message-IDs, digests and every SMTP failure translated for the outbox. What the server
+received is parsed with the standard library (``policy=default``), as a reader would."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from test_slack_blocks import make_alert
 from monitor.config import EmailNotifier as EmailConfig
 from monitor.errors import NotifyError
 from monitor.notify import Receipt
-from monitor.notify.email import EmailNotifier, header_text
+from monitor.notify.email import EmailNotifier
 
 RECIPIENTS = ["desk@example.com", "legal@example.com"]
 
@@ -60,7 +61,7 @@ async def test_an_alert_is_multipart_escaped_and_sent_over_starttls(
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<strong>Clearview AI</strong>" in html
     assert 'href="https://news.example.com/a?x=1&amp;y=2"' in html
-    assert "regulators fined **Clearview AI**" in text
+    assert "regulators fined Clearview AI on Tuesday" in text
 
 
 async def test_the_message_id_is_stable_per_alert(smtp: SmtpStub, cert: CertFiles) -> None:
@@ -179,6 +180,185 @@ async def test_a_digest_groups_stories_by_topic_and_court_cases_together(
     assert len(smtp.messages) == 1
 
 
-def test_header_text_strips_line_breaks_and_control_characters() -> None:
-    assert header_text("a\r\nBcc: x\x00y\u2028z") == "a Bcc: x y z"
-    assert len(header_text("x" * 500)) == 180
+# The headers a sent alert has; anything else arrived from feed text.
+HEADERS = {
+    "Subject", "From", "To", "Date", "Message-ID", "Auto-Submitted", "MIME-Version",
+    "Content-Type",
+}  # fmt: skip
+SENDER = "monitor@alerts.example.org"
+
+
+def _received(smtp: SmtpStub) -> list[tuple[Any, Any, bytes]]:
+    return [(env, msg, raw) for (env, msg), raw in zip(smtp.messages, smtp.raw, strict=True)]
+
+
+def _assert_intact(message: Any, subject: str) -> None:
+    """Exactly our headers, From and To as configured, the Subject as expected."""
+    assert set(message.keys()) == HEADERS, message.keys()
+    assert str(message["From"]) == SENDER
+    assert str(message["To"]) == ", ".join(RECIPIENTS)
+    assert str(message["Subject"]) == subject
+    assert message.get_body(("plain",)) is not None  # the body did not swallow the headers
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        # RFC 2047 encoded CR/LF (q and b), the issue's probes
+        ("Clearview =?utf-8?q?=0D=0AReply-To:_x@evil.example?= fined",
+         "Clearview Reply-To: x@evil.example fined"),
+        ("=?utf-8?b?DQpCY2M6IHZpY3RpbUBleGFtcGxlLmNvbQ==?=", "Bcc: victim@example.com"),
+        ("=?UTF-8?Q?a=0D=0A=0D=0AX-Injected:_1?= b", "a X-Injected: 1 b"),
+        ("=?utf-8?b?DQoNClRvOiBldmlsQGV4YW1wbGUuY29t?=", "To: evil@example.com"),
+        # an encoded word inside an encoded word, and one in the middle of a word
+        ("x =?utf-8?q?=3D=3Futf-8=3Fq=3F=3D0A=3D0AX-Injected=3A_1=3F=3D?= y",
+         "x X-Injected: 1 y"),
+        ("mid=?utf-8?q?=0AX-Injected:_2?=dle", "mid X-Injected: 2dle"),
+        # raw line breaks and control characters, folded lines, double line breaks
+        ("Clearview\r\nBcc: victim@example.com", "Clearview Bcc: victim@example.com"),
+        ("a\r\n\r\nTo: evil@example.com\r\n\r\nbody", "a To: evil@example.com body"),
+        ("folded\r\n X-Injected: 3", "folded X-Injected: 3"),
+        ("nul\x00 and\u2028line\u2029sep\u0085nel\x0bvt", "nul and line sep nel vt"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+    ],
+)  # fmt: skip
+async def test_a_hostile_title_adds_no_header_and_moves_none_into_the_body(
+    smtp: SmtpStub, cert: CertFiles, title: str, shown: str
+) -> None:
+    await notifier(smtp, cert).send(make_alert(title=title))
+    [(envelope, message, raw)] = _received(smtp)
+    _assert_intact(message, f"[monitor] clearview: {shown}")
+    for injected in (b"\nReply-To:", b"\nBcc:", b"\nX-Injected:", b"\nTo: evil"):
+        assert injected not in raw.split(b"\r\n\r\n", 1)[0]
+    assert sorted(envelope.rcpt_tos) == sorted(RECIPIENTS)
+
+
+SPACED_TITLES = [
+    "Clearview AI fined €20m by the French régulateur — la CNIL sanctionne Clearview AI",
+    "クリアビューAIに罰金 日本の規制当局が顔認識企業 クリアビューAI に対して調査を開始 詳細は後で",
+    "🚨 Clearview AI 🚨 fined again 👀 and 🎉 again, with emoji at the fold points 🚨 🚨 🚨",
+    "Clearview AI settles Illinois biometric privacy lawsuit after years of litigation in "
+    "federal court, agreeing to limits on sales of its database to private companies",
+    "Wort" * 25 + " then a very long word above",
+    "ideographic\u3000space and no\u00a0break space kept",
+    "クリアビューAIに罰金 日本の規制当局が顔認識企業クリアビューAIに対して調査を開始しました"
+    " 詳細は後ほど",
+]
+
+
+async def test_subjects_keep_their_spaces_in_any_script_and_at_fold_points(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    mail = notifier(smtp, cert, subject_prefix="")
+    # a single space at every offset, so that some land exactly on a fold or a word limit
+    titles = [*SPACED_TITLES, *(f"{'é' * n} {'x' * (60 - n)} ü {'日' * n}" for n in range(1, 60))]
+    titles += [f"{'a' * n} {'b' * (70 - n)} c" for n in range(1, 70)]
+    for n, title in enumerate(titles):
+        await mail.send(make_alert(delivery_id=n, title=title))
+    received = [str(message["Subject"]) for _, message in smtp.messages]
+    assert received == [f"clearview: {t}" for t in titles]
+    assert all(len(line) <= 78 for raw in smtp.raw for line in raw.split(b"\r\n"))
+
+
+async def test_a_long_title_is_cut_with_an_ellipsis_after_decoding(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    await notifier(smtp, cert).send(make_alert(title="Clearview " + "é" * 400))
+    [(_, message)] = smtp.messages
+    subject = str(message["Subject"])
+    assert len(subject) == 180 and subject.endswith("é…")
+
+
+async def test_the_message_is_seven_bit_clean_or_declares_8bitmime(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    alert = make_alert(
+        title="La CNIL inflige une amende à Clearview AI",
+        snippet="la **Clearview AI** société américaine — 20 millions d'euros, 日本",
+        source="Le Monde · Économie",
+    )
+    await notifier(smtp, cert).send(alert)
+    [(envelope, message, raw)] = _received(smtp)
+    assert raw.isascii() or "BODY=8BITMIME" in envelope.mail_options
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "la Clearview AI société américaine — 20 millions d'euros, 日本" in text
+    assert "<strong>Clearview AI</strong> société américaine" in html
+    assert "Le Monde · Économie" in text
+    assert (
+        str(message["Subject"]) == "[monitor] clearview: La CNIL inflige une amende à Clearview AI"
+    )
+
+
+FEED_MARKUP = "a *star* _under_ ~tilde~ `tick` and **bold** or ** lone, then **Clearview AI** fined"
+
+
+async def test_feed_asterisks_underscores_and_tildes_arrive_as_written(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    alert = make_alert(snippet=FEED_MARKUP, title="Clearview *AI* _fined_ ~again~ **now**")
+    await notifier(smtp, cert).send(alert)
+    [(_, message)] = smtp.messages
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    shown = "a *star* _under_ ~tilde~ `tick` and **bold** or ** lone, then Clearview AI fined"
+    assert shown in text
+    assert "Clearview *AI* _fined_ ~again~ **now**" in text
+    assert html.count("<strong>") == 1
+    assert (
+        "a *star* _under_ ~tilde~ `tick` and **bold** or ** lone, then "
+        "<strong>Clearview AI</strong> fined"
+    ) in html
+    assert str(message["Subject"]) == "[monitor] clearview: Clearview *AI* _fined_ ~again~ **now**"
+
+
+async def test_a_term_the_feed_itself_starred_is_bold_once_with_its_stars_kept(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    alert = make_alert(snippet="said ****Clearview AI**** was fined", terms=("Clearview AI",))
+    mail = notifier(smtp, cert)
+    await mail.send(alert)
+    await mail.send_digest([alert])
+    for _, message in smtp.messages:
+        text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        assert "said **Clearview AI** was fined" in text
+        assert "said **<strong>Clearview AI</strong>** was fined" in html
+
+
+async def test_a_recipient_refused_for_now_is_owed_and_alone_gets_the_retry(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    smtp.fail("rcpt", "451 4.7.1 greylisted, try later", recipient="legal@example.com")
+    mail = notifier(smtp, cert)
+    first = await mail.send(make_alert())
+    assert first.owed == ("legal@example.com",)
+    assert first.note is not None and "legal@example.com: 451 4.7.1 greylisted" in first.note
+    again = await mail.send(make_alert(attempts=2, recipients=first.owed))
+    assert again.owed == () and again.external_id == first.external_id
+    assert [m["Message-ID"] for m in smtp.mailbox("desk@example.com")] == [first.external_id]
+    assert [m["Message-ID"] for m in smtp.mailbox("legal@example.com")] == [first.external_id]
+    assert str(smtp.messages[1][1]["To"]) == ", ".join(RECIPIENTS)  # the same message
+
+
+async def test_a_retry_refused_for_good_is_a_note_not_a_dead_letter(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    smtp.fail("rcpt", "550 5.1.1 no such user", recipient="legal@example.com")
+    receipt = await notifier(smtp, cert).send(make_alert(recipients=("legal@example.com",)))
+    assert receipt.owed == () and smtp.messages == []
+    assert receipt.note is not None and "legal@example.com: 550 5.1.1 no such user" in receipt.note
+
+
+async def test_a_follow_up_threads_under_its_story_and_a_bad_thread_id_is_dropped(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    mail = notifier(smtp, cert)
+    first = await mail.send(make_alert())
+    follow = make_alert(slot="update:7", thread_id=first.external_id, update_kind="also_reported")
+    await mail.send(follow)
+    await mail.send(make_alert(slot="update:8", thread_id="<a@b>\r\nBcc: victim@example.com"))
+    _, threaded, hostile = (message for _, message in smtp.messages)
+    assert threaded["In-Reply-To"] == threaded["References"] == first.external_id
+    assert str(threaded["Subject"]) == "[monitor] Re: Clearview AI fined"
+    assert hostile["In-Reply-To"] is None and hostile["Bcc"] is None

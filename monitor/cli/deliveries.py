@@ -23,17 +23,19 @@ STATES = ("pending", "sending", "sent", "failed", "dead")
 @click.option("--limit", default=100, show_default=True, help="At most this many, newest first.")
 @click.pass_context
 def deliveries(ctx: click.Context, config_path: str, state: str | None, limit: int) -> None:
-    """List outbox deliveries: state, notifier, topic, attempts, next attempt, last error."""
+    """List outbox deliveries: state, notifier, topic, attempts, next attempt, the
+    recipients still owed (when only some got it), last error."""
     if ctx.invoked_subcommand is not None:
         return
     with transaction(load(config_path)) as conn:
         rows = outbox.list_deliveries(conn, state=state, limit=limit)
     for r in rows:
         when = r.sent_at if r.state == "sent" else r.next_attempt_at
+        owed = f"\towed={','.join(r.owed_to)}" if r.owed_to else ""
         click.echo(
             f"{r.id}\t{r.state}\t{r.notifier}\t{r.topic}\t{r.slot}\tattempts={r.attempts}\t"
-            f"{when:%Y-%m-%d %H:%M:%S}\t{r.title}"
-            + (f"\t{redact(r.last_error)}" if r.last_error else "")
+            f"{when:%Y-%m-%d %H:%M:%S}	{r.title}{owed}"
+            + (f"	{redact(r.last_error)}" if r.last_error else "")
         )
     click.echo(f"{len(rows)} deliveries", err=True)
 

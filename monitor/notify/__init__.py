@@ -1,8 +1,9 @@
 """Notifiers: one small interface, one module per channel, a registry keyed by ``type:``.
 
 A notifier turns an ``Alert`` into one message on its channel and says how that went: it
-returns the channel's message id (or None), or raises ``NotifyError`` (``retryable`` and
-``retry_after`` tell the outbox what to do). It never decides what is new or owed.
+returns the channel's message id (or None, or a ``Receipt`` that may say which recipients
+refused it), or raises ``NotifyError`` (``retryable`` and ``retry_after`` tell the outbox what
+to do). It never decides what is new or owed.
 
 Adding a channel: one module with a config model (in ``monitor.config``) and a factory, one
 line in ``REGISTRY``, one test file.
@@ -12,17 +13,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 from monitor.entry import Alert
 
 
+class RecipientOutcome(NamedTuple):
+    """What one recipient's server said: ``sent``; ``owed`` (refused for now, a 4xx: the
+    outbox retries the message for this recipient only); ``refused`` (a 5xx, for good)."""
+
+    recipient: str
+    state: Literal["sent", "owed", "refused"]
+    reply: str | None = None
+
+
 @dataclass(frozen=True)
 class Receipt:
-    """A message the channel accepted, with a note worth keeping (a refused recipient)."""
+    """How a send went: the channel's message id, a note worth keeping (a refused
+    recipient) and, when some recipients refused (or this was a retry for some of them),
+    each recipient's outcome; the message may still be owed to some (``owed``)."""
 
     external_id: str | None
     note: str | None = None
+    recipients: tuple[RecipientOutcome, ...] = ()
+
+    @property
+    def owed(self) -> tuple[str, ...]:
+        """Recipients the message is still owed to (their refusal was temporary)."""
+        return tuple(r.recipient for r in self.recipients if r.state == "owed")
 
 
 class Notifier(Protocol):

@@ -1,12 +1,16 @@
 """The email notifier: one alert (or one digest of many) → one multipart message over SMTP.
 
-Rendering is Jinja2 (``templates/``; HTML autoescaped, links only http/https) and header
-sanitizing; sending is stdlib ``smtplib`` in a worker thread. STARTTLS is required unless the
+Rendering is Jinja2 (``templates/``; HTML autoescaped, links only http/https; the snippet's
+matched terms bold in HTML and unmarked in text, the feed's own asterisks shown as they
+are); headers and MIME come from ``mailmime`` (safe from feed text on every Python, 7-bit
+clean); sending is stdlib ``smtplib`` in a worker thread. STARTTLS is required unless the
 config says ``tls: none`` (a server that does not offer it gets nothing in clear);
 ``tls: implicit`` speaks TLS from the first byte; certificates are always verified (against
 ``ca_file`` when set). SMTP replies become ``NotifyError``: 4xx and connection loss retry,
-5xx are permanent and carry the server's words. A recipient refused while others accepted
-is noted on the delivery (``Receipt.note``) and the message is not sent again.
+5xx are permanent and carry the server's words. When some recipients refuse while others
+accept, the receipt says who got it: a 5xx is noted and never retried, a 4xx leaves the
+message owed to that recipient (``Receipt.owed``), and the retry (``Alert.recipients``) goes
+to the owed recipients only, with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -31,27 +35,28 @@ from monitor.config import EmailNotifier as EmailConfig
 from monitor.digest import docket_view, group_alerts, is_docket
 from monitor.entry import Alert
 from monitor.errors import NotifyError
-from monitor.notify import Receipt
+from monitor.notify import Receipt, RecipientOutcome
+from monitor.notify.mailmime import clean_text, compose, id_header
+from monitor.notify.marks import plain_snippet, split_marks
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-HEADER_LIMIT = 180
-
-
-def header_text(text: str, limit: int = HEADER_LIMIT) -> str:
-    """Feed text made safe for a header: no CR, LF or other control characters (they would
-    let a title add headers), spaces collapsed, at most ``limit`` characters."""
-    flat = " ".join(_CONTROL.sub(" ", text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+SUBJECT_LIMIT = 180  # characters of the decoded subject, prefix included
 
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "undated"
 
 
-def _highlight(snippet: str) -> Markup:
-    """Escape the snippet, then make the ``**matched**`` terms bold."""
-    return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(snippet))))
+def _highlight(alert: Alert) -> Markup:
+    """The snippet escaped, its matched terms (and nothing else) in ``<strong>``."""
+    return Markup("").join(
+        Markup("<strong>%s</strong>") % text if marked else escape(text)
+        for text, marked in split_marks(alert.snippet, alert.terms)
+    )
+
+
+def _plain(alert: Alert) -> str:
+    """The snippet for the text part: marks removed, the feed's own characters kept."""
+    return plain_snippet(alert.snippet, alert.terms)
 
 
 def _is_http(url: object) -> bool:
@@ -68,7 +73,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters.update(when=_when, highlight=_highlight, http=_is_http)
+    env.filters.update(when=_when, highlight=_highlight, plain=_plain, http=_is_http)
     return env
 
 
@@ -96,19 +101,23 @@ class EmailNotifier:
         self._config = config
 
     async def send(self, alert: Alert) -> Receipt:
-        return await asyncio.to_thread(self._deliver, self.alert_message(alert))
+        message = self.alert_message(alert)
+        return await asyncio.to_thread(self._deliver, message, alert.recipients)
 
     async def send_digest(self, alerts: Sequence[Alert]) -> Receipt | None:
-        """One email for the period; None (nothing sent) when no story is in it."""
+        """One email for the period; None (nothing sent) when no story is in it. It goes to
+        the recipients the alerts are owed to (the outbox sends one digest per audience)."""
         message = self.digest_message(alerts)
         if message is None:
             return None
-        return await asyncio.to_thread(self._deliver, message)
+        return await asyncio.to_thread(self._deliver, message, _audience(alerts))
 
     async def aclose(self) -> None:
         return None  # one SMTP connection per message: nothing held open
 
     def alert_message(self, alert: Alert) -> EmailMessage:
+        """The message for one alert (or follow-up); raises NotifyError (permanent) when
+        the configured sender or a recipient is not an email address."""
         docket = docket_view(alert.extra) if is_docket(alert) else None
         context = {"alert": alert, "docket": docket, "notifier": self.name}
         if alert.slot == "alert":
@@ -116,13 +125,18 @@ class EmailNotifier:
         else:
             subject = f"Re: {alert.title or alert.topic}"
         key = f"{self.name}|{alert.delivery_id}|{alert.slot}|{alert.topic}|{alert.link}"
-        message = self._envelope(subject, message_id(key, self._config.sender))
-        if alert.thread_id and alert.thread_id.startswith("<"):
-            message["In-Reply-To"] = header_text(alert.thread_id)
-            message["References"] = header_text(alert.thread_id)
-        message.set_content(render("alert.txt.j2", **context))
-        message.add_alternative(render("alert.html.j2", **context), subtype="html")
-        return message
+        thread = [
+            header
+            for name in ("In-Reply-To", "References")
+            if alert.thread_id and (header := id_header(name, alert.thread_id))
+        ]
+        return self._compose(
+            subject,
+            message_id(key, self._config.sender),
+            render("alert.txt.j2", **context),
+            render("alert.html.j2", **context),
+            [(h.name, h) for h in thread],
+        )
 
     def digest_message(self, alerts: Sequence[Alert]) -> EmailMessage | None:
         sections = group_alerts(alerts)
@@ -132,36 +146,58 @@ class EmailNotifier:
         topics = ", ".join(s.topic for s in sections)
         subject = f"Digest: {count} new {'story' if count == 1 else 'stories'} ({topics})"
         ids = ",".join(str(a.delivery_id) for a in sorted(alerts, key=lambda a: a.delivery_id))
-        message = self._envelope(subject, message_id(f"{self.name}|digest|{ids}", self._sender))
         context = {"sections": sections, "count": count, "notifier": self.name}
-        message.set_content(render("digest.txt.j2", **context))
-        message.add_alternative(render("digest.html.j2", **context), subtype="html")
-        return message
+        return self._compose(
+            subject,
+            message_id(f"{self.name}|digest|{ids}", self._config.sender),
+            render("digest.txt.j2", **context),
+            render("digest.html.j2", **context),
+        )
 
-    @property
-    def _sender(self) -> str:
-        return self._config.sender
-
-    def _envelope(self, subject: str, msgid: str) -> EmailMessage:
+    def _compose(
+        self,
+        subject: str,
+        msgid: str,
+        text: str,
+        html: str,
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> EmailMessage:
         c = self._config
-        message = EmailMessage()
-        message["Subject"] = header_text(f"{c.subject_prefix} {subject}".strip())
-        message["From"] = header_text(c.sender, 320)
-        message["To"] = ", ".join(header_text(r, 320) for r in c.recipients)
-        message["Date"] = formatdate(usegmt=True)
-        message["Message-ID"] = msgid
-        message["Auto-Submitted"] = "auto-generated"
-        return message
+        headers = [
+            ("Date", formatdate(usegmt=True)),
+            ("Message-ID", msgid),
+            ("Auto-Submitted", "auto-generated"),
+            *extra,
+        ]
+        try:
+            return compose(
+                subject=f"{c.subject_prefix} {subject}".strip(),
+                sender=c.sender,
+                recipients=c.recipients,
+                text=text,
+                html=html,
+                headers=headers,
+                subject_limit=SUBJECT_LIMIT,
+            )
+        except ValueError as exc:  # a configured address that is not one
+            raise NotifyError(self.name, str(exc), retryable=False) from exc
 
-    def _deliver(self, message: EmailMessage) -> Receipt:
-        """Connect, secure, authenticate and send (blocking; runs in a thread)."""
+    def _deliver(self, message: EmailMessage, owed: Sequence[str] | None) -> Receipt:
+        """Connect, secure, authenticate and send (blocking; runs in a thread) to every
+        configured recipient, or (``owed``, a retry) to those of them still owed it."""
         c = self._config
         msgid = str(message["Message-ID"])
+        targets = list(c.recipients) if owed is None else [r for r in owed if r in c.recipients]
+        if not targets:  # the owed recipients were taken out of the config since
+            gone = ", ".join(owed or ())
+            return Receipt(msgid, f"not sent to {gone}: no longer a recipient" if gone else None)
         try:
             with self._connect() as smtp:
-                refused = smtp.send_message(message, c.sender, list(c.recipients))
+                refused = smtp.send_message(message, c.sender, targets)
         except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
-            raise _refused_error(self.name, exc.recipients) from exc
+            if owed is None:
+                raise _refused_error(self.name, exc.recipients) from exc
+            refused = exc.recipients  # a retry: the others have it; say who refused again
         except smtplib.SMTPResponseException as exc:
             raise reply_error(self.name, exc.smtp_code, exc.smtp_error) from exc
         except ssl.SSLCertVerificationError as exc:
@@ -170,7 +206,10 @@ class EmailNotifier:
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:  # connection lost, time-out, TLS
             raise NotifyError(self.name, f"{type(exc).__name__}: {exc or 'failed'}") from exc
-        return Receipt(msgid, _refused_note(refused) if refused else None)
+        if not refused and owed is None:
+            return Receipt(msgid)
+        note = _refused_note(refused) if refused else None
+        return Receipt(msgid, note, _outcomes(targets, refused))
 
     def _connect(self) -> smtplib.SMTP:
         c = self._config
@@ -214,7 +253,7 @@ def _decode(text: bytes | str) -> str:
 
 def reply_error(notifier: str, code: int, text: bytes | str) -> NotifyError:
     """An SMTP reply → retry (4xx, or anything not 5xx) or dead-letter (5xx) with its words."""
-    words = header_text(_decode(text), 500)
+    words = clean_text(_decode(text), 500)
     return NotifyError(notifier, f"SMTP {code} {words}", retryable=not 500 <= code < 600)
 
 
@@ -227,6 +266,30 @@ def _refused_error(notifier: str, refused: Mapping[str, tuple[int, bytes]]) -> N
 
 def _refused_note(refused: Mapping[str, tuple[int, bytes]]) -> str:
     return "; ".join(
-        f"refused {rcpt}: {code} {header_text(_decode(text), 200)}"
+        f"refused {rcpt}: {code} {clean_text(_decode(text), 200)}"
         for rcpt, (code, text) in sorted(refused.items())
     )
+
+
+def _outcomes(
+    targets: Sequence[str], refused: Mapping[str, tuple[int, bytes]]
+) -> tuple[RecipientOutcome, ...]:
+    """Each target's outcome: sent, owed (refused for now: anything but a 5xx) or refused."""
+    found = []
+    for rcpt in targets:
+        if rcpt not in refused:
+            found.append(RecipientOutcome(rcpt, "sent"))
+            continue
+        code, text = refused[rcpt]
+        words = f"{code} {clean_text(_decode(text), 200)}"
+        permanent = 500 <= code < 600
+        found.append(RecipientOutcome(rcpt, "refused" if permanent else "owed", words))
+    return tuple(found)
+
+
+def _audience(alerts: Sequence[Alert]) -> tuple[str, ...] | None:
+    """Whom a digest of ``alerts`` is owed to: everyone (None) unless every alert is owed
+    only to some recipients, then all of those."""
+    if any(a.recipients is None for a in alerts):
+        return None
+    return tuple(sorted({r for a in alerts for r in a.recipients or ()}))

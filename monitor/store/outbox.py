@@ -2,14 +2,15 @@
 
 States: pending → sending → sent; or failed (retried at next_attempt_at) → dead. A row left
 in ``sending`` by a process that died is claimable again once its lease expires: that is the
-one window in which a message can be sent twice. Holds no business rules (the deliver module
-decides backoff and dead-lettering).
+one window in which a message can be sent twice. A message some recipients refused for now
+(email) keeps one ``delivery_recipients`` row per recipient, and its retries go to the owed
+ones only. Holds no business rules (the deliver module decides backoff and dead-lettering).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,16 +20,25 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
+    delete,
     exists,
     false,
     func,
+    insert,
     or_,
     select,
     update,
 )
 
 from monitor.entry import Alert
-from monitor.store.schema import deliveries, entries, hits, sources, story_updates
+from monitor.store.schema import (
+    deliveries,
+    delivery_recipients,
+    entries,
+    hits,
+    sources,
+    story_updates,
+)
 
 _OWED = deliveries.c.state.in_(("pending", "failed", "sending"))
 
@@ -109,10 +119,71 @@ def _alert_query() -> Select[Any]:
     )
 
 
-def _to_alert(row: Row[Any]) -> Alert:
+def _to_alert(row: Row[Any], owed: dict[int, tuple[str, ...]]) -> Alert:
     data = row._asdict()
     data["terms"] = tuple(data["terms"])
-    return Alert(**data)
+    return Alert(**data, recipients=owed.get(data["delivery_id"]))
+
+
+def _alerts(conn: Connection, ids: Sequence[int]) -> list[Alert]:
+    rows = conn.execute(_alert_query().where(deliveries.c.id.in_(ids)).order_by(deliveries.c.id))
+    owed = owed_recipients(conn, ids)
+    return [_to_alert(r, owed) for r in rows]
+
+
+def owed_recipients(conn: Connection, delivery_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """For each of ``delivery_ids`` that some recipients refused (it has per-recipient
+    rows), the recipients it is still owed to, sorted; others are absent (owed to all)."""
+    r = delivery_recipients.c
+    found: dict[int, list[str]] = {}
+    ids = list(delivery_ids)
+    for start in range(0, len(ids), 500):  # bounded IN lists, whatever the listing's size
+        rows = conn.execute(
+            select(r.delivery_id, r.recipient, r.state)
+            .where(r.delivery_id.in_(ids[start : start + 500]))
+            .order_by(r.delivery_id, r.recipient)
+        )
+        for delivery_id, recipient, state in rows:
+            owed = found.setdefault(delivery_id, [])
+            if state == "owed":
+                owed.append(recipient)
+    return {delivery_id: tuple(owed) for delivery_id, owed in found.items()}
+
+
+def record_recipients(
+    conn: Connection,
+    delivery_id: int,
+    outcomes: Sequence[tuple[str, str, str | None]],
+    now: datetime,
+) -> str | None:
+    """Record each (recipient, state, reply) of an attempt (state ``sent``, ``owed`` or
+    ``refused``), replacing what an earlier attempt said of the same recipient. Returns the
+    delivery's note: every recipient refused or still owed, with the server's words (None
+    when every recipient has it)."""
+    r = delivery_recipients.c
+    recipients = [recipient for recipient, _, _ in outcomes]
+    conn.execute(
+        delete(delivery_recipients).where(r.delivery_id == delivery_id, r.recipient.in_(recipients))
+    )
+    if outcomes:
+        conn.execute(
+            insert(delivery_recipients),
+            [
+                {"delivery_id": delivery_id, "recipient": rcpt, "state": state, "reply": reply,
+                 "updated_at": now}
+                for rcpt, state, reply in outcomes
+            ],
+        )  # fmt: skip
+    rows = conn.execute(
+        select(r.recipient, r.state, r.reply)
+        .where(r.delivery_id == delivery_id, r.state != "sent")
+        .order_by(r.recipient)
+    )
+    notes = [
+        f"{'refused' if state == 'refused' else 'owed, retrying'} {rcpt}: {reply or '?'}"
+        for rcpt, state, reply in rows
+    ]
+    return "; ".join(notes) or None
 
 
 def claim_deliveries(
@@ -160,16 +231,12 @@ def claim_deliveries(
             attempts=deliveries.c.attempts + 1,
         )
     )
-    rows = conn.execute(_alert_query().where(deliveries.c.id.in_(ids)).order_by(deliveries.c.id))
-    return [_to_alert(r) for r in rows]
+    return _alerts(conn, ids)
 
 
 def pending_alerts(conn: Connection, delivery_ids: list[int]) -> list[Alert]:
     """Read alerts by delivery id without claiming them (dry runs and previews)."""
-    rows = conn.execute(
-        _alert_query().where(deliveries.c.id.in_(delivery_ids)).order_by(deliveries.c.id)
-    )
-    return [_to_alert(r) for r in rows]
+    return _alerts(conn, delivery_ids)
 
 
 def mark_sent(
@@ -270,12 +337,14 @@ class DeliveryRow:
     external_id: str | None
     created_at: datetime
     sent_at: datetime | None
+    owed_to: tuple[str, ...] | None = None  # recipients still owed, when only some got it
 
 
 def list_deliveries(
     conn: Connection, *, state: str | None = None, limit: int = 100
 ) -> list[DeliveryRow]:
-    """Outbox rows, newest first, optionally in one state."""
+    """Outbox rows, newest first, optionally in one state; ``owed_to`` names the recipients
+    still owed a message that only some recipients got."""
     query = (
         select(
             deliveries.c.id,
@@ -298,7 +367,9 @@ def list_deliveries(
     )
     if state is not None:
         query = query.where(deliveries.c.state == state)
-    return [DeliveryRow(**r._asdict()) for r in conn.execute(query)]
+    found = [DeliveryRow(**r._asdict()) for r in conn.execute(query)]
+    owed = owed_recipients(conn, [row.id for row in found])
+    return [replace(row, owed_to=owed.get(row.id)) for row in found]
 
 
 def retry_deliveries(

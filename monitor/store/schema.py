@@ -179,6 +179,19 @@ deliveries = Table(
     Index("ix_deliveries_notifier_thread_key", "notifier", "thread_key"),
 )
 
+# Per-recipient outcome of a delivery some recipients refused (migration 0008): "sent",
+# "owed" (a 4xx: the delivery is retried for the owed recipients only) or "refused" (a 5xx:
+# noted, never retried). A delivery without rows here is owed to every configured recipient.
+delivery_recipients = Table(
+    "delivery_recipients",
+    metadata,
+    Column("delivery_id", Id, ForeignKey("deliveries.id"), primary_key=True),
+    Column("recipient", String(320), primary_key=True),
+    Column("state", String(10), nullable=False),
+    Column("reply", Text),  # the server's words for a refusal
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 # Court-docket coverage (migration 0004). What the last updated poll of a source held, so the
 # next one can tell whether it overlaps; and each possible gap found, for ops and status.
 source_windows = Table(
