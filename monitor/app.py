@@ -18,6 +18,7 @@ from monitor.fetch import Fetcher
 from monitor.notify import build_notifiers
 from monitor.pipeline import Poller, process_owner
 from monitor.pool import WorkerPool
+from monitor.redact import registered_secrets
 from monitor.store import Store
 from monitor.store.db import require_current_schema
 from monitor.worker import init_worker
@@ -57,7 +58,7 @@ def parse_pool(config: Config, workers: int) -> WorkerPool:
     return WorkerPool(
         workers,
         initializer=init_worker,
-        initargs=(list(config.topics), config.settings.database_url),
+        initargs=(list(config.topics), config.settings.database_url, registered_secrets()),
         budget=budget.total_seconds(),
         deadline=hang_deadline(budget).total_seconds(),
         preload=["monitor.worker"],

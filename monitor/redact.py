@@ -57,6 +57,10 @@ class SecretRegistry:
         pattern = self._pattern
         return pattern.sub(MASK, text) if pattern is not None and text else text
 
+    def values(self) -> frozenset[str]:
+        """Every value (and form) known."""
+        return self._values
+
     def clear(self) -> None:
         """Forget every value (tests)."""
         with self._lock:
@@ -82,6 +86,11 @@ def register_secrets(values: Iterable[str]) -> None:
 def redact(text: str) -> str:
     """``text`` with every registered secret masked."""
     return _registry.redact(text)
+
+
+def registered_secrets() -> list[str]:
+    """Every registered secret value, to hand to a child process (``register_secrets``)."""
+    return sorted(_registry.values())
 
 
 def forget_secrets() -> None:
@@ -162,5 +171,6 @@ __all__ = [
     "redact",
     "redact_handler",
     "register_secrets",
+    "registered_secrets",
     "secret_values",
 ]

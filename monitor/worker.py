@@ -20,6 +20,7 @@ from monitor.entry import Entry, Match, ParsedFeed
 from monitor.ingest import FeedWrite, Recorded, record_feed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import cap_warning, parse_feed
+from monitor.redact import install_log_redaction, register_secrets
 from monitor.store import Store
 
 # (court, normalised case number) → (topic, case number as configured) for each tracking topic
@@ -30,10 +31,13 @@ _tracked: TrackedCases = {}
 _store: Store | None = None
 
 
-def init_worker(topics: Sequence[Topic], database_url: str) -> None:
-    """Pool initializer: compile the topics (and their tracked cases) once per process, and
-    open the store at ``database_url`` for ``ingest_feed``."""
+def init_worker(topics: Sequence[Topic], database_url: str, secrets: Sequence[str] = ()) -> None:
+    """Pool initializer: compile the topics (and their tracked cases) once per process, open
+    the store at ``database_url`` for ``ingest_feed``, and mask ``secrets`` in anything this
+    process logs (it starts with no logging set up: Python's last-resort handler)."""
     global _topics, _tracked, _store
+    register_secrets(secrets)
+    install_log_redaction()
     _topics = compile_topics(topics)
     _tracked = tracked_cases(topics)
     _store = Store(database_url)

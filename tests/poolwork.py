@@ -48,3 +48,9 @@ def fail_unpicklably() -> None:
 
 def broken_init() -> None:
     raise RuntimeError("no database here")
+
+
+def log_warning(message: str) -> None:
+    import logging
+
+    logging.getLogger("some.library").warning(message)

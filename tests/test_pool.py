@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import poolwork
@@ -94,3 +96,30 @@ async def test_a_worker_that_cannot_start_is_an_error_and_the_pool_says_why() ->
         assert "no database here" in (pool.health() or "")
     finally:
         pool.close()
+
+
+def test_what_a_worker_logs_is_masked_of_the_secrets_it_was_given(tmp_path: Path) -> None:
+    script = f"""
+import asyncio, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+import poolwork
+from monitor.pool import WorkerPool
+from monitor.worker import init_worker
+
+async def main():
+    pool = WorkerPool(1, initializer=init_worker,
+                      initargs=([], "sqlite:///{tmp_path}/w.db", ["hunter2-token"]))
+    try:
+        await pool.run(poolwork.log_warning, "posting with hunter2-token now")
+    finally:
+        pool.close()
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+    path = tmp_path / "run_pool.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "posting with *** now" in done.stderr
+    assert "hunter2" not in done.stderr
