@@ -3,7 +3,8 @@
 Contains no business logic. Positional nodes (terms, OR-groups of them, NEAR) also report
 *where* they occur, as ``(field, first word, one past the last word)``, which NEAR, the
 matched terms and the snippet use. ``evidence`` lists the occurrences that made a true node
-true (nothing under NOT), for highlighting.
+true (nothing under NOT), for highlighting. Each node's work on an entry is linear in the
+entry's length (the searches live in ``positions``); results are cached on the Document.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class TermNode:
         return found
 
     def _starts(self, text: FieldText, words: tuple[str, ...]) -> list[int]:
+        """Ascending positions where ``words`` (one variant) starts in ``text``."""
         if len(words) == 1 and self.prefix:
             return text.prefixed(words[0], cased=self.case_sensitive)
         index = text.cased_index if self.case_sensitive else text.index

@@ -78,8 +78,8 @@ def prefix_range(vocabulary: Sequence[str], prefix: str) -> Sequence[str]:
 
 def near_reach(
     lefts: Collection[Span], rights: Collection[Span], distance: int, ordered: bool
-) -> tuple[list[Span], list[Span]]:
-    """The lefts and the rights that have a partner on the other side, each ascending.
+) -> tuple[set[Span], set[Span]]:
+    """The lefts and the rights that have a partner on the other side.
 
     A left ``a`` and a right ``b`` are partners when ``b`` starts at most ``distance`` words
     after ``a`` ends (``0 <= b[0] - a[1] <= distance``) or, unless ``ordered``, ``a`` starts at
@@ -89,14 +89,14 @@ def near_reach(
     found_lefts, found_rights = _reach_following(lefts, rights, distance)
     if not ordered:
         more_rights, more_lefts = _reach_following(rights, lefts, distance)
-        found_lefts = sorted(set(found_lefts).union(more_lefts))
-        found_rights = sorted(set(found_rights).union(more_rights))
+        found_lefts |= more_lefts
+        found_rights |= more_rights
     return found_lefts, found_rights
 
 
 def _reach_following(
     firsts: Collection[Span], seconds: Collection[Span], distance: int
-) -> tuple[list[Span], list[Span]]:
+) -> tuple[set[Span], set[Span]]:
     """Firsts followed by a second within ``distance`` words, and seconds so preceded."""
     firsts_by_end = sorted(firsts, key=_end)
     seconds_by_start = sorted(seconds)
@@ -104,7 +104,7 @@ def _reach_following(
     starts = [start for start, _ in seconds_by_start]
     found_firsts = _reaching(firsts_by_end, ends, starts, 0, distance)
     found_seconds = _reaching(seconds_by_start, starts, ends, -distance, 0)
-    return sorted(found_firsts), found_seconds
+    return set(found_firsts), set(found_seconds)
 
 
 def _reaching(

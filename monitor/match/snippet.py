@@ -37,11 +37,14 @@ def build_match(topic: str, doc: Document, occurrences: list[Occurrence]) -> Mat
 
 def _char_spans(doc: Document, occurrences: list[Occurrence]) -> dict[str, list[Span]]:
     """Character spans per field, sorted and merged where they overlap."""
-    spans: dict[str, list[Span]] = {}
+    words: dict[str, set[tuple[int, int]]] = {}
     for name, first, end in occurrences:
-        words = doc.field(name).spans
-        spans.setdefault(name, []).append((words[first][0], words[end - 1][1]))
-    return {name: _merge(found) for name, found in spans.items()}
+        words.setdefault(name, set()).add((first, end))
+    spans: dict[str, list[Span]] = {}
+    for name, found in words.items():
+        chars = doc.field(name).spans
+        spans[name] = _merge([(chars[first][0], chars[end - 1][1]) for first, end in found])
+    return spans
 
 
 def _merge(spans: list[Span]) -> list[Span]:
