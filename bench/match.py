@@ -152,9 +152,8 @@ def main() -> None:
         terms = invent_terms(count, rng)
         entries = make_entries(args.entries, terms, rng)
         rate, found = run(entries, terms)
-        print(
-            f"{count:>5} terms / {TOPICS} topics: {rate:>9,.0f} entries/s of CPU ({found:,} matches)"
-        )
+        label = f"{count:>5} terms / {TOPICS} topics"
+        print(f"{label}: {rate:>9,.0f} entries/s of CPU ({found:,} matches)")
     if args.hostile:
         entries = hostile_entries(args.hostile)
         run_hostile("shipped topics", compile_topics(load_config(SHIPPED, {}).topics), entries)
