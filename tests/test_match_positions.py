@@ -49,7 +49,7 @@ def test_near_reach_finds_exactly_the_spans_with_a_partner(
     assert near_reach(lefts, rights, distance, ordered) == expected
 
 
-@given(spans, spans, distances, st.booleans(), st.integers(1, 20))
+@given(spans, spans, distances, st.booleans(), st.integers(0, 20))
 def test_near_spans_joins_each_pair_up_to_the_limit(
     lefts: set[Span], rights: set[Span], distance: int, ordered: bool, limit: int
 ) -> None:

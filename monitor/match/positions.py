@@ -71,7 +71,7 @@ def prefix_range(vocabulary: Sequence[str], prefix: str) -> Sequence[str]:
     """
     lo = bisect_left(vocabulary, prefix)
     # Every word starting with ``prefix`` sorts before ``prefix`` followed by the highest
-    # code point; nothing else in between.
+    # code point, which no word contains (it is no letter or digit); nothing else between.
     hi = bisect_left(vocabulary, prefix + "\U0010ffff", lo)
     return vocabulary[lo:hi]
 
@@ -133,6 +133,8 @@ def near_spans(
     There may be about ``len(lefts) * distance`` pairs, so this stops at ``limit``; the pairs
     are taken in reading order of the earlier partner's last word.
     """
+    if limit <= 0:
+        return []
     streams = [_following(lefts, rights, distance)]
     if not ordered:
         streams.append(_following(rights, lefts, distance))
