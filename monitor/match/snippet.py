@@ -5,15 +5,19 @@ hyphens), in reading order, without repeats. The snippet is about ``SNIPPET_CHAR
 of the original text around the first match, preferring the body (summary) over the title
 because the title is shown anyway, with every match inside it marked ``**like this**`` (the
 notifiers turn that marking into their channel's bold); whitespace is collapsed and cuts are
-shown with ``…``.
+shown with ``…``. A match lists at most ``MAX_TERMS`` distinct terms (the first, in reading
+order): an entry repeating a term in a thousand spellings would otherwise carry them all.
 """
 
 from __future__ import annotations
+
+from itertools import islice
 
 from monitor.entry import Match
 from monitor.match.document import Document, Occurrence
 
 SNIPPET_CHARS = 200
+MAX_TERMS = 50
 _FIELD_ORDER = ("title", "summary", "party", "case", "court", "author", "source")
 _PREFERRED = ("summary", "title", "party", "case", "court", "author", "source")
 
@@ -27,16 +31,20 @@ def build_match(topic: str, doc: Document, occurrences: list[Occurrence]) -> Mat
     terms = [doc.raw[name][s:e] for name in order for s, e in spans[name]]
     field = next((name for name in _PREFERRED if name in spans), None)
     snippet = mark_snippet(doc.raw[field], spans[field]) if field else ""
-    return Match(topic, tuple(dict.fromkeys(" ".join(t.split()) for t in terms)), snippet)
+    distinct = dict.fromkeys(" ".join(t.split()) for t in terms)
+    return Match(topic, tuple(islice(distinct, MAX_TERMS)), snippet)
 
 
 def _char_spans(doc: Document, occurrences: list[Occurrence]) -> dict[str, list[Span]]:
     """Character spans per field, sorted and merged where they overlap."""
-    spans: dict[str, list[Span]] = {}
+    words: dict[str, set[tuple[int, int]]] = {}
     for name, first, end in occurrences:
-        words = doc.field(name).spans
-        spans.setdefault(name, []).append((words[first][0], words[end - 1][1]))
-    return {name: _merge(found) for name, found in spans.items()}
+        words.setdefault(name, set()).add((first, end))
+    spans: dict[str, list[Span]] = {}
+    for name, found in words.items():
+        chars = doc.field(name).spans
+        spans[name] = _merge([(chars[first][0], chars[end - 1][1]) for first, end in found])
+    return spans
 
 
 def _merge(spans: list[Span]) -> list[Span]:
