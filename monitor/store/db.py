@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from monitor.errors import SchemaOutOfDateError, StoreError
 
 SQLITE_BUSY_TIMEOUT_S = 30
+READ_ONLY = "monitor_read_only"  # execution option of Store.read connections
 
 
 def normalize_url(url: str) -> str:
@@ -55,8 +56,12 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Take the write lock at BEGIN: a deferred transaction that upgrades to a writer
-        # fails with "database is locked" instead of waiting on busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # fails with "database is locked" instead of waiting on busy_timeout. A read-only
+        # transaction (Store.read) takes no lock, so readers never hold up the pollers.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

@@ -270,12 +270,22 @@ class DeliveryRow:
     external_id: str | None
     created_at: datetime
     sent_at: datetime | None
+    story_id: int | None = None
+
+
+OWED_STATES = ("pending", "sending", "failed")
 
 
 def list_deliveries(
-    conn: Connection, *, state: str | None = None, limit: int = 100
+    conn: Connection,
+    *,
+    state: str | None = None,
+    limit: int = 100,
+    states: Sequence[str] | None = None,
+    before: int | None = None,
 ) -> list[DeliveryRow]:
-    """Outbox rows, newest first, optionally in one state."""
+    """Outbox rows, newest first, optionally in one ``state`` (or any of ``states``), with
+    ids below ``before`` (the last id of the previous page; indexed on state and id)."""
     query = (
         select(
             deliveries.c.id,
@@ -290,6 +300,7 @@ def list_deliveries(
             deliveries.c.external_id,
             deliveries.c.created_at,
             deliveries.c.sent_at,
+            hits.c.story_id,
         )
         .join(hits, hits.c.id == deliveries.c.hit_id)
         .join(entries, entries.c.id == hits.c.entry_id)
@@ -298,6 +309,10 @@ def list_deliveries(
     )
     if state is not None:
         query = query.where(deliveries.c.state == state)
+    if states is not None:
+        query = query.where(deliveries.c.state.in_(list(states)))
+    if before is not None:
+        query = query.where(deliveries.c.id < before)
     return [DeliveryRow(**r._asdict()) for r in conn.execute(query)]
 
 

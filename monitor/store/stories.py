@@ -1,0 +1,353 @@
+"""Reading stories back: a page of stories, newest first, with filters; one story with its
+entries (and why each joined), its updates and every delivery it caused.
+
+Shared by ``monitor story``, ``monitor explain --entry`` and the web pages. Holds no business
+rules. Pages are keyset-paginated on the story id (ids grow with first-seen time), and a date
+range becomes an id range through ``ix_stories_created_at_id``, so a page costs the same on
+the millionth entry as on the first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, exists, func, or_, select
+
+from monitor.store.schema import deliveries, entries, hits, sources, stories, story_updates
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    source: str
+    title: str
+    link: str | None
+    first_seen_at: datetime
+    story_reason: str | None
+    published: datetime | None = None
+    source_kind: str = "news"
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    kind: str
+    detail: str
+    entry_id: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    id: int
+    title: str
+    created_at: datetime
+    members: list[MemberRow]
+    updates: list[UpdateRow]
+    topics: list[str]
+
+
+def story_report(conn: Connection, story_id: int) -> StoryReport | None:
+    """The story with its members (oldest first), updates and hit topics; None if unknown."""
+    story = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+    if story is None:
+        return None
+    members = conn.execute(
+        select(
+            entries.c.id,
+            sources.c.name,
+            entries.c.title,
+            entries.c.link,
+            entries.c.first_seen_at,
+            entries.c.story_reason,
+            entries.c.published_at,
+            sources.c.kind,
+        )
+        .join(sources, sources.c.id == entries.c.source_id)
+        .where(entries.c.story_id == story_id)
+        .order_by(entries.c.id)
+    )
+    updates = conn.execute(
+        select(
+            story_updates.c.kind,
+            story_updates.c.detail,
+            story_updates.c.entry_id,
+            story_updates.c.created_at,
+        )
+        .where(story_updates.c.story_id == story_id)
+        .order_by(story_updates.c.id)
+    )
+    topics = conn.scalars(select(hits.c.topic).where(hits.c.story_id == story_id))
+    return StoryReport(
+        story.id,
+        story.title,
+        story.created_at,
+        [MemberRow(*r) for r in members],
+        [UpdateRow(*r) for r in updates],
+        sorted(topics),
+    )
+
+
+def story_membership(conn: Connection, entry_id: int) -> str:
+    """Which story the entry is in, why, and how many entries share it, in one paragraph
+    (for ``monitor explain --entry``)."""
+    row = conn.execute(
+        select(entries.c.story_id, entries.c.story_reason, stories.c.title)
+        .join(stories, stories.c.id == entries.c.story_id)
+        .where(entries.c.id == entry_id)
+    ).first()
+    if row is None:
+        return f"entry {entry_id}: no story (unknown entry, or stored before stories)"
+    size = conn.scalar(select(func.count()).where(entries.c.story_id == row.story_id)) or 0
+    others = f", with {size - 1} other entr{'y' if size == 2 else 'ies'}" if size > 1 else ""
+    return (
+        f"entry {entry_id} is in story {row.story_id} ({row.title!r}){others}: "
+        f"{row.story_reason or 'new story'}. See `monitor story {row.story_id}`."
+    )
+
+
+@dataclass(frozen=True)
+class StoryDelivery:
+    """One outbox row a story caused: its alert or a follow-up, on one notifier."""
+
+    id: int
+    topic: str
+    notifier: str
+    slot: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
+def story_deliveries(conn: Connection, story_id: int) -> list[StoryDelivery]:
+    """Every delivery of the story's hits, in the order they were owed."""
+    rows = conn.execute(
+        select(
+            deliveries.c.id,
+            hits.c.topic,
+            deliveries.c.notifier,
+            deliveries.c.slot,
+            deliveries.c.state,
+            deliveries.c.attempts,
+            deliveries.c.next_attempt_at,
+            deliveries.c.sent_at,
+            deliveries.c.last_error,
+        )
+        .join(hits, hits.c.id == deliveries.c.hit_id)
+        .where(hits.c.story_id == story_id)
+        .order_by(deliveries.c.id)
+    )
+    return [StoryDelivery(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class StoryHit:
+    topic: str
+    terms: list[str]
+    snippet: str
+    suppressed: str | None
+    entry_id: int
+
+
+def story_hits(conn: Connection, story_id: int) -> list[StoryHit]:
+    """The topics the story matched, with terms, snippet and why it did not alert (if so)."""
+    rows = conn.execute(
+        select(hits.c.topic, hits.c.terms, hits.c.snippet, hits.c.suppressed, hits.c.entry_id)
+        .where(hits.c.story_id == story_id)
+        .order_by(hits.c.topic)
+    )
+    return [StoryHit(*r) for r in rows]
+
+
+# --- a page of stories ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """Which stories a page lists; every field is optional. ``kinds``: source kinds (news,
+    pacer, courtlistener) of which at least one entry must come; ``since``/``until``: the
+    story was first seen in [since, until); ``text``: words of a headline of the story."""
+
+    topic: str | None = None
+    kinds: tuple[str, ...] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A line of the stories page. ``alert``: sent, owed, dead, suppressed (with the reason
+    in ``suppressed``) or none (no delivery was owed)."""
+
+    id: int
+    title: str
+    created_at: datetime
+    publisher: str
+    source_kind: str
+    entries: int
+    outlets: int
+    topics: tuple[str, ...]
+    alert: str
+    suppressed: str | None = None
+    states: dict[str, int] = field(default_factory=dict)
+
+
+def list_stories(
+    conn: Connection, filt: StoryFilter, *, before: int | None = None, limit: int = 50
+) -> list[StoryRow]:
+    """Up to ``limit`` stories matching ``filt``, newest first, with ids below ``before``
+    (the last id of the previous page)."""
+    bounds = _id_bounds(conn, filt.since, filt.until)
+    if bounds is None:
+        return []
+    low, high = bounds
+    if before is not None:
+        high = before - 1 if high is None else min(high, before - 1)
+    query = _page_query(filt, low, high).limit(limit)
+    heads = [(r.id, r.title, r.created_at) for r in conn.execute(query)]
+    return _with_details(conn, heads)
+
+
+def _id_bounds(
+    conn: Connection, since: datetime | None, until: datetime | None
+) -> tuple[int | None, int | None] | None:
+    """The story ids first seen in [since, until) as (lowest, highest), each None when
+    unbounded; None when no story falls in the range. One index seek each."""
+    low = high = None
+    if since is not None:
+        low = conn.scalar(
+            select(stories.c.id)
+            .where(stories.c.created_at >= since)
+            .order_by(stories.c.created_at, stories.c.id)
+            .limit(1)
+        )
+        if low is None:
+            return None
+    if until is not None:
+        high = conn.scalar(
+            select(stories.c.id)
+            .where(stories.c.created_at < until)
+            .order_by(stories.c.created_at.desc(), stories.c.id.desc())
+            .limit(1)
+        )
+        if high is None or (low is not None and high < low):
+            return None
+    return low, high
+
+
+def _page_query(filt: StoryFilter, low: int | None, high: int | None) -> Select[Any]:
+    """Stories newest first; with a topic, driven by the hits index (topic, story_id)."""
+    key = hits.c.story_id if filt.topic else stories.c.id
+    query = select(stories.c.id, stories.c.title, stories.c.created_at)
+    if filt.topic:
+        query = query.join(hits, and_(hits.c.story_id == stories.c.id, hits.c.topic == filt.topic))
+    if low is not None:
+        query = query.where(key >= low)
+    if high is not None:
+        query = query.where(key <= high)
+    if filt.since is not None:  # ids follow first-seen times to within a commit's delay
+        query = query.where(stories.c.created_at >= filt.since)
+    if filt.until is not None:
+        query = query.where(stories.c.created_at < filt.until)
+    if filt.kinds:
+        query = query.where(
+            exists()
+            .where(entries.c.story_id == stories.c.id, sources.c.id == entries.c.source_id)
+            .where(sources.c.kind.in_(filt.kinds))
+        )
+    if filt.text and filt.text.strip():
+        words = filt.text.strip()
+        query = query.where(
+            or_(
+                stories.c.title.icontains(words, autoescape=True),
+                exists().where(
+                    entries.c.story_id == stories.c.id,
+                    entries.c.title.icontains(words, autoescape=True),
+                ),
+            )
+        )
+    return query.order_by(key.desc())
+
+
+def _with_details(conn: Connection, heads: Sequence[tuple[int, str, datetime]]) -> list[StoryRow]:
+    """Entries, outlets, publisher, topics and alert state of a page's stories (indexed on
+    the story id; one query each for the whole page)."""
+    ids = [h[0] for h in heads]
+    if not ids:
+        return []
+    counts = {
+        r.story_id: r
+        for r in conn.execute(
+            select(
+                entries.c.story_id,
+                func.count().label("entries"),
+                func.count(entries.c.source_id.distinct()).label("outlets"),
+                func.min(entries.c.id).label("first"),
+            )
+            .where(entries.c.story_id.in_(ids))
+            .group_by(entries.c.story_id)
+        )
+    }
+    firsts = [r.first for r in counts.values()]
+    publishers = {
+        r.id: (r.name, r.kind)
+        for r in conn.execute(
+            select(entries.c.id, sources.c.name, sources.c.kind)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(entries.c.id.in_(firsts))
+        )
+    }
+    topics: dict[int, list[str]] = defaultdict(list)
+    suppressed: dict[int, str] = {}
+    for r in conn.execute(
+        select(hits.c.story_id, hits.c.topic, hits.c.suppressed).where(hits.c.story_id.in_(ids))
+    ):
+        topics[r.story_id].append(r.topic)
+        if r.suppressed:
+            suppressed[r.story_id] = r.suppressed
+    states: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in conn.execute(
+        select(hits.c.story_id, deliveries.c.state, func.count())
+        .join(deliveries, and_(deliveries.c.hit_id == hits.c.id, deliveries.c.slot == "alert"))
+        .where(hits.c.story_id.in_(ids))
+        .group_by(hits.c.story_id, deliveries.c.state)
+    ):
+        states[r[0]][r[1]] = int(r[2])
+    rows = []
+    for story_id, title, created_at in heads:
+        count = counts.get(story_id)
+        publisher, kind = publishers.get(count.first if count else -1, ("", "news"))
+        rows.append(
+            StoryRow(
+                story_id,
+                title,
+                created_at,
+                publisher,
+                kind,
+                count.entries if count else 0,
+                count.outlets if count else 0,
+                tuple(sorted(topics[story_id])),
+                alert_state(states[story_id], suppressed.get(story_id)),
+                suppressed.get(story_id),
+                states[story_id],
+            )
+        )
+    return rows
+
+
+def alert_state(states: dict[str, int], suppressed: str | None) -> str:
+    """One word for a story's alert deliveries: dead (any), owed (any not yet sent), sent,
+    suppressed (no delivery: backfill or max_age) or none."""
+    if states.get("dead"):
+        return "dead"
+    if any(states.get(s) for s in ("pending", "sending", "failed")):
+        return "owed"
+    if states.get("sent"):
+        return "sent"
+    return "suppressed" if suppressed else "none"
