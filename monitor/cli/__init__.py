@@ -6,7 +6,7 @@ Each command lives in its own module under ``monitor.cli`` and registers itself 
 
 from __future__ import annotations
 
-from monitor.cli import cases, check, db, deliveries, explain, hits, poll, story  # noqa: F401  (they register their commands)
+from monitor.cli import cases, check, db, deliveries, explain, hits, poll, story, web  # noqa: F401  (they register their commands)
 from monitor.cli.base import main
 
 __all__ = ["main"]

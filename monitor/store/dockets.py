@@ -110,8 +110,9 @@ def list_gaps(
     source: str | None = None,
     since: datetime | None = None,
     limit: int = 100,
+    court: str | None = None,
 ) -> list[Gap]:
-    """Recorded gaps, newest first, optionally of one source and since a time."""
+    """Recorded gaps, newest first, optionally of one source (or court) and since a time."""
     query = (
         select(
             sources.c.name.label("source"),
@@ -128,6 +129,8 @@ def list_gaps(
     )
     if source is not None:
         query = query.where(sources.c.name == source)
+    if court is not None:
+        query = query.where(coverage_gaps.c.court == court)
     if since is not None:
         query = query.where(coverage_gaps.c.detected_at >= since)
     return [Gap(**r._asdict()) for r in conn.execute(query)]

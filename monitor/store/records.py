@@ -452,9 +452,15 @@ class HitRow:
 
 
 def list_hits(
-    conn: Connection, *, topic: str | None = None, since: datetime | None = None, limit: int = 1000
+    conn: Connection,
+    *,
+    topic: str | None = None,
+    since: datetime | None = None,
+    limit: int = 1000,
+    alerted_only: bool = False,
 ) -> list[HitRow]:
-    """Recorded hits, newest first, optionally for one topic and since a time."""
+    """Recorded hits, newest first, optionally for one topic, since a time, and only those
+    that alerted (not suppressed)."""
     query = (
         select(
             hits.c.id,
@@ -479,4 +485,6 @@ def list_hits(
         query = query.where(hits.c.topic == topic)
     if since is not None:
         query = query.where(hits.c.created_at >= since)
+    if alerted_only:
+        query = query.where(hits.c.suppressed.is_(None))
     return [HitRow(**r._asdict()) for r in conn.execute(query)]
