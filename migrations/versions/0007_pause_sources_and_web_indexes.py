@@ -34,11 +34,20 @@ def upgrade() -> None:
         "ix_entries_source_id_first_seen_at", "entries", ["source_id", "first_seen_at"]
     )
     op.create_index("ix_entries_docket_case", "entries", _case_expressions())
+    with_story = sa.text("story_id IS NOT NULL")
+    op.create_index(
+        "ix_entries_source_id_story_id",
+        "entries",
+        ["source_id", "story_id"],
+        sqlite_where=with_story,
+        postgresql_where=with_story,
+    )
     op.create_index("ix_deliveries_state_id", "deliveries", ["state", "id"], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index("ix_deliveries_state_id", table_name="deliveries")
+    op.drop_index("ix_entries_source_id_story_id", table_name="entries")
     op.drop_index("ix_entries_docket_case", table_name="entries")
     op.drop_index("ix_entries_source_id_first_seen_at", table_name="entries")
     op.drop_index("ix_stories_created_at_id", table_name="stories")

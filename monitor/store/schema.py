@@ -152,6 +152,14 @@ entries = Table(
     # a source's last new entry and entries per day (web sources page; migration 0007)
     Index("ix_entries_source_id_first_seen_at", "source_id", "first_seen_at"),
 )
+# the newest stories with an entry from given sources (web: stories of a source kind)
+Index(
+    "ix_entries_source_id_story_id",
+    entries.c.source_id,
+    entries.c.story_id,
+    sqlite_where=entries.c.story_id.is_not(None),
+    postgresql_where=entries.c.story_id.is_not(None),
+)
 # a court case's docket entries (monitor cases, the web case timeline; migration 0007)
 Index(
     "ix_entries_docket_case",
