@@ -69,8 +69,11 @@ def web_of(request: Request) -> Web:
 
 async def checked_form(request: Request) -> FormData:
     """The POSTed form, after checking its CSRF token; raises HTTPException 403 without
-    a valid one (and 413 for an oversized form)."""
-    if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+    a valid one (411 without a length, 413 for an oversized form)."""
+    length = request.headers.get("content-length", "")
+    if not length.isdigit():  # a browser's form always says how long it is
+        raise HTTPException(411, "a form needs a Content-Length")
+    if int(length) > MAX_FORM_BYTES:
         raise HTTPException(413, "form too large")
     form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
     token = form.get("csrf")
