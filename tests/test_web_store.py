@@ -19,7 +19,7 @@ from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, json_text, stories
-from monitor.store.stories import StoryFilter, list_stories
+from monitor.store.story_list import StoryFilter, list_stories
 
 DAY1 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)

@@ -15,13 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from monitor.config import SOURCE_KIND_GROUPS
-from monitor.store.stories import (
-    StoryFilter,
-    list_stories,
-    story_deliveries,
-    story_hits,
-    story_report,
-)
+from monitor.store.stories import story_deliveries, story_hits, story_report
+from monitor.store.story_list import StoryFilter, list_stories
 from monitor.web.context import web_of
 
 PAGE = 50
