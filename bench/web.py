@@ -294,7 +294,7 @@ def main() -> None:
     print(
         ", ".join(f"{n:,} {name}" for name, n in counts.items()), f"({store.engine.dialect.name})"
     )
-    server = WebServer(_config(url), store, "127.0.0.1", 0)
+    server = WebServer(_config(url), "127.0.0.1", 0, store)
     server.start()
     base = f"http://127.0.0.1:{server.port}"
     try:

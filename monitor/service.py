@@ -136,7 +136,7 @@ class Service:
         if settings.port is None:
             return
         try:
-            self.web = WebServer(self.app.config, self.app.store, settings.host, settings.port)
+            self.web = WebServer(self.app.config, settings.host, settings.port)
         except OSError as exc:
             log.error("web: cannot serve on %s:%s: %s", settings.host, settings.port, exc)
             return

@@ -34,7 +34,7 @@ def web_cmd(config_path: str, host: str | None, port: int | None) -> None:
     with opened_store(config) as store:
         require_current_schema(store.engine)
         try:
-            server = WebServer(config, store, host, port)
+            server = WebServer(config, host, port, store)
         except ConfigError as exc:
             raise click.ClickException(f"refusing to serve: {exc}") from exc
         except OSError as exc:

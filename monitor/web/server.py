@@ -31,18 +31,23 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 class WebServer:
-    """The web pages of ``config`` over ``store`` on ``host``:``port``, on a daemon thread.
+    """The web pages of ``config`` on ``host``:``port``, on a daemon thread, over ``store``
+    or, without one, a store of its own (its own connection pool, so busy pages never
+    take a poller's connections), closed on ``stop``.
 
     Raises ConfigError when ``host`` is beyond loopback and the config names neither reader
     credentials nor a trusted proxy (the check config loading also makes), and OSError when
     the address cannot be bound."""
 
-    def __init__(self, config: Config, store: Store, host: str, port: int) -> None:
+    def __init__(self, config: Config, host: str, port: int, store: Store | None = None) -> None:
         problem = exposure_problem(host, config.settings.web)
         if problem:
             raise ConfigError([Problem("settings.web", None, "host", problem)])
         self._socket = _bind(host, port)
         self.host = host
+        self._own_store = store is None
+        store = Store(config.settings.database_url) if store is None else store
+        self._store = store
         uv_config = uvicorn.Config(
             create_app(config, store),
             log_config=None,
@@ -76,3 +81,5 @@ class WebServer:
         if self._thread.is_alive():
             self._thread.join(timeout=10)
         self._socket.close()
+        if self._own_store:
+            self._store.close()
