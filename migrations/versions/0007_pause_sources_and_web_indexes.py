@@ -43,9 +43,11 @@ def upgrade() -> None:
         postgresql_where=with_story,
     )
     op.create_index("ix_deliveries_state_id", "deliveries", ["state", "id"], unique=False)
+    op.create_index("ix_hits_topic_created_at", "hits", ["topic", "created_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_hits_topic_created_at", table_name="hits")
     op.drop_index("ix_deliveries_state_id", table_name="deliveries")
     op.drop_index("ix_entries_source_id_story_id", table_name="entries")
     op.drop_index("ix_entries_docket_case", table_name="entries")

@@ -285,7 +285,15 @@ def list_deliveries(
     before: int | None = None,
 ) -> list[DeliveryRow]:
     """Outbox rows, newest first, optionally in one ``state`` (or any of ``states``), with
-    ids below ``before`` (the last id of the previous page; indexed on state and id)."""
+    ids below ``before`` (the last id of the previous page). The page of ids is chosen
+    from the index (state, id) first, then joined."""
+    chosen = select(deliveries.c.id).order_by(deliveries.c.id.desc()).limit(limit)
+    if state is not None:
+        chosen = chosen.where(deliveries.c.state == state)
+    if states is not None:
+        chosen = chosen.where(deliveries.c.state.in_(list(states)))
+    if before is not None:
+        chosen = chosen.where(deliveries.c.id < before)
     query = (
         select(
             deliveries.c.id,
@@ -304,15 +312,9 @@ def list_deliveries(
         )
         .join(hits, hits.c.id == deliveries.c.hit_id)
         .join(entries, entries.c.id == hits.c.entry_id)
+        .where(deliveries.c.id.in_(list(conn.scalars(chosen))))
         .order_by(deliveries.c.id.desc())
-        .limit(limit)
     )
-    if state is not None:
-        query = query.where(deliveries.c.state == state)
-    if states is not None:
-        query = query.where(deliveries.c.state.in_(list(states)))
-    if before is not None:
-        query = query.where(deliveries.c.id < before)
     return [DeliveryRow(**r._asdict()) for r in conn.execute(query)]
 
 

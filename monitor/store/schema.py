@@ -203,6 +203,8 @@ hits = Table(
     Column("suppressed", String(20)),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     UniqueConstraint("topic", "story_id"),
+    # a topic's latest hits (web: a topic's Atom feed; migration 0007)
+    Index("ix_hits_topic_created_at", "topic", "created_at"),
 )
 
 deliveries = Table(
