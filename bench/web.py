@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from monitor.config import Config
 from monitor.store import Store
@@ -286,6 +286,9 @@ def main() -> None:
         started = time.perf_counter()
         fill(store, args.entries, random.Random(7))
         print(f"filled in {time.perf_counter() - started:.0f} s")
+        if store.engine.dialect.name == "postgresql":  # as autovacuum would after a load
+            with store.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
     with store.read() as conn:
         counts = {
             t.name: conn.scalar(select(func.count()).select_from(t))
