@@ -142,6 +142,82 @@ class HealthSettings(_Model):
     port: int | None = Field(default=None, ge=0, le=65535)
 
 
+def _loopback(host: str) -> bool:
+    """Whether ``host`` binds to this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost may resolve anywhere
+        return False
+
+
+def _network(value: str) -> str:
+    try:
+        ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError as exc:
+        raise ValueError("expected an IP address or network: 10.0.0.5, 10.0.0.0/8") from exc
+    return value.strip()
+
+
+def _long_secret(value: SecretStr | None) -> SecretStr | None:
+    if value is not None and len(value.get_secret_value()) < 12:
+        raise ValueError("too short: use at least 12 characters")
+    return value
+
+
+Secret = Annotated[SecretStr | None, AfterValidator(_long_secret)]
+
+
+class WebAuth(_Model):
+    """Who may read the web pages (HTTP basic auth, or a bearer token) and who may act."""
+
+    username: str | None = None  # with password: HTTP basic auth
+    password: Secret = None
+    token: Secret = None  # Authorization: Bearer <token>
+    admin_password: Secret = None  # signs in for admin actions (retry, pause); unset: none
+
+    @model_validator(mode="after")
+    def _pairs(self) -> Self:
+        if (self.username is None) != (self.password is None):
+            raise ValueError("username and password go together (HTTP basic auth)")
+        return self
+
+    @property
+    def readers(self) -> bool:
+        """Whether reading needs credentials (basic auth or a token)."""
+        return self.password is not None or self.token is not None
+
+
+class WebSettings(_Model):
+    """Where ``monitor run`` and ``monitor web`` serve the web pages; no port: not served.
+    Bound beyond loopback, it needs ``auth`` (reader credentials) or ``trusted_proxy``."""
+
+    host: str = "127.0.0.1"
+    port: int | None = Field(default=None, ge=0, le=65535)
+    auth: WebAuth = WebAuth()
+    # addresses of a reverse proxy that authenticates users itself: its requests need no auth
+    trusted_proxy: list[Annotated[str, AfterValidator(_network)]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _exposed_needs_auth(self) -> Self:
+        problem = exposure_problem(self.host, self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def exposure_problem(host: str, web: WebSettings) -> str | None:
+    """Why serving the pages on ``host`` with ``web``'s credentials is refused, or None: a
+    bind beyond loopback needs reader credentials or a trusted reverse proxy."""
+    if _loopback(host) or web.auth.readers or web.trusted_proxy:
+        return None
+    return (
+        f"host {host or '(all addresses)'} exposes the web pages beyond this machine: set "
+        "auth (username and password, or token, from the environment) or trusted_proxy"
+    )
+
+
 class Settings(_Model):
     database_url: str = "sqlite:///monitor.db"  # env DATABASE_URL wins
     default_interval: Duration = timedelta(minutes=15)
@@ -168,6 +244,8 @@ class Settings(_Model):
                 f"({longest.total_seconds():.0f}s): a poll may take that long"
             )
         return v
+
+    web: WebSettings = WebSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -24,6 +24,7 @@ from monitor.errors import StoreError
 from monitor.health import HealthCheck, HealthServer, Metrics
 from monitor.pipeline import utcnow
 from monitor.store import sources as src
+from monitor.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Service:
         self.metrics = Metrics(self.check)
         self.health: HealthServer | None = None
         self._outage = Outage()
+        self.web: WebServer | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -67,6 +69,7 @@ class Service:
             loop.add_signal_handler(sig, self.stop)
         await self.app.poller.sync_sources()
         self._serve_health()
+        self._serve_web()
         scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
         scheduler.add_job(
             self._poll_tick,
@@ -138,6 +141,19 @@ class Service:
         self.health.start()
         log.info("health and metrics on http://%s:%d/healthz", settings.host, self.health.port)
 
+    def _serve_web(self) -> None:
+        """Start the web pages when settings.web.port is set; a busy port is logged."""
+        settings = self.app.config.settings.web
+        if settings.port is None:
+            return
+        try:
+            self.web = WebServer(self.app.config, settings.host, settings.port)
+        except OSError as exc:
+            log.error("web: cannot serve on %s:%s: %s", settings.host, settings.port, exc)
+            return
+        self.web.start()
+        log.info("web pages on %s", self.web.url)
+
     async def _poll_one(self, state: src.SourceState) -> None:
         report = await self.app.poller.poll(state)
         self.metrics.polls.labels(report.outcome).inc()
@@ -208,6 +224,8 @@ class Service:
         if self.health is not None:
             self.health.stop()
         self.check.close()
+        if self.web is not None:
+            self.web.stop()
         log.info("monitor stopped")
 
 

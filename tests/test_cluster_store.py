@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from monitor.cli.story import story_membership
 from monitor.config import Backfill
 from monitor.decide import AlertRules, candidates, plan_entries
 from monitor.entry import Entry, Match
@@ -20,6 +19,7 @@ from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, hits, stories, story_updates
+from monitor.store.stories import story_membership
 from monitor.stories import WINDOW, attach_stories
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -16,6 +16,7 @@ from monitor.cli import (  # noqa: F401  (they register their commands)
     poll,
     sources,
     story,
+    web,
 )
 from monitor.cli.base import main
 

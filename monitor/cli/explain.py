@@ -10,27 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
-from sqlalchemy import Connection, Row, exists, select
 
 from monitor.cli.base import DURATION, config_option, load, main, transaction
-from monitor.cli.story import story_membership
-from monitor.config import Config, HttpSettings
-from monitor.entry import Entry
-from monitor.errors import FetchError, ParseError
-from monitor.fetch import Fetcher, FetchResult
-from monitor.match import Backtest, Change, CompiledTopic, StoredEntry, compile_topic, explain
-from monitor.parse import html_to_text, parse_feed
-from monitor.store.schema import entries, hits, sources
-
-BATCH = 500  # entries read per query by backtest
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+from monitor.config import Config
+from monitor.errors import FetchError
+from monitor.match import Backtest, Change, CompiledTopic, compile_topic, explain
+from monitor.store.entries import read_entry
+from monitor.store.stories import story_membership
+from monitor.tuning import explain_text, explain_url, find_topic, run_backtest, source_for_url
 
 topic_option = click.option("--topic", "topic_name", required=True, help="The topic, by name.")
 
@@ -59,12 +50,9 @@ def explain_cmd(
     config = load(config_path)
     topic = _topic(config, config_path, topic_name)
     if text is not None:
-        title, _, body = text.partition("\n")
-        entry = Entry(None, None, title, body)
-        click.echo(explain(topic, entry, source_name or "", html=True).render())
+        click.echo(explain_text(topic, text, source_name or "").render())
     elif url is not None:
-        source = source_name or next((s.name for s in config.sources if s.url == url), "")
-        _explain_url(topic, url, source, config.settings.http)
+        _explain_url(topic, url, source_name or source_for_url(config, url), config)
     else:
         assert entry_id is not None
         _explain_entry(topic, config, entry_id)
@@ -72,81 +60,41 @@ def explain_cmd(
 
 def _topic(config: Config, config_path: str, name: str) -> CompiledTopic:
     """The named topic compiled (load_config has already checked that it compiles)."""
-    for topic in config.topics:
-        if topic.name == name:
-            return compile_topic(topic)
+    topic = find_topic(config, name)
+    if topic is not None:
+        return compile_topic(topic)
     known = ", ".join(t.name for t in config.topics) or "none"
     raise click.ClickException(f"no topic named {name!r} in {config_path} (topics: {known})")
 
 
-def _explain_url(topic: CompiledTopic, url: str, source: str, http: HttpSettings) -> None:
+def _explain_url(topic: CompiledTopic, url: str, source: str, config: Config) -> None:
     try:
-        fetched = asyncio.run(_fetch(url, http))
+        found = asyncio.run(explain_url(topic, url, source, config.settings.http))
     except FetchError as exc:
         raise click.ClickException(f"{url}: {exc}") from exc
-    body = fetched.body or b""
-    try:
-        feed = parse_feed(body, fetched.headers, fetched.url)
-    except ParseError:
-        title, text = _page_text(body, fetched.headers.get("content-type", ""))
-        click.echo(f"page: {title or fetched.url}")
-        click.echo(explain(topic, Entry(None, fetched.url, title, text), source).render())
+    if found.kind == "page":
+        item = found.items[0]
+        click.echo(f"page: {item.title}")
+        click.echo(item.explanation.render())
         return
-    matched = 0
-    for n, entry in enumerate(feed.entries, 1):
-        result = explain(topic, entry, source)
-        matched += result.matched
-        click.echo(f"entry {n}/{len(feed.entries)}: {entry.title} <{entry.link or ''}>")
-        click.echo(result.render() + "\n")
-    click.echo(f"{matched} of {len(feed.entries)} entries match topic {topic.name}")
-
-
-async def _fetch(url: str, http: HttpSettings) -> FetchResult:
-    async with Fetcher(http) as fetcher:
-        return await fetcher.fetch(url)
-
-
-def _page_text(body: bytes, content_type: str) -> tuple[str, str]:
-    """(title, text) of an HTML page: scripts and styles dropped, whitespace collapsed."""
-    found = _CHARSET.search(content_type)
-    encoding = found.group(1) if found else "utf-8"
-    try:
-        markup = body.decode(encoding, errors="replace")
-    except LookupError:
-        markup = body.decode("utf-8", errors="replace")
-    title = _TITLE.search(body)
-    title_text = html_to_text(title.group(1).decode(encoding, errors="replace")) if title else ""
-    return " ".join(title_text.split()), " ".join(html_to_text(markup).split())
+    total = len(found.items)
+    for n, item in enumerate(found.items, 1):
+        click.echo(f"entry {n}/{total}: {item.title} <{item.link or ''}>")
+        click.echo(item.explanation.render() + "\n")
+    click.echo(f"{found.matched} of {total} entries match topic {topic.name}")
 
 
 def _explain_entry(topic: CompiledTopic, config: Config, entry_id: int) -> None:
     with transaction(config, commit=False) as conn:
-        row = conn.execute(_entry_query().where(entries.c.id == entry_id)).first()
-        membership = story_membership(conn, entry_id) if row is not None else ""
-    if row is None:
+        stored = read_entry(conn, entry_id)
+        membership = story_membership(conn, entry_id) if stored is not None else ""
+    if stored is None:
         raise click.ClickException(f"no entry with id {entry_id} in the database")
-    click.echo(f"entry {row.id} from {row.source_name}: {row.title} <{row.link or ''}>")
-    click.echo(explain(topic, _entry(row), row.source_name).render())
+    click.echo(
+        f"entry {stored.id} from {stored.source}: {stored.entry.title} <{stored.entry.link or ''}>"
+    )
+    click.echo(explain(topic, stored.entry, stored.source).render())
     click.echo(membership)
-
-
-def _entry_query() -> Any:
-    return select(entries, sources.c.name.label("source_name")).join(
-        sources, sources.c.id == entries.c.source_id
-    )
-
-
-def _entry(row: Row[Any]) -> Entry:
-    return Entry(
-        guid=row.guid,
-        link=row.link,
-        title=row.title,
-        summary=row.summary,
-        published=row.published_at,
-        updated=row.updated_at,
-        authors=tuple(row.authors or ()),
-        extra=dict(row.extra or {}),
-    )
 
 
 # --- backtest --------------------------------------------------------------------------------
@@ -170,39 +118,10 @@ def backtest_cmd(config_path: str, topic_name: str, since: timedelta, fmt: str) 
     it would newly match and those with a hit it would stop matching."""
     config = load(config_path)
     start = datetime.now(UTC) - since
-    result = Backtest(_topic(config, config_path, topic_name))
-    applies = {s.name for s in config.sources if s.topics is None or topic_name in s.topics}
-    listed = {s.name for s in config.sources}
+    topic = _topic(config, config_path, topic_name)
     with transaction(config, commit=False) as conn:
-        for batch in _stored_batches(conn, topic_name, start):
-            result.add(
-                _stored(row, row.source_name in applies or row.source_name not in listed)
-                for row in batch
-            )
+        result = run_backtest(conn, config, topic, start)
     _print_backtest(result, start, fmt)
-
-
-def _stored_batches(conn: Connection, topic: str, since: datetime) -> Iterator[list[Row[Any]]]:
-    """Entries first seen since ``since``, BATCH at a time by id, with the topic's hit state."""
-    hit = exists().where(hits.c.topic == topic, hits.c.entry_id == entries.c.id)
-    story_hit = exists().where(hits.c.topic == topic, hits.c.story_id == entries.c.story_id)
-    query = (
-        _entry_query()
-        .add_columns(hit.label("has_hit"), story_hit.label("story_has_hit"))
-        .where(entries.c.first_seen_at >= since)
-        .order_by(entries.c.id)
-        .limit(BATCH)
-    )
-    last = 0
-    while rows := list(conn.execute(query.where(entries.c.id > last))):
-        yield rows
-        last = rows[-1].id
-
-
-def _stored(row: Row[Any], applies: bool) -> StoredEntry:
-    return StoredEntry(
-        row.id, _entry(row), row.source_name, bool(row.has_hit), bool(row.story_has_hit), applies
-    )
 
 
 def _change_record(change: Change) -> dict[str, Any]:

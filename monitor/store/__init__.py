@@ -11,13 +11,13 @@ import asyncio
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from monitor.errors import StoreError
-from monitor.store.db import make_engine, redact_url
+from monitor.store.db import READ_ONLY, make_engine, redact_url
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -47,6 +47,23 @@ class Store:
         except DBAPIError as exc:
             if not exc.connection_invalidated:  # a bad statement is a bug, not an outage
                 raise
+            raise StoreError(f"database {redact_url(self.url)}: {exc.orig}") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction, rolled back at the end: on SQLite a deferred one that
+        takes no write lock, on PostgreSQL ``READ ONLY``. Database failures become
+        StoreError."""
+        try:
+            with self.engine.connect() as conn:
+                options: dict[str, Any] = {READ_ONLY: True}
+                if self.engine.dialect.name == "postgresql":
+                    options["postgresql_readonly"] = True
+                conn = conn.execution_options(**options)
+                with conn.begin() as trans:
+                    yield conn
+                    trans.rollback()
+        except OperationalError as exc:
             raise StoreError(f"database {redact_url(self.url)}: {exc.orig}") from exc
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

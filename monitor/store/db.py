@@ -27,6 +27,7 @@ from monitor.redact import redact
 SQLITE_BUSY_TIMEOUT_S = 30
 URL_HELP = "e.g. sqlite:///monitor.db or postgresql://user:password@host:5432/monitor"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+READ_ONLY = "monitor_read_only"  # execution option of Store.read connections
 
 
 def normalize_url(url: str) -> str:
@@ -80,8 +81,12 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Take the write lock at BEGIN: a deferred transaction that upgrades to a writer
-        # fails with "database is locked" instead of waiting on busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # fails with "database is locked" instead of waiting on busy_timeout. A read-only
+        # transaction (Store.read) takes no lock, so readers never hold up the pollers.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

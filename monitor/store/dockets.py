@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, and_, delete, func, or_, select
 
-from monitor.store.schema import coverage_gaps, entries, source_windows, sources
+from monitor.store.schema import coverage_gaps, entries, json_text, source_windows, sources
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,9 @@ def list_gaps(
     source: str | None = None,
     since: datetime | None = None,
     limit: int = 100,
+    court: str | None = None,
 ) -> list[Gap]:
-    """Recorded gaps, newest first, optionally of one source and since a time."""
+    """Recorded gaps, newest first, optionally of one source (or court) and since a time."""
     query = (
         select(
             sources.c.name.label("source"),
@@ -128,6 +129,8 @@ def list_gaps(
     )
     if source is not None:
         query = query.where(sources.c.name == source)
+    if court is not None:
+        query = query.where(coverage_gaps.c.court == court)
     if since is not None:
         query = query.where(coverage_gaps.c.detected_at >= since)
     return [Gap(**r._asdict()) for r in conn.execute(query)]
@@ -140,29 +143,49 @@ class CaseEntry:
     published: datetime | None
     first_seen_at: datetime
     extra: dict[str, Any]
+    id: int = 0
+    link: str | None = None
+
+    @property
+    def filed_at(self) -> datetime:
+        """When the entry was filed (its entry time), else when it was first seen."""
+        return self.published or self.first_seen_at
 
 
 def case_entries(
-    conn: Connection, court: str, case_key: str, *, limit: int = 5
+    conn: Connection,
+    court: str,
+    case_key: str,
+    *,
+    limit: int = 5,
+    before: tuple[datetime, int] | None = None,
 ) -> tuple[int, list[CaseEntry]]:
-    """(how many entries are stored for the case, its ``limit`` latest), matched on the
-    docket fields ``court`` and ``case_key`` (the normalised number) of ``entries.extra``."""
+    """(how many entries are stored for the case, its ``limit`` latest by filing time),
+    matched on the docket fields ``court`` and ``case_key`` (the normalised number) of
+    ``entries.extra`` through the index ``ix_entries_docket_case``. ``before``: the
+    (``filed_at``, id) of the last entry of the previous page."""
     where = (
-        entries.c.extra["court"].as_string() == court,
-        entries.c.extra["case_key"].as_string() == case_key,
+        json_text(entries.c.extra, "court") == court,
+        json_text(entries.c.extra, "case_key") == case_key,
     )
     total = conn.scalar(select(func.count()).select_from(entries).where(*where)) or 0
-    rows = conn.execute(
+    filed = func.coalesce(entries.c.published_at, entries.c.first_seen_at)
+    query = (
         select(
             sources.c.name.label("source"),
             entries.c.title,
             entries.c.published_at.label("published"),
             entries.c.first_seen_at,
             entries.c.extra,
+            entries.c.id,
+            entries.c.link,
         )
         .join(sources, sources.c.id == entries.c.source_id)
         .where(*where)
-        .order_by(entries.c.published_at.desc(), entries.c.id.desc())
+        .order_by(filed.desc(), entries.c.id.desc())
         .limit(limit)
     )
-    return total, [CaseEntry(**r._asdict()) for r in rows]
+    if before is not None:
+        at, entry_id = before
+        query = query.where(or_(filed < at, and_(filed == at, entries.c.id < entry_id)))
+    return total, [CaseEntry(**r._asdict()) for r in conn.execute(query)]

@@ -338,13 +338,31 @@ class DeliveryRow:
     created_at: datetime
     sent_at: datetime | None
     owed_to: tuple[str, ...] | None = None  # recipients still owed, when only some got it
+    story_id: int | None = None
+
+
+OWED_STATES = ("pending", "sending", "failed")
 
 
 def list_deliveries(
-    conn: Connection, *, state: str | None = None, limit: int = 100
+    conn: Connection,
+    *,
+    state: str | None = None,
+    limit: int = 100,
+    states: Sequence[str] | None = None,
+    before: int | None = None,
 ) -> list[DeliveryRow]:
-    """Outbox rows, newest first, optionally in one state; ``owed_to`` names the recipients
-    still owed a message that only some recipients got."""
+    """Outbox rows, newest first, optionally in one ``state`` (or any of ``states``), with
+    ids below ``before`` (the last id of the previous page). The page of ids is chosen
+    from the index (state, id) first, then joined. ``owed_to`` names the recipients still
+    owed a message that only some recipients got."""
+    chosen = select(deliveries.c.id).order_by(deliveries.c.id.desc()).limit(limit)
+    if state is not None:
+        chosen = chosen.where(deliveries.c.state == state)
+    if states is not None:
+        chosen = chosen.where(deliveries.c.state.in_(list(states)))
+    if before is not None:
+        chosen = chosen.where(deliveries.c.id < before)
     query = (
         select(
             deliveries.c.id,
@@ -359,14 +377,13 @@ def list_deliveries(
             deliveries.c.external_id,
             deliveries.c.created_at,
             deliveries.c.sent_at,
+            hits.c.story_id,
         )
         .join(hits, hits.c.id == deliveries.c.hit_id)
         .join(entries, entries.c.id == hits.c.entry_id)
+        .where(deliveries.c.id.in_(list(conn.scalars(chosen))))
         .order_by(deliveries.c.id.desc())
-        .limit(limit)
     )
-    if state is not None:
-        query = query.where(deliveries.c.state == state)
     found = [DeliveryRow(**r._asdict()) for r in conn.execute(query)]
     owed = owed_recipients(conn, [row.id for row in found])
     return [replace(row, owed_to=owed.get(row.id)) for row in found]

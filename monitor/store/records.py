@@ -452,9 +452,24 @@ class HitRow:
 
 
 def list_hits(
-    conn: Connection, *, topic: str | None = None, since: datetime | None = None, limit: int = 1000
+    conn: Connection,
+    *,
+    topic: str | None = None,
+    since: datetime | None = None,
+    limit: int = 1000,
+    alerted_only: bool = False,
 ) -> list[HitRow]:
-    """Recorded hits, newest first, optionally for one topic and since a time."""
+    """Recorded hits, newest first, optionally for one topic, since a time, and only those
+    that alerted (not suppressed). The page of hit ids is chosen first, then joined, so a
+    topic with many hits costs no join of them all."""
+    order = (hits.c.created_at.desc(), hits.c.id.desc())
+    chosen = select(hits.c.id).order_by(*order).limit(limit)
+    if topic is not None:
+        chosen = chosen.where(hits.c.topic == topic)
+    if since is not None:
+        chosen = chosen.where(hits.c.created_at >= since)
+    if alerted_only:
+        chosen = chosen.where(hits.c.suppressed.is_(None))
     query = (
         select(
             hits.c.id,
@@ -472,11 +487,7 @@ def list_hits(
         )
         .join(entries, entries.c.id == hits.c.entry_id)
         .join(sources, sources.c.id == entries.c.source_id)
-        .order_by(hits.c.created_at.desc(), hits.c.id.desc())
-        .limit(limit)
+        .where(hits.c.id.in_(list(conn.scalars(chosen))))
+        .order_by(*order)
     )
-    if topic is not None:
-        query = query.where(hits.c.topic == topic)
-    if since is not None:
-        query = query.where(hits.c.created_at >= since)
     return [HitRow(**r._asdict()) for r in conn.execute(query)]

@@ -25,8 +25,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement, literal_column
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -50,6 +55,34 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+class JsonText(FunctionElement[str]):
+    """A JSON column's top-level key as text (see ``json_text``)."""
+
+    type = Text()
+    inherit_cache = True
+    name = "json_text"
+
+
+def json_text(column: ColumnElement[Any], key: str) -> JsonText:
+    """``column``'s top-level ``key`` as text, with the key written literally in the SQL: an
+    expression index on it then serves queries (a bound key never matches an index)."""
+    if not key.isidentifier():
+        raise ValueError(f"not a plain JSON key: {key!r}")
+    return JsonText(column, literal_column(key))
+
+
+@compiles(JsonText, "sqlite")
+def _json_text_sqlite(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, key = element.clauses
+    return f"json_extract({compiler.process(column, **kw)}, '$.{key}')"
+
+
+@compiles(JsonText, "postgresql")
+def _json_text_postgresql(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, key = element.clauses
+    return f"({compiler.process(column, **kw)} ->> '{key}')"
+
+
 Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
 
 metadata = MetaData(
@@ -69,6 +102,8 @@ sources = Table(
     Column("url", Text, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    # paused by an admin (web): the poller claims it no more until resumed (migration 0009)
+    Column("paused", Boolean, nullable=False, default=False, server_default=false()),
     Column("etag", Text),
     Column("last_modified", Text),
     Column("body_hash", String(64)),
@@ -90,6 +125,8 @@ stories = Table(
     Column("id", Id, primary_key=True),
     Column("title", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # newest first, and a date range as an id range (web pages; migration 0009)
+    Index("ix_stories_created_at_id", "created_at", "id"),
 )
 
 entries = Table(
@@ -113,6 +150,22 @@ entries = Table(
     Column("story_reason", Text),
     # hash of title and summary as last seen, to notice edits (monitor.dedupe.content_hash)
     Column("content_hash", String(40)),
+    # a source's last new entry and entries per day (web sources page; migration 0009)
+    Index("ix_entries_source_id_first_seen_at", "source_id", "first_seen_at"),
+)
+# the newest stories with an entry from given sources (web: stories of a source kind)
+Index(
+    "ix_entries_source_id_story_id",
+    entries.c.source_id,
+    entries.c.story_id,
+    sqlite_where=entries.c.story_id.is_not(None),
+    postgresql_where=entries.c.story_id.is_not(None),
+)
+# a court case's docket entries (monitor cases, the web case timeline; migration 0009)
+Index(
+    "ix_entries_docket_case",
+    json_text(entries.c.extra, "court"),
+    json_text(entries.c.extra, "case_key"),
 )
 
 # Where clustering files a story so later copies find it (monitor.cluster fingerprints): one
@@ -151,6 +204,8 @@ hits = Table(
     Column("suppressed", String(20)),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     UniqueConstraint("topic", "story_id"),
+    # a topic's latest hits (web: a topic's Atom feed; migration 0009)
+    Index("ix_hits_topic_created_at", "topic", "created_at"),
 )
 
 deliveries = Table(
@@ -177,6 +232,8 @@ deliveries = Table(
     UniqueConstraint("hit_id", "notifier", "slot"),
     Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
     Index("ix_deliveries_notifier_thread_key", "notifier", "thread_key"),
+    # owed and dead deliveries, newest first (web deliveries page; migration 0009)
+    Index("ix_deliveries_state_id", "state", "id"),
 )
 
 # Per-recipient outcome of a delivery some recipients refused (migration 0008): "sent",

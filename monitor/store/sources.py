@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
-from monitor.store.schema import sources
+from monitor.store.schema import entries, sources
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class SourceState:
     consecutive_failures: int
     last_error: str | None
     last_warning: str | None
+    paused: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,12 @@ def claim_sources(
     due_only: bool = True,
     names: Sequence[str] | None = None,
 ) -> list[SourceState]:
-    """Lease up to ``limit`` active sources (due ones only, unless ``due_only`` is False) that
-    no live lease holds. On PostgreSQL, rows locked by another replica are skipped."""
+    """Lease up to ``limit`` active sources that are not paused (due ones only, unless
+    ``due_only`` is False) and that no live lease holds. On PostgreSQL, rows locked by another
+    replica are skipped."""
     query = select(sources.c.id).where(
         sources.c.active.is_(True),
+        sources.c.paused.is_(False),
         or_(sources.c.lease_expires_at.is_(None), sources.c.lease_expires_at < now),
     )
     if due_only:
@@ -211,3 +214,51 @@ def list_sources(conn: Connection) -> list[SourceState]:
         select(*_STATE_COLUMNS).where(sources.c.active.is_(True)).order_by(sources.c.name)
     )
     return [SourceState(**r._asdict()) for r in rows]
+
+
+def set_paused(conn: Connection, name: str, paused: bool) -> bool:
+    """Pause (the poller claims it no more) or resume an active source; False when there
+    is no such active source."""
+    result = conn.execute(
+        update(sources)
+        .where(sources.c.name == name, sources.c.active.is_(True))
+        .values(paused=paused)
+    )
+    return bool(result.rowcount)
+
+
+@dataclass(frozen=True)
+class SourceActivity:
+    """A source's state with what it brought lately: its newest entry's first-seen time and
+    how many entries it brought since a given time."""
+
+    state: SourceState
+    last_new_at: datetime | None
+    recent_entries: int
+
+
+def source_activity(conn: Connection, since: datetime) -> list[SourceActivity]:
+    """Every active source with its last new entry and its entries first seen since
+    ``since``, by name; two index lookups per source (entries by source and first-seen)."""
+    last_new = (
+        select(func.max(entries.c.first_seen_at))
+        .where(entries.c.source_id == sources.c.id)
+        .scalar_subquery()
+    )
+    recent = (
+        select(func.count())
+        .select_from(entries)
+        .where(entries.c.source_id == sources.c.id, entries.c.first_seen_at >= since)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(*_STATE_COLUMNS, last_new.label("last_new_at"), recent.label("recent"))
+        .where(sources.c.active.is_(True))
+        .order_by(sources.c.name)
+    )
+    found = []
+    for r in rows:
+        data = r._asdict()
+        last, count = data.pop("last_new_at"), data.pop("recent")
+        found.append(SourceActivity(SourceState(**data), last, int(count or 0)))
+    return found
