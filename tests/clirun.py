@@ -52,6 +52,16 @@ def ok(*args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
+def polled(config: str) -> subprocess.CompletedProcess[str]:
+    """Run ``monitor poll --once`` on ``config``; fail the test unless it ran to its summary
+    (exit 0, or 1 when some source failed, which fixtures with a broken feed expect)."""
+    result = monitor("poll", "--once", "--config", config)
+    assert result.returncode in (0, 1) and "Polled " in result.stdout, (
+        f"monitor poll --once failed:\n{result.stderr}"
+    )
+    return result
+
+
 class Lines:
     """Collects a process's output lines on a thread, so a test can wait for one."""
 

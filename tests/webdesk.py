@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from clirun import Lines, ok, start
+from clirun import Lines, ok, polled, start
 from feedgen import rss, story
 from feedserver import FeedServer
 from slackstub import Answer, SlackStub
@@ -95,9 +95,9 @@ def fill_desk(config: Path, feeds: FeedServer, slack: SlackStub) -> None:
     )
     slack.script(Answer.error("channel_not_found"))
     ok("db", "upgrade", "--config", str(config))
-    ok("poll", "--once", "--config", str(config))
+    polled(str(config))
     feeds.set_feed("/ilnd.xml", pacer_rss([NEW_CASE, HEARING]), etag=False, last_modified=False)
-    ok("poll", "--once", "--config", str(config))
+    polled(str(config))
     add_hostile_entries(f"sqlite:///{config.parent / 'monitor.db'}")
 
 
