@@ -7,8 +7,11 @@ may already have been accepted) and every error becomes a ``NotifyError`` the ou
 ``invalid_payload`` or ``channel_not_found`` → permanent (dead-lettered with the reason).
 
 Bot mode threads: a follow-up, or a later entry of the same court case, is posted under the
-first message of its thread (``Alert.thread_id``, the ``ts`` the outbox kept). Webhook mode
-cannot thread; follow-ups go as short messages of their own or not at all (``follow_ups``).
+first message of its thread (``Alert.thread_id``, the ``ts`` the outbox kept). A later filing
+is news the whole channel must see, so by default it is also broadcast to the channel
+(``reply_broadcast``; ``docket_followups``: broadcast | thread | message); story follow-ups
+stay in their thread. Webhook mode cannot thread; follow-ups go as short messages of their
+own or not at all (``follow_ups``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from monitor.config import SlackNotifier as SlackConfig
+from monitor.digest import is_docket
 from monitor.entry import Alert
 from monitor.errors import NotifyError
 from monitor.notify.slack_blocks import SlackMessage, render_alert, render_follow_up
@@ -97,7 +101,8 @@ class SlackNotifier:
                 await self._post_webhook(self._webhook, message)
                 return None
             assert self._web is not None
-            return await self._post_bot(self._web, message, thread_ts)
+            broadcast = self._broadcast(alert) if thread_ts else None
+            return await self._post_bot(self._web, message, thread_ts, broadcast)
         except SlackApiError as exc:
             raise api_error(self.name, exc) from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -108,12 +113,22 @@ class SlackNotifier:
         """What to post and under which thread (None: post nothing)."""
         bot = self._web is not None
         if alert.slot == "alert":
-            return render_alert(alert), (alert.thread_id if bot else None)
+            own = self._config.docket_followups == "message" and is_docket(alert)
+            return render_alert(alert), (alert.thread_id if bot and not own else None)
         mode = self._config.follow_ups
         if mode == "none":
             return None
         thread = alert.thread_id if bot and mode == "thread" else None
         return render_follow_up(alert), thread
+
+    def _broadcast(self, alert: Alert) -> bool:
+        """Whether a threaded reply also shows in the channel: a later filing of a court case
+        does unless ``docket_followups: thread``; story follow-ups never do."""
+        return (
+            alert.slot == "alert"
+            and is_docket(alert)
+            and self._config.docket_followups == "broadcast"
+        )
 
     async def _post_webhook(self, client: AsyncWebhookClient, message: SlackMessage) -> None:
         unfurl = self._config.unfurl
@@ -124,14 +139,20 @@ class SlackNotifier:
             raise classify(self.name, response.status_code, response.body, response.headers)
 
     async def _post_bot(
-        self, client: AsyncWebClient, message: SlackMessage, thread_ts: str | None
+        self,
+        client: AsyncWebClient,
+        message: SlackMessage,
+        thread_ts: str | None,
+        broadcast: bool | None = None,
     ) -> str | None:
+        """``broadcast`` (a reply only): also show it in the channel (None: not sent)."""
         unfurl = self._config.unfurl
         response = await client.chat_postMessage(
             channel=self._config.channel or "",
             text=message.text,
             blocks=message.blocks,
             thread_ts=thread_ts,
+            reply_broadcast=broadcast,
             unfurl_links=unfurl,
             unfurl_media=unfurl,
         )
