@@ -28,7 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from monitor.config import EmailNotifier as EmailConfig
-from monitor.digest import docket_view, group_alerts, is_docket
+from monitor.digest import digest_counts, docket_view, group_alerts, is_docket
 from monitor.entry import Alert
 from monitor.errors import NotifyError
 from monitor.notify import Receipt
@@ -120,20 +120,21 @@ class EmailNotifier:
         if alert.thread_id and alert.thread_id.startswith("<"):
             message["In-Reply-To"] = header_text(alert.thread_id)
             message["References"] = header_text(alert.thread_id)
-        message.set_content(render("alert.txt.j2", **context))
-        message.add_alternative(render("alert.html.j2", **context), subtype="html")
+        name = "docket_alert" if docket is not None and alert.slot == "alert" else "alert"
+        message.set_content(render(f"{name}.txt.j2", **context))
+        message.add_alternative(render(f"{name}.html.j2", **context), subtype="html")
         return message
 
     def digest_message(self, alerts: Sequence[Alert]) -> EmailMessage | None:
         sections = group_alerts(alerts)
-        count = sum(len(s.stories) + sum(len(c.alerts) for c in s.cases) for s in sections)
-        if not count:
+        counts = digest_counts(sections)
+        if not counts.total:
             return None
         topics = ", ".join(s.topic for s in sections)
-        subject = f"Digest: {count} new {'story' if count == 1 else 'stories'} ({topics})"
+        subject = f"Digest: {counts.describe()} ({topics})"
         ids = ",".join(str(a.delivery_id) for a in sorted(alerts, key=lambda a: a.delivery_id))
         message = self._envelope(subject, message_id(f"{self.name}|digest|{ids}", self._sender))
-        context = {"sections": sections, "count": count, "notifier": self.name}
+        context = {"sections": sections, "counts": counts, "notifier": self.name}
         message.set_content(render("digest.txt.j2", **context))
         message.add_alternative(render("digest.html.j2", **context), subtype="html")
         return message
