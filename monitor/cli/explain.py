@@ -20,13 +20,15 @@ from sqlalchemy import Connection, Row, exists, select
 
 from monitor.cli.base import DURATION, config_option, load, main, transaction
 from monitor.cli.story import story_membership
-from monitor.config import Config, HttpSettings
+from monitor.config import Config, HttpSettings, Source
+from monitor.docket import DOCKET_KINDS, read_docket_feed
 from monitor.entry import Entry
 from monitor.errors import FetchError, ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.match import Backtest, Change, CompiledTopic, StoredEntry, compile_topic, explain
 from monitor.parse import html_to_text, parse_feed
 from monitor.store.schema import entries, hits, sources
+from monitor.worker import TrackedCases, match_cases, tracked_cases
 
 BATCH = 500  # entries read per query by backtest
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
@@ -63,8 +65,10 @@ def explain_cmd(
         entry = Entry(None, None, title, body)
         click.echo(explain(topic, entry, source_name or "", html=True).render())
     elif url is not None:
-        source = source_name or next((s.name for s in config.sources if s.url == url), "")
-        _explain_url(topic, url, source, config.settings.http)
+        source = _source(config, url, source_name)
+        name = source_name or (source.name if source else "")
+        cases = tracked_cases([t for t in config.topics if t.name == topic_name])
+        _explain_url(topic, url, name, config.settings.http, source, cases)
     else:
         assert entry_id is not None
         _explain_entry(topic, config, entry_id)
@@ -79,14 +83,36 @@ def _topic(config: Config, config_path: str, name: str) -> CompiledTopic:
     raise click.ClickException(f"no topic named {name!r} in {config_path} (topics: {known})")
 
 
-def _explain_url(topic: CompiledTopic, url: str, source: str, http: HttpSettings) -> None:
+def _source(config: Config, url: str, name: str | None) -> Source | None:
+    """The configured source named ``name``, else the one whose URL is ``url``."""
+    if name is not None:
+        return next((s for s in config.sources if s.name == name), None)
+    return next((s for s in config.sources if s.url == url), None)
+
+
+def _explain_url(
+    topic: CompiledTopic,
+    url: str,
+    source: str,
+    http: HttpSettings,
+    config: Source | None = None,
+    cases: TrackedCases | None = None,
+) -> None:
+    """Explain each entry of the feed at ``url`` (read as the configured source's kind: a
+    docket source's entries carry court, case and parties, and a case the topic tracks
+    matches whatever its text), else the page's text."""
     try:
         fetched = asyncio.run(_fetch(url, http))
     except FetchError as exc:
         raise click.ClickException(f"{url}: {exc}") from exc
     body = fetched.body or b""
     try:
-        feed = parse_feed(body, fetched.headers, fetched.url)
+        if config is not None and config.kind in DOCKET_KINDS:
+            feed = read_docket_feed(
+                body, fetched.headers, fetched.url, kind=config.kind, court=config.court
+            )
+        else:
+            feed = parse_feed(body, fetched.headers, fetched.url)
     except ParseError:
         title, text = _page_text(body, fetched.headers.get("content-type", ""))
         click.echo(f"page: {title or fetched.url}")
@@ -95,8 +121,11 @@ def _explain_url(topic: CompiledTopic, url: str, source: str, http: HttpSettings
     matched = 0
     for n, entry in enumerate(feed.entries, 1):
         result = explain(topic, entry, source)
-        matched += result.matched
+        tracked = match_cases(entry, cases or {})
+        matched += result.matched or bool(tracked)
         click.echo(f"entry {n}/{len(feed.entries)}: {entry.title} <{entry.link or ''}>")
+        for hit in tracked:
+            click.echo(f"tracked case: {', '.join(hit.terms)} (alerts whatever the query says)")
         click.echo(result.render() + "\n")
     click.echo(f"{matched} of {len(feed.entries)} entries match topic {topic.name}")
 
