@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -78,7 +78,8 @@ class DocketEntry:
 
     def to_extra(self) -> dict[str, Any]:
         """The JSON-compatible form stored in ``Entry.extra`` (``docket: True`` marks it)."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _FIELDS}  # asdict's deep copy is slow
+        data["bankruptcy"] = dict(self.bankruptcy) if self.bankruptcy is not None else None
         data["types"] = list(self.types)
         data["defendants"] = [list(d) for d in self.defendants]
         data["entered_at"] = self.entered_at.isoformat() if self.entered_at else None
@@ -99,6 +100,9 @@ class DocketEntry:
         for name in ("court", "case_number", "case_key", "case_name", "text"):
             data[name] = str(data.get(name) or "")
         return cls(**data)
+
+
+_FIELDS = tuple(f.name for f in fields(DocketEntry))
 
 
 # --- case numbers ----------------------------------------------------------------------------
@@ -213,11 +217,22 @@ def _rank(d: DocketEntry) -> tuple[Any, ...]:
     on which view came first)."""
     lowest = min((_defendant_order(x) for x in d.defendants), default=(0, "", ""))
     seq = int(d.seq_no) if d.seq_no and d.seq_no.isdigit() else 1 << 62
-    rest = {k: v for k, v in d.to_extra().items() if k not in _JOINED}
-    return (lowest, seq, json.dumps(rest, sort_keys=True, default=str))
+    return (lowest, seq, tuple(_sortable(getattr(d, name)) for name in _SCALARS))
 
 
-_JOINED = frozenset({"types", "defendants", "full_text", "text"})
+def _sortable(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+_SCALARS = tuple(
+    name for name in _FIELDS if name not in {"types", "defendants", "full_text", "text"}
+)
 
 
 def merge_filings(items: Iterable[DocketEntry]) -> list[DocketEntry]:
