@@ -40,6 +40,7 @@ from monitor.docket_items import (
     entry_time,
     item_guid,
     item_text,
+    pacer_doc_id,
     unescape_again,
 )
 from monitor.entry import ParsedFeed
@@ -69,7 +70,6 @@ _BANKRUPTCY = re.compile(
 )
 _SEQ_IN_GUID = re.compile(r"[&-](\d+)$")
 _EDNY_DOC = re.compile(r"show_case_doc\?(\d+),(\d+)")
-_PACER_DOC = re.compile(r"/docs?1/(\d{4,})")
 
 
 def read_docket_feed(
@@ -165,16 +165,6 @@ def _document_link(raw_description: str, base_url: str) -> tuple[str | None, str
         edny = _EDNY_DOC.search(url)
         number = edny.group(1) if edny else None
     return url, number
-
-
-def pacer_doc_id(url: str | None) -> str | None:
-    """PACER's document id in a ``/doc1/`` or ``/docs1/`` link, its fourth digit zeroed (PACER
-    sets that digit per link, so one document has two ids; juriscraper zeroes it too)."""
-    m = _PACER_DOC.search(url or "")
-    if not m:
-        return None
-    found = m.group(1)
-    return f"{found[:3]}0{found[4:]}"
 
 
 def _query(url: str | None) -> dict[str, list[str]]:

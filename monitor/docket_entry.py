@@ -27,6 +27,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
+from monitor.docket_items import pacer_doc_id
 from monitor.entry import Entry
 from monitor.parse import MAX_SUMMARY, MAX_TITLE
 
@@ -243,6 +244,20 @@ def merge_filings(items: Iterable[DocketEntry]) -> list[DocketEntry]:
         ident = filing_identity(d)
         merged[ident] = join(merged[ident], d) if ident in merged else d
     return list(merged.values())
+
+
+def upgrade_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
+    """A docket entry as an earlier version stored it, with the fields this version's reader
+    derives: a defendant suffix split off the case number, an appellate document id as the
+    document number (migration 0007 re-keys stored entries with it)."""
+    d = DocketEntry.from_extra(extra)
+    number, defendant = split_defendant(d.case_number)
+    if defendant and not d.defendants:
+        d = replace(d, case_number=number, defendants=((defendant, d.case_name),))
+    doc_id = pacer_doc_id(d.document_url)
+    if d.feed == "pacer" and doc_id and not d.pacer_doc_id:
+        d = replace(d, pacer_doc_id=doc_id, document_number=d.document_number or doc_id)
+    return d.to_extra()
 
 
 # --- the entry the pipeline sees ---------------------------------------------------------------

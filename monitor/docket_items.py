@@ -26,6 +26,7 @@ US_ZONES = {
 }  # fmt: skip
 _ZONE_LABEL = re.compile(r"^(?P<stamp>.+?\d)\s+(?P<zone>[A-Z]{2,4})$")
 _PACER_HOST = re.compile(r"^ecf\.([a-z0-9]+)\.uscourts\.gov$")
+_PACER_DOC = re.compile(r"/docs?1/(\d{4,})")
 
 
 def court_from_url(url: str | None) -> str | None:
@@ -77,3 +78,13 @@ def _labelled_time(raw: str) -> datetime | None:
         return None
     zone = timezone(timedelta(hours=US_ZONES[m.group("zone")]))
     return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def pacer_doc_id(url: str | None) -> str | None:
+    """PACER's document id in a ``/doc1/`` or ``/docs1/`` link, its fourth digit zeroed (PACER
+    sets that digit per link, so one document has two ids; juriscraper zeroes it too)."""
+    m = _PACER_DOC.search(url or "")
+    if not m:
+        return None
+    found = m.group(1)
+    return f"{found[:3]}0{found[4:]}"
