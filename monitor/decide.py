@@ -100,7 +100,7 @@ def docket_candidates(
     return [Candidate(k, e, None, tuple(match(e)), content_hash(e)) for k, e in keyed.items()]
 
 
-Edit = Callable[[KnownEntry, Candidate], "EntryEdit | None"]
+Edit = Callable[[KnownEntry, Candidate], EntryEdit | None]
 
 
 def identify(

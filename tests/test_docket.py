@@ -229,6 +229,30 @@ def test_courtlistener_docket_feed_has_full_text_and_shares_timestamps() -> None
     assert first["case_ref"] == "cl-18972040"
 
 
+def test_courtlistener_per_docket_feed_in_the_real_shape() -> None:
+    entries = read("courtlistener_docket_cand.xml")  # no court configured
+    order, stipulation, minute, notice = (e.extra for e in entries)
+    assert (order["court"], order["case_number"], order["case_key"]) == (
+        "cand",  # from the RECAP document's name
+        "3:24-cv-01234",
+        "3:24-cv-01234",
+    )
+    assert order["case_name"] == "Doe v. Acme Platforms, Inc."
+    assert order["pacer_case_id"] == "412345"
+    assert order["text"] == (  # whole, not cut at "Thomas S."; the filing stamp dropped
+        "ORDER REFERRING CASE to Magistrate Judge Thomas S. Hixson for discovery purposes. "
+        "Signed by Judge Rita F. Lin on 7/14/2026. (ads, COURT STAFF)"
+    )
+    assert order["full_text"].endswith("(Filed on 7/14/2026)")
+    assert entries[0].title.startswith("3:24-cv-01234 Doe v. Acme Platforms, Inc. — #17: ORDER")
+    assert entries[0].published == datetime(2026, 7, 14, 7, 0, tzinfo=UTC)  # midnight PDT
+    assert (minute["document_number"], minute["case_key"]) == (None, "3:24-cv-01234")
+    assert docket_key(entries[2]).startswith("1:dc:")  # its CourtListener entry id
+    assert notice["text"].startswith("CLERK'S NOTICE")
+    assert {case_thread_key(e) for e in entries} == {"case:cand:3:24-cv-01234"}
+    assert stipulation["document_url"] == "https://ecf.cand.uscourts.gov/doc1/035121234567"
+
+
 def test_courtlistener_search_feed_reads_court_and_case_name() -> None:
     entries = read("courtlistener_search.xml")
     assert [e.extra["case_name"] for e in entries] == [

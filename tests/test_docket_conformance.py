@@ -26,13 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from juriscraper.lib.string_utils import clean_string, harmonize
+from juriscraper.pacer import rss_feeds as juriscraper_rss
+from test_docket import ZONE_TIMES, zone_feed
 
-juriscraper_rss = pytest.importorskip("juriscraper.pacer.rss_feeds")
-from juriscraper.lib.string_utils import clean_string, harmonize  # noqa: E402
-from test_docket import ZONE_TIMES, zone_feed  # noqa: E402
-
-from monitor.docket import normalize_case_number, read_docket_feed  # noqa: E402
-from monitor.entry import Entry  # noqa: E402
+from monitor.docket import normalize_case_number, read_docket_feed
+from monitor.entry import Entry
 
 DATA = Path(__file__).parent / "data" / "court"
 FEEDS = {  # fixture: (court id, feed URL)

@@ -99,5 +99,11 @@ def test_filings_stored_under_the_previous_keys_are_found_after_the_upgrade(
         assert "Status Conference" not in [c.entry.extra["text"] for c in new]
         [conference] = [e for e in edits if e.entry.extra["text"] == "Status Conference"]
         assert [d[0] for d in conference.entry.extra["defendants"]] == ["1", "2", "3"]
+        # the quiet amendments written, the next poll of the same feed has nothing to change
+        for source, name in ((edny, "edny.xml"), (sdny, "criminal_nysd.xml")):
+            _, edits = repoll(store, source, name)
+            with store.begin() as conn:
+                assert rec.record_edits(conn, edits, {}, NOW).updates == 0
+            assert repoll(store, source, name)[1] == []
     finally:
         store.close()
