@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from monitor.cluster import Fingerprint, fingerprint
 from monitor.config import Backfill
 from monitor.dedupe import canonical_url, content_hash, entry_key
-from monitor.docket_entry import DocketEntry, docket_to_entry, join
+from monitor.docket_entry import DocketEntry, docket_to_entry, join, upgraded
 from monitor.docket_keys import case_thread_key, docket_key
 from monitor.entry import Entry, Match
 from monitor.store.records import EntryEdit, EntryIntent, HitIntent, KnownEntry
@@ -150,7 +150,8 @@ def docket_edit(stored: KnownEntry, c: Candidate) -> EntryEdit | None:
     news."""
     if stored.content_hash == c.content_hash or not stored.extra:
         return None
-    joined = join(DocketEntry.from_extra(stored.extra), DocketEntry.from_extra(c.entry.extra))
+    stored_view = upgraded(DocketEntry.from_extra(stored.extra))  # as this version reads it
+    joined = join(stored_view, DocketEntry.from_extra(c.entry.extra))
     entry = docket_to_entry(joined)
     digest = content_hash(entry)
     if digest == stored.content_hash and entry.extra == stored.extra:

@@ -246,18 +246,22 @@ def merge_filings(items: Iterable[DocketEntry]) -> list[DocketEntry]:
     return list(merged.values())
 
 
-def upgrade_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
+def upgraded(d: DocketEntry) -> DocketEntry:
     """A docket entry as an earlier version stored it, with the fields this version's reader
     derives: a defendant suffix split off the case number, an appellate document id as the
-    document number (migration 0007 re-keys stored entries with it)."""
-    d = DocketEntry.from_extra(extra)
+    document number. An entry this version made comes back unchanged."""
     number, defendant = split_defendant(d.case_number)
     if defendant and not d.defendants:
         d = replace(d, case_number=number, defendants=((defendant, d.case_name),))
     doc_id = pacer_doc_id(d.document_url)
     if d.feed == "pacer" and doc_id and not d.pacer_doc_id:
         d = replace(d, pacer_doc_id=doc_id, document_number=d.document_number or doc_id)
-    return d.to_extra()
+    return d
+
+
+def upgrade_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``upgraded`` on a stored ``extra`` (migration 0007 re-keys stored entries with it)."""
+    return upgraded(DocketEntry.from_extra(extra)).to_extra()
 
 
 # --- the entry the pipeline sees ---------------------------------------------------------------

@@ -99,6 +99,7 @@ def test_filings_stored_under_the_previous_keys_are_found_after_the_upgrade(
         assert "Status Conference" not in [c.entry.extra["text"] for c in new]
         [conference] = [e for e in edits if e.entry.extra["text"] == "Status Conference"]
         assert [d[0] for d in conference.entry.extra["defendants"]] == ["1", "2", "3"]
+        assert conference.entry.title == "1:17-cr-00664 USA v. Hart — Status Conference"
         # the quiet amendments written, the next poll of the same feed has nothing to change
         for source, name in ((edny, "edny.xml"), (sdny, "criminal_nysd.xml")):
             _, edits = repoll(store, source, name)
