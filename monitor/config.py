@@ -381,6 +381,9 @@ class SlackNotifier(_Model):
     channel: str | None = None  # channel id or name, bot mode
     api_base_url: HttpUrl = "https://slack.com/api/"  # bot mode; loopback for tests
     follow_ups: Literal["thread", "message", "none"] = "thread"  # webhook: thread = message
+    # a later filing of a court case that already alerted (bot mode): a reply in the case's
+    # thread also shown in the channel (broadcast), a quiet reply (thread), or its own message
+    docket_followups: Literal["broadcast", "thread", "message"] = "broadcast"
     unfurl: bool = False  # let Slack unfurl links and media
     pace: Duration = timedelta(seconds=1)  # at least this long between messages to a channel
     timeout: Duration = timedelta(seconds=10)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from monitor.cluster import Fingerprint, fingerprint
 from monitor.config import Backfill
 from monitor.dedupe import canonical_url, content_hash, entry_key
+from monitor.docket_entry import DocketEntry, docket_to_entry, join, upgraded
 from monitor.docket_keys import case_thread_key, docket_key
 from monitor.entry import Entry, Match
 from monitor.store.records import EntryEdit, EntryIntent, HitIntent, KnownEntry
@@ -100,17 +101,22 @@ def docket_candidates(
     return [Candidate(k, e, None, tuple(match(e)), content_hash(e)) for k, e in keyed.items()]
 
 
+Edit = Callable[[KnownEntry, Candidate], EntryEdit | None]
+
+
 def identify(
-    found: Sequence[Candidate], known: Sequence[KnownEntry]
+    found: Sequence[Candidate], known: Sequence[KnownEntry], edit: Edit | None = None
 ) -> tuple[list[Candidate], list[EntryEdit]]:
     """Split a feed's candidates into new entries and edits of known ones.
 
     A candidate is a known entry when its key is stored (same GUID, or same canonical link
     for GUID-less feeds) or, failing that, when the source already stored an entry with its
-    canonical link (a GUID changed). A known entry whose title or summary changed becomes an
-    ``EntryEdit`` (a changed title also a "headline_updated" story update); an unchanged one
-    is dropped. ``known`` is what the store found for these keys and links.
+    canonical link (a GUID changed). ``edit`` decides what a known entry seen again changes
+    (default: a changed title or summary is an ``EntryEdit``, a changed title also a
+    "headline_updated" story update; docket sources pass ``docket_edit``); an unchanged
+    entry is dropped. ``known`` is what the store found for these keys and links.
     """
+    edit = edit or _edit
     by_key = {k.key: k for k in known}
     by_link = {k.canonical_url: k for k in known if k.canonical_url}
     new, edits, seen = [], [], set()
@@ -120,9 +126,9 @@ def identify(
             new.append(c)
         elif stored.id not in seen:
             seen.add(stored.id)
-            edit = _edit(stored, c)
-            if edit is not None:
-                edits.append(edit)
+            change = edit(stored, c)
+            if change is not None:
+                edits.append(change)
     return new, edits
 
 
@@ -134,6 +140,24 @@ def _edit(stored: KnownEntry, c: Candidate) -> EntryEdit | None:
     if stored.title != c.entry.title:
         detail = f"headline updated: {stored.title} → {c.entry.title}"
     return EntryEdit(stored.id, stored.story_id, c.entry, c.content_hash, detail)
+
+
+def docket_edit(stored: KnownEntry, c: Candidate) -> EntryEdit | None:
+    """A known docket entry seen again: the stored entry joined with this poll's view of the
+    filing (``docket_entry.join``: every entry type and defendant either holds, the longer
+    full text), or None when that changes nothing. Always quiet (no ``detail``): items of a
+    filing re-ordered or split between polls are the same filing, a window that lost some
+    of them takes nothing away, and CourtListener's full text replacing a short one is no
+    news."""
+    if stored.content_hash == c.content_hash or not stored.extra:
+        return None
+    stored_view = upgraded(DocketEntry.from_extra(stored.extra))  # as this version reads it
+    joined = join(stored_view, DocketEntry.from_extra(c.entry.extra))
+    entry = docket_to_entry(joined)
+    digest = content_hash(entry)
+    if digest == stored.content_hash and entry.extra == stored.extra:
+        return None
+    return EntryEdit(stored.id, stored.story_id, entry, digest)
 
 
 def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> list[EntryIntent]:

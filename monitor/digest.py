@@ -2,7 +2,8 @@
 
 Pure: data in, data out. ``digest_plans`` reads the routes of a config (one plan per notifier,
 schedule and time zone); ``group_alerts`` arranges alerts by topic, a court case's entries
-together; ``docket_view`` is the plain-text docket line every renderer shares. Sending and
+together (and counts filings and stories); ``docket_view`` is the plain-text docket line
+every renderer shares. Sending and
 claiming live in ``monitor.deliver``; the schedule runs in ``monitor.service``.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.config import Config
+from monitor.docket_entry import defendants_line
 from monitor.entry import Alert
 
 DOCKET_KINDS = frozenset({"pacer", "courtlistener"})
@@ -46,9 +48,31 @@ def digest_plans(config: Config) -> list[DigestPlan]:
 
 @dataclass(frozen=True)
 class DocketView:
-    line: str  # "ILND · 1:21-cv-00135 · In re Clearview AI · entry 42"
-    text: str
-    links: tuple[tuple[str, str], ...]  # (label, url)
+    """A docket alert as a docket line, in plain text parts (the renderer escapes): the case
+    once, the entry number and docket text, and the links, the document first (the docket
+    report costs a PACER fee, a document is what the reader wants)."""
+
+    court: str  # "ILND"
+    case_number: str
+    case_name: str
+    number: str  # the entry (document) number, or ""
+    text: str  # the full docket text where the feed has it, else the short one
+    defendants: str  # "Defendants: 1 USA v. Hart; 2 USA v. Osei", or ""
+    links: tuple[tuple[str, str], ...]  # (label, url), the document first
+
+    @property
+    def case(self) -> str:
+        """``ILND 1:21-cv-00135 In re Clearview AI``: court, case number and name."""
+        return " ".join(p for p in (self.court, self.case_number, self.case_name) if p)
+
+    @property
+    def entry(self) -> str:
+        """``#612 Motion to Dismiss``: the entry number and docket text."""
+        return " ".join(p for p in (f"#{self.number}" if self.number else "", self.text) if p)
+
+    @property
+    def document_url(self) -> str | None:
+        return next((url for label, url in self.links if label.startswith("Document")), None)
 
 
 def is_docket(alert: Alert) -> bool:
@@ -59,23 +83,27 @@ def is_docket(alert: Alert) -> bool:
 
 
 def docket_view(extra: Mapping[str, Any]) -> DocketView:
-    """Court, case number, case name, entry number, docket text and links, as plain text
-    (any may be absent; the renderer escapes)."""
-    number = extra.get("document_number") or extra.get("entry_number")
-    parts = [
-        str(extra.get("court") or "").upper(),
-        str(extra.get("case_number") or ""),
-        str(extra.get("case_name") or ""),
-        f"entry {number}" if number else "",
-    ]
+    """Court, case number and name, entry number, docket text, defendants and links of a
+    docket entry's ``extra`` (``monitor.docket_entry.DocketEntry``'s fields; any may be
+    absent)."""
+    number = str(extra.get("document_number") or extra.get("entry_number") or "")
     raw = extra.get("links") or []
     pairs = list(raw.items()) if isinstance(raw, dict) else [(str(u), u) for u in raw]
-    # monitor.docket's fields: document_url, docket_url (full_text, else text)
-    pairs += [(f"document {number}" if number else "document", extra.get("document_url"))]
-    pairs += [("docket", extra.get("docket_url"))]
+    pairs.insert(0, (f"Document {number}".strip(), extra.get("document_url")))
+    # PACER's docket report costs a fee; a CourtListener docket page does not
+    free = extra.get("feed") == "courtlistener"
+    pairs.append(("Docket on CourtListener" if free else "Docket report", extra.get("docket_url")))
     links = tuple((str(label), url) for label, url in pairs if isinstance(url, str) and url)
     text = extra.get("full_text") or extra.get("text") or extra.get("docket_text") or ""
-    return DocketView(" · ".join(p for p in parts if p), str(text), links)
+    return DocketView(
+        court=str(extra.get("court") or "").upper(),
+        case_number=str(extra.get("case_number") or ""),
+        case_name=str(extra.get("case_name") or ""),
+        number=number,
+        text=str(text),
+        defendants=defendants_line(extra.get("defendants") or ()),
+        links=links,
+    )
 
 
 @dataclass(frozen=True)
@@ -86,7 +114,7 @@ class DigestItem:
 
 @dataclass
 class DigestCase:
-    line: str
+    line: str  # court, case number and name
     alerts: list[DigestItem] = field(default_factory=list)
 
 
@@ -97,10 +125,34 @@ class DigestSection:
     stories: list[Alert] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DigestCounts:
+    """How many filings (docket entries) and news stories a digest lists."""
+
+    filings: int
+    stories: int
+
+    @property
+    def total(self) -> int:
+        return self.filings + self.stories
+
+    def describe(self) -> str:
+        """``3 new filings and 1 new story``; a kind with none is left out."""
+        filings = f"{self.filings} new filing{'' if self.filings == 1 else 's'}"
+        stories = f"{self.stories} new {'story' if self.stories == 1 else 'stories'}"
+        return " and ".join(p for n, p in ((self.filings, filings), (self.stories, stories)) if n)
+
+
+def digest_counts(sections: Sequence[DigestSection]) -> DigestCounts:
+    filings = sum(len(c.alerts) for s in sections for c in s.cases)
+    return DigestCounts(filings, sum(len(s.stories) for s in sections))
+
+
 def group_alerts(alerts: Sequence[Alert]) -> list[DigestSection]:
-    """Sections by topic (in first-seen order); in each, docket entries grouped by case
-    (thread key, else the docket line) and news stories in order. Follow-ups are dropped:
-    a digest lists stories, and the story itself is in it or in an earlier digest."""
+    """Sections by topic (in first-seen order); in each, docket entries (filings) grouped
+    by case (thread key, else court, number and name) and news stories in order. Follow-ups
+    are dropped: a digest lists stories, and the story itself is in it or in an earlier
+    digest."""
     sections: dict[str, DigestSection] = {}
     cases: dict[tuple[str, str], DigestCase] = {}
     for alert in alerts:
@@ -111,7 +163,7 @@ def group_alerts(alerts: Sequence[Alert]) -> list[DigestSection]:
             section.stories.append(alert)
             continue
         view = docket_view(alert.extra)
-        case_line = view.line.rsplit(" · entry ", 1)[0] or alert.title
+        case_line = view.case or alert.title
         key = (alert.topic, alert.thread_key or case_line)
         if key not in cases:
             cases[key] = DigestCase(case_line)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from monitor.dedupe import fold_text, versioned_key
+from monitor.docket_entry import DocketEntry, filing_identity
 from monitor.entry import Entry
 from monitor.store.dockets import Gap, PollWindow
 
@@ -21,32 +22,21 @@ def is_docket_entry(entry: Entry) -> bool:
 
 
 def docket_key(entry: Entry) -> str:
-    """The versioned dedupe key of a docket entry, ``"1:<kind>:<sha256 hex>"``.
+    """The versioned dedupe key of a docket entry, ``"1:<rule>:<sha256 hex>"``: the hash of
+    its filing's identity (``docket_entry.filing_identity``: document number, else
+    CourtListener entry id, else sequence number, else entry time), so that every item of
+    one filing, in any order and any poll, has the same key. Never the guid alone (EDNY
+    repeats it across a case's entries) and never the entry type (a window may hold only
+    some of a filing's types).
 
-    Scheme version 1, first rule that applies (COURT-FEEDS.md):
-
-    - ``1:dn:`` court + case + document number (one document is one entry, whatever the
-      types listed with it);
-    - ``1:ds:`` court + case + PACER sequence number (a minute entry's own number);
-    - ``1:dg:`` court + case + guid + entry time + docket text: never the guid alone, which
-      EDNY repeats across a case's entries.
-
-    The case is the normalised number, else ``case_ref``. Raises ValueError for an entry
-    that ``read_docket_feed`` did not make.
+    Raises ValueError for an entry that ``read_docket_feed`` did not make.
     """
-    x = entry.extra
     if not is_docket_entry(entry):
         raise ValueError("not a docket entry")
-    case = x.get("case_key") or x.get("case_ref") or ""
-    court = x.get("court") or ""
-    if x.get("document_number"):
-        return versioned_key("dn", court, case, str(x["document_number"]))
-    if x.get("seq_no"):
-        return versioned_key("ds", court, case, str(x["seq_no"]))
-    when = x.get("entered_at") or ""
-    return versioned_key(
-        "dg", court, case, x.get("guid") or "", when, fold_text(x.get("text") or "")
-    )
+    rule, parts = filing_identity(DocketEntry.from_extra(entry.extra))
+    if rule == "dg":
+        parts = (*parts[:-1], fold_text(parts[-1]))
+    return versioned_key(rule, *parts)
 
 
 def case_thread_key(entry: Entry) -> str | None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from monitor.config import Source
-from monitor.decide import AlertRules, Candidate, identify, plan_entries
+from monitor.decide import AlertRules, Candidate, docket_edit, identify, plan_entries
 from monitor.docket import DOCKET_KINDS
 from monitor.docket_keys import find_gap, poll_window
 from monitor.entry import Alert
@@ -61,7 +61,9 @@ def record_feed(
     (read back only for a dry run) and a gap."""
     keys = [c.key for c in found]
     links = [c.canonical_url for c in found if c.canonical_url]
-    new, edits = identify(found, rec.known_entries(conn, w.source_id, keys, links))
+    docket = w.source.kind in DOCKET_KINDS
+    known = rec.known_entries(conn, w.source_id, keys, links, with_extra=docket)
+    new, edits = identify(found, known, docket_edit if docket else None)
     coverage = _coverage(conn, w, found, overlap=len(found) - len(new))
     intents = attach_stories(conn, plan_entries(new, w.rules, w.now), w.source.name, w.now)
     result = rec.record_entries(conn, w.source_id, intents, w.routes, w.now)

@@ -15,13 +15,15 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from monitor.config import Config, HttpSettings, Topic
+from monitor.config import Config, HttpSettings, Source, Topic
+from monitor.docket import DOCKET_KINDS, read_docket_feed
 from monitor.entry import Entry
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.match import Backtest, CompiledTopic, Explanation, StoredEntry, compile_topic, explain
 from monitor.parse import html_to_text, parse_feed
 from monitor.store.entries import BATCH, entry_batches
+from monitor.worker import TrackedCases, match_cases
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -60,6 +62,11 @@ class ExplainedItem:
     title: str
     link: str | None
     explanation: Explanation
+    tracked: tuple[str, ...] = ()  # tracked-case terms: it alerts whatever the query says
+
+    @property
+    def matched(self) -> bool:
+        return self.explanation.matched or bool(self.tracked)
 
 
 @dataclass(frozen=True)
@@ -70,24 +77,45 @@ class UrlExplanation:
 
     @property
     def matched(self) -> int:
-        return sum(i.explanation.matched for i in self.items)
+        return sum(i.matched for i in self.items)
 
 
 async def explain_url(
-    topic: CompiledTopic, url: str, source: str, http: HttpSettings
+    topic: CompiledTopic,
+    url: str,
+    source: str,
+    http: HttpSettings,
+    *,
+    configured: Source | None = None,
+    cases: TrackedCases | None = None,
 ) -> UrlExplanation:
     """Fetch ``url`` with the service's client and explain each entry of the feed it
-    serves, or the text of the web page. Raises FetchError."""
+    serves, or the text of the web page. A ``configured`` docket source's feed is read as
+    docket entries (court, case and parties for ``court:``/``case:``/``party:``), and an
+    entry of a case in ``cases`` is noted as tracked. Raises FetchError."""
     fetched = await _fetch(url, http)
     body = fetched.body or b""
     try:
-        feed = parse_feed(body, fetched.headers, fetched.url)
+        if configured is not None and configured.kind in DOCKET_KINDS:
+            feed = read_docket_feed(
+                body, fetched.headers, fetched.url, kind=configured.kind, court=configured.court
+            )
+        else:
+            feed = parse_feed(body, fetched.headers, fetched.url)
     except ParseError:
         title, text = page_text(body, fetched.headers.get("content-type", ""))
         page = Entry(None, fetched.url, title, text)
         item = ExplainedItem(title or fetched.url, fetched.url, explain(topic, page, source))
         return UrlExplanation(fetched.url, "page", [item])
-    items = [ExplainedItem(e.title, e.link, explain(topic, e, source)) for e in feed.entries]
+    items = [
+        ExplainedItem(
+            e.title,
+            e.link,
+            explain(topic, e, source),
+            tuple(term for hit in match_cases(e, cases or {}) for term in hit.terms),
+        )
+        for e in feed.entries
+    ]
     return UrlExplanation(fetched.url, "feed", items)
 
 
@@ -112,7 +140,15 @@ def page_text(body: bytes, content_type: str) -> tuple[str, str]:
 
 def source_for_url(config: Config, url: str) -> str:
     """The name of the configured source with this URL, else "" (what ``source:`` sees)."""
-    return next((s.name for s in config.sources if s.url == url), "")
+    found = configured_source(config, url)
+    return found.name if found else ""
+
+
+def configured_source(config: Config, url: str, name: str | None = None) -> Source | None:
+    """The configured source named ``name``, else the one whose URL is ``url``."""
+    if name is not None:
+        return next((s for s in config.sources if s.name == name), None)
+    return next((s for s in config.sources if s.url == url), None)
 
 
 def run_backtest(

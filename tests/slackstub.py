@@ -9,6 +9,7 @@ recorded; each request first takes the next scripted answer, if any:
         slack.webhook_url      # POST here: an incoming webhook
         slack.api_base_url     # AsyncWebClient(base_url=...): chat.postMessage
         slack.messages         # accepted messages, in order (dicts of the posted fields)
+        slack.channel_messages # those the channel shows: not thread replies, unless broadcast
 
 ``Answer.rate_limited`` is HTTP 429 with Retry-After (a number of seconds, or any text such as
 ``inf`` or ``soon`` to test a client's defences); ``Answer.error(code)`` is Slack's error
@@ -93,6 +94,14 @@ class SlackStub:
     def messages(self) -> list[dict[str, Any]]:
         with self._lock:
             return list(self._messages)
+
+    @property
+    def channel_messages(self) -> list[dict[str, Any]]:
+        """Accepted messages a channel member sees without opening a thread: Slack shows a
+        thread reply (``thread_ts``) in the channel only when ``reply_broadcast`` is true."""
+        return [
+            m for m in self.messages if not m.get("thread_ts") or m.get("reply_broadcast") is True
+        ]
 
     @property
     def requests(self) -> int:

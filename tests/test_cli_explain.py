@@ -142,6 +142,35 @@ def test_explain_url_of_a_feed_explains_each_entry(feed_server: FeedServer, tmp_
     assert out.rstrip().endswith("1 of 3 entries match topic clearview")
 
 
+def test_explain_url_of_a_configured_docket_source_reads_docket_entries(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    body = (Path(__file__).parent / "data" / "court" / "district_ilnd.xml").read_bytes()
+    feed_server.set_feed("/ilnd.xml", body, etag=False, last_modified=False)
+    url = feed_server.url("/ilnd.xml")
+    path = tmp_path / "feeds.yaml"
+    path.write_text(
+        f"""settings:
+  database_url: sqlite:///{tmp_path / "monitor.db"}
+sources:
+  - {{name: pacer-ilnd, url: '{url}', kind: pacer, court: ilnd}}
+topics:
+  - name: mdl
+    query: 'court:ilnd case:"1:21-cv-00135" party:Clearview'
+  - name: tracked
+    terms: ["nothing-in-the-feed-says-this"]
+    cases: [{{court: ilnd, number: "1:24-cv-2222"}}]
+"""
+    )
+    out = ok("explain", "--config", str(path), "--topic", "mdl", "--url", url).stdout
+    assert "entry 1/8: 1:21-cv-00135 In re: Clearview AI" in out
+    assert out.count("topic mdl: MATCHES") == 2  # the MDL's two entries: court, case, party
+    assert out.rstrip().endswith("2 of 8 entries match topic mdl")
+    tracked = ok("explain", "--config", str(path), "--topic", "tracked", "--url", url).stdout
+    assert "tracked case: case 1:24-cv-2222 (alerts whatever the query says)" in tracked
+    assert tracked.rstrip().endswith("1 of 8 entries match topic tracked")
+
+
 def test_explain_url_of_a_web_page_explains_its_text(
     feed_server: FeedServer, tmp_path: Path
 ) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from clirun import ok
+from clirun import monitor, ok
 from feedserver import FeedServer
+from slackstub import SlackStub
 
 from monitor.health import read_status
 from monitor.store import Store
@@ -209,3 +210,34 @@ def test_courtlistener_search_feed_alerts_a_new_case_naming_the_party(
     assert "Doe v. Clearview AI, Inc." in result.stdout
     assert "Clearview Township" not in result.stdout
     assert "Clearview Acquisitions" not in result.stdout
+
+
+def test_a_later_filing_in_an_alerted_case_reaches_the_slack_channel(
+    ilnd: Path, feed_server: FeedServer
+) -> None:
+    with SlackStub() as slack:
+        config = ilnd.read_text() + (
+            "notifiers:\n"
+            "  - {name: desk, type: slack, token: '${TEST_SLACK_TOKEN}', channel: C1,\n"
+            f"     api_base_url: '{slack.api_base_url}', pace: 0.01s}}\n"
+            "routes:\n  - {topic: mdl, notifiers: [desk]}\n"
+        )
+        ilnd.write_text(config)
+        env = {"TEST_SLACK_TOKEN": "xoxb-e2e"}
+        first = monitor("poll", "--once", "--config", str(ilnd), env=env)
+        assert "alerts sent: 1" in first.stdout, first.stderr
+        [alert] = slack.messages
+        feed_server.set_feed(  # a later filing in the tracked case
+            "/ilnd.xml",
+            pacer_rss([HEARING, FILING_A, FILING_B, MUNOZ, TOWNSHIP, ACQUISITIONS]),
+            etag=False,
+            last_modified=False,
+        )
+        second = monitor("poll", "--once", "--config", str(ilnd), env=env)
+        assert "alerts sent: 1" in second.stdout, second.stderr
+        alert, later = slack.messages
+        assert "thread_ts" not in alert
+        assert later["thread_ts"] == alert["ts"]  # in the case's thread...
+        assert later["reply_broadcast"] is True  # ...and shown in the channel
+        assert slack.channel_messages == [alert, later]
+        assert "Status Hearing" in later["text"]

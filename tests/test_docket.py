@@ -25,7 +25,7 @@ FEEDS = {  # fixture: (kind, configured court, feed URL, docket entries it holds
         "pacer",
         None,
         "https://ecf.nysb.uscourts.gov/cgi-bin/rss_outside.pl",
-        3,
+        4,
     ),
     "appellate_ca7.xml": (
         "pacer",
@@ -34,10 +34,22 @@ FEEDS = {  # fixture: (kind, configured court, feed URL, docket entries it holds
         3,
     ),
     "edny.xml": ("pacer", "nyed", "https://ecf.nyed.uscourts.gov/cgi-bin/readyDockets.pl", 5),
+    "criminal_nysd.xml": (  # 11 items: per-defendant copies, two-type filings
+        "pacer",
+        None,
+        "https://ecf.nysd.uscourts.gov/cgi-bin/rss_outside.pl",
+        5,
+    ),
     "courtlistener_docket.xml": (
         "courtlistener",
         "ilnd",
         "https://www.courtlistener.com/docket/18972040/feed/",
+        4,
+    ),
+    "courtlistener_docket_cand.xml": (
+        "courtlistener",
+        None,
+        "https://www.courtlistener.com/docket/68123456/feed/",
         4,
     ),
     "courtlistener_search.xml": (
@@ -106,16 +118,17 @@ def test_names_escaped_twice_are_unescaped_once_more_and_latin1_is_read() -> Non
     assert by_number(edny, "112").extra["case_name"] == "USA v. Ro'Neal"
 
 
-def test_edny_entries_sharing_a_guid_are_never_merged() -> None:
+def test_edny_filings_sharing_a_guid_are_never_merged_but_one_filings_types_are() -> None:
     entries = read("edny.xml")
     chau = [e for e in entries if e.extra["case_key"] == "1:18-cv-03365"]
     assert len({e.guid for e in chau}) == 1 and len(chau) == 4
-    assert sorted(e.extra["text"] for e in chau) == [
-        "Order Referring Case to Mediation",
-        "Order on Motion for Sanctions",
-        "Order on Motion to Dismiss",
-        "Scheduling Order",
+    assert [(e.extra["document_number"], e.extra["text"]) for e in chau] == [
+        ("25", "Order on Motion to Dismiss"),  # same second as #26: two documents, two entries
+        ("26", "Order on Motion for Sanctions"),
+        (None, "Order; Order(Other)"),  # no document, same second: one filing of two types
+        (None, "Scheduling Order"),  # no document, two minutes later: its own entry
     ]
+    assert chau[2].extra["types"] == ["Order", "Order(Other)"]
     assert len({docket_key(e) for e in chau}) == 4
     doc = by_number(entries, "25").extra
     assert doc["pacer_case_id"] == "419001"
@@ -130,10 +143,17 @@ def test_bankruptcy_padded_missing_and_cut_names() -> None:
         ("nysb", "16-10992", "SunEdison, Inc."),  # court from the ecf host
         ("nysb", "18-90003", ""),
         ("nysb", "19-23649", "Purdue Pharma L.P. and Affili"),
+        ("nysb", "26-01044", "Roe v. SunEdison, Inc."),
     ]
     assert entries[0].extra["bankruptcy"] == {"type": "bk", "office": "1", "chapter": "11"}
     assert entries[1].extra["bankruptcy"]["trustee"] == "Jane Roe"
     assert entries[1].extra["seq_no"] == "77"  # from the "-<seq>" guid
+
+
+def test_an_adversary_proceeding_with_an_empty_chapter_keeps_its_bankruptcy_fields() -> None:
+    adversary = read("bankruptcy_nysb.xml")[3].extra
+    assert adversary["bankruptcy"] == {"type": "ap", "office": "1", "chapter": ""}
+    assert adversary["document_number"] == "1"
 
 
 def test_appellate_local_zones_and_document_links_without_numbers() -> None:
@@ -141,10 +161,54 @@ def test_appellate_local_zones_and_document_links_without_numbers() -> None:
     opinion, judgment, ruling = entries
     assert opinion.published == datetime(2026, 11, 20, 15, 15, tzinfo=UTC)  # 09:15 CST
     assert ruling.published == datetime(2026, 11, 19, 22, 40, tzinfo=UTC)  # 17:40 EST
-    assert opinion.extra["document_number"] is None
+    # "Document" is no number: PACER's document id (fourth digit zeroed) stands in for it
     assert opinion.extra["document_url"] == "https://ecf.ca7.uscourts.gov/docs1/00712345678"
+    assert opinion.extra["document_number"] == opinion.extra["pacer_doc_id"] == "00702345678"
+    assert docket_key(opinion).startswith("1:dn:")
     assert judgment.extra["document_number"] == "38"
+    assert judgment.extra["pacer_doc_id"] == "00702345679"
     assert ruling.extra["document_url"] is None and ruling.extra["text"] == "ruling"
+
+
+ZONE_TIMES = [  # (label, local time, the instant in UTC)
+    ("EST", "Mon, 19 Jan 2026 09:15:00", datetime(2026, 1, 19, 14, 15, tzinfo=UTC)),
+    ("EDT", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 13, 15, tzinfo=UTC)),
+    ("CST", "Mon, 19 Jan 2026 09:15:00", datetime(2026, 1, 19, 15, 15, tzinfo=UTC)),
+    ("CDT", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 14, 15, tzinfo=UTC)),
+    ("MST", "Mon, 19 Jan 2026 09:15:00", datetime(2026, 1, 19, 16, 15, tzinfo=UTC)),
+    ("MDT", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 15, 15, tzinfo=UTC)),
+    ("PST", "Mon, 19 Jan 2026 09:15:00", datetime(2026, 1, 19, 17, 15, tzinfo=UTC)),
+    ("PDT", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 16, 15, tzinfo=UTC)),
+    ("AKST", "Mon, 19 Jan 2026 09:15:00", datetime(2026, 1, 19, 18, 15, tzinfo=UTC)),
+    ("AKDT", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 17, 15, tzinfo=UTC)),
+    ("HST", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 19, 15, tzinfo=UTC)),
+    ("AST", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 13, 15, tzinfo=UTC)),
+    ("CHST", "Tue, 21 Jul 2026 09:15:00", datetime(2026, 7, 20, 23, 15, tzinfo=UTC)),
+    ("SST", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 20, 15, tzinfo=UTC)),
+    ("GMT", "Mon, 20 Jul 2026 09:15:00", datetime(2026, 7, 20, 9, 15, tzinfo=UTC)),
+]
+
+
+def zone_feed(times: list[tuple[str, str, datetime]]) -> bytes:
+    """An appellate feed (the courts that write local zone labels), one entry per time."""
+    items = "".join(
+        f"<item><title>24-{n:04d} Roe v. Acme Corp.</title>"
+        f"<link>https://ecf.ca9.uscourts.gov/n/beam/servlet/TransportRoom?caseNum=24-{n:04d}</link>"
+        f"<description>[Order]</description><pubDate>{local} {label}</pubDate></item>"
+        for n, (label, local, _) in enumerate(times, 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel>'
+        f"<title>9th Circuit Court of Appeals - Recent Entries</title>{items}</channel></rss>"
+    ).encode("iso-8859-1")
+
+
+def test_entry_times_are_right_in_every_us_zone_daylight_time_included() -> None:
+    feed = read_docket_feed(zone_feed(ZONE_TIMES), {}, "https://ecf.ca9.uscourts.gov/rss",
+                            kind="pacer", court="ca9")  # fmt: skip
+    got = {e.extra["case_number"]: e.published for e in feed.entries}
+    for n, (label, local, utc) in enumerate(ZONE_TIMES, 1):
+        assert got[f"24-{n:04d}"] == utc, f"{local} {label}"
 
 
 def test_courtlistener_docket_feed_has_full_text_and_shares_timestamps() -> None:
@@ -159,7 +223,34 @@ def test_courtlistener_docket_feed_has_full_text_and_shares_timestamps() -> None
         "in-re-clearview-ai-inc-consumer-privacy-litigation/"
     )
     assert entries[0].published == entries[1].published == entries[2].published
-    assert case_thread_key(entries[0]) == "case:ilnd:cl-18972040"  # the feed names no number
+    # the case number closes every title: the same case thread as the court's PACER entries
+    assert first["case_number"] == "1:21-cv-00135"
+    assert case_thread_key(entries[0]) == "case:ilnd:1:21-cv-00135"
+    assert first["case_ref"] == "cl-18972040"
+
+
+def test_courtlistener_per_docket_feed_in_the_real_shape() -> None:
+    entries = read("courtlistener_docket_cand.xml")  # no court configured
+    order, stipulation, minute, notice = (e.extra for e in entries)
+    assert (order["court"], order["case_number"], order["case_key"]) == (
+        "cand",  # from the RECAP document's name
+        "3:24-cv-01234",
+        "3:24-cv-01234",
+    )
+    assert order["case_name"] == "Doe v. Acme Platforms, Inc."
+    assert order["pacer_case_id"] == "412345"
+    assert order["text"] == (  # whole, not cut at "Thomas S."; the filing stamp dropped
+        "ORDER REFERRING CASE to Magistrate Judge Thomas S. Hixson for discovery purposes. "
+        "Signed by Judge Rita F. Lin on 7/14/2026. (ads, COURT STAFF)"
+    )
+    assert order["full_text"].endswith("(Filed on 7/14/2026)")
+    assert entries[0].title.startswith("3:24-cv-01234 Doe v. Acme Platforms, Inc. — #17: ORDER")
+    assert entries[0].published == datetime(2026, 7, 14, 7, 0, tzinfo=UTC)  # midnight PDT
+    assert (minute["document_number"], minute["case_key"]) == (None, "3:24-cv-01234")
+    assert docket_key(entries[2]).startswith("1:dc:")  # its CourtListener entry id
+    assert notice["text"].startswith("CLERK'S NOTICE")
+    assert {case_thread_key(e) for e in entries} == {"case:cand:3:24-cv-01234"}
+    assert stipulation["document_url"] == "https://ecf.cand.uscourts.gov/doc1/035121234567"
 
 
 def test_courtlistener_search_feed_reads_court_and_case_name() -> None:
@@ -194,7 +285,7 @@ def test_title_splits_at_the_first_space() -> None:
 
 def test_keys_are_versioned_and_survive_a_reordered_window() -> None:
     entries = read("district_ilnd.xml")
-    assert all(docket_key(e).startswith(("1:dn:", "1:ds:", "1:dg:")) for e in entries)
+    assert all(docket_key(e).startswith(("1:dn:", "1:ds:", "1:dt:")) for e in entries)
     again = read("district_ilnd.xml")[::-1]
     assert {docket_key(e) for e in again} == {docket_key(e) for e in entries}
     with pytest.raises(ValueError):

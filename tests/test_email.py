@@ -145,36 +145,62 @@ async def test_a_dead_server_is_a_retryable_connection_error(cert: CertFiles) ->
     assert caught.value.retryable
 
 
-async def test_a_digest_groups_stories_by_topic_and_court_cases_together(
+def plain(message: Any) -> str:
+    """The text part with plain newlines (SMTP carries CRLF)."""
+    return str(message.get_body(("plain",)).get_content()).replace("\r\n", "\n")
+
+
+CASE = {
+    "docket": True,
+    "court": "ilnd",
+    "case_number": "1:21-cv-00135",
+    "case_name": "In re Clearview AI",
+    "docket_url": "https://ecf.ilnd.uscourts.gov/cgi-bin/DktRpt.pl?400123",
+}
+DOC41 = "https://ecf.ilnd.uscourts.gov/doc1/067125950041?caseid=400123&de_seq_num=90"
+
+
+def filing(delivery_id: int, number: str | None, text: str, **extra: Any) -> Any:
+    fields = {**CASE, "document_number": number, "text": text, **extra}
+    title = f"1:21-cv-00135 In re Clearview AI — {'#' + number + ': ' if number else ''}{text}"
+    return make_alert(
+        delivery_id=delivery_id,
+        source_kind="pacer",
+        title=title,
+        link=CASE["docket_url"],
+        thread_key="case:ilnd:1:21-cv-00135",
+        extra=fields,
+    )
+
+
+async def test_a_digest_lists_filings_by_case_with_numbers_and_document_links(
     smtp: SmtpStub, cert: CertFiles
 ) -> None:
-    case = {"court": "ilnd", "case_number": "1:21-cv-00135", "case_name": "In re Clearview AI"}
     alerts = [
         make_alert(delivery_id=1, title="Story one"),
-        make_alert(
-            delivery_id=2,
-            source_kind="pacer",
-            title="Docket 41",
-            thread_key="case:ilnd:1:21-cv-00135",
-            extra={**case, "document_number": "41", "docket_text": "[Motion]"},
-        ),
+        filing(2, "41", "Motion to Dismiss", document_url=DOC41),
         make_alert(delivery_id=3, topic="regulators", title="Story <two>"),
-        make_alert(
-            delivery_id=4,
-            source_kind="pacer",
-            title="Docket 42",
-            thread_key="case:ilnd:1:21-cv-00135",
-            extra={**case, "document_number": "42", "docket_text": "[Order]"},
-        ),
+        filing(4, None, "Status Hearing"),
     ]
     mail = notifier(smtp, cert)
     await mail.send_digest(alerts)
     [(_, message)] = smtp.messages
-    assert "4 new stories" in message["Subject"]
-    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert message["Subject"].strip() == (
+        "[monitor] Digest: 2 new filings and 2 new stories (clearview, regulators)"
+    )
+    text = plain(message)
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
-    assert text.count("ILND · 1:21-cv-00135 · In re Clearview AI") == 1
-    assert text.index("[Motion]") < text.index("[Order]") < text.index("== regulators ==")
+    assert text.startswith("2 new filings and 2 new stories since the last digest.")
+    assert text.count("In re Clearview AI") == 1
+    assert "* ILND 1:21-cv-00135 In re Clearview AI: 2 new filings\n" in text
+    assert "  - #41 Motion to Dismiss (2026-11-20 12:00 UTC)\n" in text
+    assert text.index(f"    Document 41: {DOC41}") < text.index(
+        f"    Docket report: {CASE['docket_url']}"
+    )
+    assert "  - Status Hearing (2026-11-20 12:00 UTC)" in text
+    assert text.index("#41") < text.index("Status Hearing") < text.index("== regulators ==")
+    assert "ILND 1:21-cv-00135 In re Clearview AI: 2 new filings</h3>" in html
+    assert f'<a href="{DOC41.replace("&", "&amp;")}">#41</a></strong> Motion to Dismiss' in html
     assert "Story &lt;two&gt;" in html
     assert await mail.send_digest([]) is None
     assert len(smtp.messages) == 1
@@ -362,3 +388,23 @@ async def test_a_follow_up_threads_under_its_story_and_a_bad_thread_id_is_droppe
     assert threaded["In-Reply-To"] == threaded["References"] == first.external_id
     assert str(threaded["Subject"]) == "[monitor] Re: Clearview AI fined"
     assert hostile["In-Reply-To"] is None and hostile["Bcc"] is None
+
+
+async def test_a_digest_of_one_filing_says_so(smtp: SmtpStub, cert: CertFiles) -> None:
+    await notifier(smtp, cert).send_digest([filing(1, "41", "Motion to Dismiss")])
+    [(_, message)] = smtp.messages
+    assert message["Subject"].strip() == "[monitor] Digest: 1 new filing (clearview)"
+
+
+async def test_a_docket_alert_email_reads_like_a_docket_line(
+    smtp: SmtpStub, cert: CertFiles
+) -> None:
+    await notifier(smtp, cert).send(filing(7, "41", "Motion to Dismiss", document_url=DOC41))
+    [(_, message)] = smtp.messages
+    text = plain(message)
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert text.startswith("clearview: ILND 1:21-cv-00135 In re Clearview AI\n#41 Motion to")
+    assert text.count("In re Clearview AI") == 1
+    assert text.index(f"Document 41: {DOC41}") < text.index("Docket report: ")
+    assert html.count("In re Clearview AI") == 1
+    assert html.index(">#41</a>") < html.index(">Document 41</a>") < html.index(">Docket report<")

@@ -234,3 +234,56 @@ def test_a_bad_webhook_url_is_refused_at_config_time_without_echo(url: str) -> N
 def test_good_webhook_urls_pass(url: str) -> None:
     config = SlackConfig.model_validate({"name": "d", "type": "slack", "webhook_url": url})
     assert config.webhook_url is not None
+
+
+CASE = {
+    "docket": True,
+    "court": "ilnd",
+    "case_number": "1:21-cv-00135",
+    "case_name": "In re Clearview AI",
+    "text": "Motion to Dismiss",
+    "document_number": "612",
+}
+
+
+def filing(number: str, thread_id: str | None = None) -> Any:
+    extra = {**CASE, "document_number": number}
+    return make_alert(source_kind="pacer", extra=extra, thread_id=thread_id, slot="alert")
+
+
+async def test_a_later_filing_is_broadcast_to_the_channel_and_story_follow_ups_are_not(
+    slack: SlackStub,
+) -> None:
+    notifier = bot(slack)
+    first_ts = await notifier.send(filing("612"))
+    await notifier.send(filing("613", thread_id=first_ts))  # a later filing of that case
+    story_ts = await notifier.send(make_alert())
+    for kind in ("also_reported", "headline_updated"):
+        await notifier.send(make_alert(slot=f"update:{kind}", update_kind=kind, thread_id=story_ts))
+    first, later, story, also, headline = slack.messages
+    assert "thread_ts" not in first and "reply_broadcast" not in first
+    assert later["thread_ts"] == first_ts and later["reply_broadcast"] is True
+    assert also["thread_ts"] == headline["thread_ts"] == story_ts
+    assert also["reply_broadcast"] is False and headline["reply_broadcast"] is False
+    assert slack.channel_messages == [first, later, story]  # what the channel shows
+
+
+@pytest.mark.parametrize(
+    ("mode", "threaded", "in_channel"),
+    [("broadcast", True, True), ("thread", True, False), ("message", False, True)],
+)
+async def test_docket_followups_chooses_how_a_later_filing_is_posted(
+    slack: SlackStub, mode: str, threaded: bool, in_channel: bool
+) -> None:
+    notifier = bot(slack, docket_followups=mode)
+    first_ts = await notifier.send(filing("612"))
+    await notifier.send(filing("613", thread_id=first_ts))
+    later = slack.messages[-1]
+    assert (later.get("thread_ts") == first_ts) is threaded
+    assert (later in slack.channel_messages) is in_channel
+    story_ts = await notifier.send(make_alert())
+    await notifier.send(
+        make_alert(slot="update:1", update_kind="also_reported", thread_id=story_ts)
+    )
+    assert slack.messages[-1]["thread_ts"] == story_ts  # news follow-ups: always the thread
+    assert slack.messages[-1] not in slack.channel_messages

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from monitor.docket import read_docket_feed
 from monitor.entry import Alert
 from monitor.notify.slack_blocks import (
     SECTION_LIMIT,
@@ -22,6 +24,7 @@ from monitor.notify.slack_blocks import (
     truncate,
 )
 
+COURT = Path(__file__).parent / "data" / "court"
 HOSTILE = "<!channel> <https://evil.example|click> & <@U123>"
 
 
@@ -68,35 +71,65 @@ def test_a_non_http_link_is_not_linked() -> None:
     assert "javascript:" not in text
 
 
-def test_a_docket_alert_shows_court_case_entry_text_and_links() -> None:
+def docket_alert(name: str, court: str | None, url: str, index: int, **fields: Any) -> Alert:
+    """The alert the outbox reads for one entry of a fixture feed (tests/data/court/)."""
+    kind = "courtlistener" if name.startswith("courtlistener") else "pacer"
+    feed = read_docket_feed((COURT / name).read_bytes(), {}, url, kind=kind, court=court)
+    entry = feed.entries[index]
+    values = {"source": f"{kind}-feed", "source_kind": kind, "title": entry.title}
+    values |= {"link": entry.link, "published": entry.published, "extra": entry.extra}
+    return make_alert(**{**values, **fields})
+
+
+ILND = "https://ecf.ilnd.uscourts.gov/cgi-bin/rss_outside.pl"
+
+
+def test_a_docket_alert_reads_like_a_docket_line_with_the_document_first() -> None:
+    alert = docket_alert("district_ilnd.xml", "ilnd", ILND, 0, terms=("case 1:21-cv-00135",))
+    message = render_alert(alert)
+    text = _texts(message.blocks)
+    document = "https://ecf.ilnd.uscourts.gov/doc1/067125954321?caseid=400123&amp;de_seq_num=2301"
+    docket = "https://ecf.ilnd.uscourts.gov/cgi-bin/DktRpt.pl?400123"
+    assert text.count("In re: Clearview AI, Inc. Consumer Privacy Litigation") == 1
+    assert text.count("1:21-cv-00135*") == 1  # the case number once, bold
+    assert "*clearview* · ILND" in text
+    assert f"*<{document}|#612>* Motion for Miscellaneous Relief; Motion to Appoint Counsel" in text
+    assert text.index(f"<{document}|Document 612>") < text.index(f"<{docket}|Docket report>")
+    assert f"<{docket}|1:21-cv" not in text  # the headline never links the fee-charging report
+    assert "matched: case 1:21-cv-00135" in text
+    assert message.text.startswith("[clearview] 1:21-cv-00135 In re: Clearview AI")
+
+
+def test_a_merged_criminal_filing_lists_its_defendants() -> None:
+    sdny = "https://ecf.nysd.uscourts.gov/cgi-bin/rss_outside.pl"
+    text = _texts(render_alert(docket_alert("criminal_nysd.xml", None, sdny, 0)).blocks)
+    assert "*1:17-cr-00664* USA v. Hart" in text
+    assert "Defendants: 1 USA v. Hart; 2 USA v. Osei; 3 USA v. Lind" in text
+
+
+def test_a_courtlistener_alert_shows_the_full_docket_text_and_a_free_docket_link() -> None:
+    url = "https://www.courtlistener.com/docket/68123456/feed/"
+    alert = docket_alert("courtlistener_docket_cand.xml", "cand", url, 0)
+    text = _texts(render_alert(alert).blocks)
+    assert "*3:24-cv-01234* Doe v. Acme Platforms, Inc." in text
+    assert "Magistrate Judge Thomas S. Hixson for discovery purposes. Signed by Judge" in text
+    assert text.index("|Document 17>") < text.index("|Docket on CourtListener>")
+
+
+def test_a_docket_alert_with_hostile_text_is_escaped() -> None:
     extra = {
         "court": "ilnd",
         "case_number": "1:21-cv-00135",
-        "case_name": "In re Clearview AI <Litigation>",
+        "case_name": "In re Clearview AI <!channel>",
         "document_number": "42",
-        "docket_text": "[Motion to Dismiss]",
+        "docket_text": "[Motion <@U123>]",
         "links": {"document 42": "https://ecf.ilnd.uscourts.gov/doc1/1"},
     }
     text = _texts(render_alert(make_alert(source_kind="pacer", extra=extra)).blocks)
-    assert "ILND · 1:21-cv-00135 · In re Clearview AI &lt;Litigation&gt; · entry 42" in text
-    assert "[Motion to Dismiss]" in text
+    assert "<!channel>" not in text and "<@U123>" not in text
+    assert "*1:21-cv-00135* In re Clearview AI &lt;!channel&gt;" in text
+    assert "#42* [Motion &lt;@U123&gt;]" in text
     assert "<https://ecf.ilnd.uscourts.gov/doc1/1|document 42>" in text
-
-
-def test_a_docket_alert_reads_the_docket_readers_fields() -> None:
-    extra = {
-        "docket": True,
-        "court": "ilnd",
-        "case_number": "1:21-cv-00135",
-        "case_name": "In re Clearview AI",
-        "text": "Motion to Dismiss",
-        "document_number": "7",
-        "document_url": "https://ecf.ilnd.uscourts.gov/doc1/7",
-        "docket_url": "https://ecf.ilnd.uscourts.gov/cgi-bin/DktRpt.pl?1",
-    }
-    text = _texts(render_alert(make_alert(source_kind="courtlistener", extra=extra)).blocks)
-    assert "ILND · 1:21-cv-00135 · In re Clearview AI · entry 7" in text
-    assert "Motion to Dismiss" in text and "|document 7>" in text and "|docket>" in text
 
 
 def test_a_follow_up_is_one_short_line() -> None:
@@ -186,7 +219,9 @@ def test_a_link_too_long_to_fit_loses_its_fragment_then_its_link() -> None:
 def test_docket_links_that_do_not_fit_are_dropped_whole() -> None:
     links = {f"document {n}": f"https://ecf.example.gov/{'d' * 900}/{n}" for n in range(6)}
     extra = {"court": "ilnd", "case_number": "1:21-cv-00135", "links": links}
-    section = render_alert(make_alert(source_kind="pacer", extra=extra)).blocks[2]["text"]["text"]
+    blocks = render_alert(make_alert(source_kind="pacer", extra=extra)).blocks
+    texts = [b["text"]["text"] if "text" in b else b["elements"][0]["text"] for b in blocks]
+    [section] = [t for t in texts if "ecf.example.gov" in t]
     assert len(section) <= SECTION_LIMIT and section.endswith("…")
     assert section.count("<") == section.count(">") >= 1
 

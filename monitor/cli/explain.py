@@ -16,12 +16,19 @@ from typing import Any
 import click
 
 from monitor.cli.base import DURATION, config_option, load, main, transaction
-from monitor.config import Config
+from monitor.config import Config, Source
 from monitor.errors import FetchError
 from monitor.match import Backtest, Change, CompiledTopic, compile_topic, explain
 from monitor.store.entries import read_entry
 from monitor.store.stories import story_membership
-from monitor.tuning import explain_text, explain_url, find_topic, run_backtest, source_for_url
+from monitor.tuning import (
+    configured_source,
+    explain_text,
+    explain_url,
+    find_topic,
+    run_backtest,
+)
+from monitor.worker import tracked_cases
 
 topic_option = click.option("--topic", "topic_name", required=True, help="The topic, by name.")
 
@@ -52,7 +59,9 @@ def explain_cmd(
     if text is not None:
         click.echo(explain_text(topic, text, source_name or "").render())
     elif url is not None:
-        _explain_url(topic, url, source_name or source_for_url(config, url), config)
+        configured = configured_source(config, url, source_name)
+        name = source_name or (configured.name if configured else "")
+        _explain_url(topic, url, name, config, configured)
     else:
         assert entry_id is not None
         _explain_entry(topic, config, entry_id)
@@ -67,9 +76,19 @@ def _topic(config: Config, config_path: str, name: str) -> CompiledTopic:
     raise click.ClickException(f"no topic named {name!r} in {config_path} (topics: {known})")
 
 
-def _explain_url(topic: CompiledTopic, url: str, source: str, config: Config) -> None:
+def _explain_url(
+    topic: CompiledTopic, url: str, source: str, config: Config, configured: Source | None
+) -> None:
+    """Each entry of the feed at ``url`` (read as the configured source's kind: a docket
+    source's entries carry court, case and parties, and a case the topic tracks matches
+    whatever its text), else the page's text."""
+    cases = tracked_cases([t for t in config.topics if t.name == topic.name])
     try:
-        found = asyncio.run(explain_url(topic, url, source, config.settings.http))
+        found = asyncio.run(
+            explain_url(
+                topic, url, source, config.settings.http, configured=configured, cases=cases
+            )
+        )
     except FetchError as exc:
         raise click.ClickException(f"{url}: {exc}") from exc
     if found.kind == "page":
@@ -80,6 +99,8 @@ def _explain_url(topic: CompiledTopic, url: str, source: str, config: Config) ->
     total = len(found.items)
     for n, item in enumerate(found.items, 1):
         click.echo(f"entry {n}/{total}: {item.title} <{item.link or ''}>")
+        for term in item.tracked:
+            click.echo(f"tracked case: {term} (alerts whatever the query says)")
         click.echo(item.explanation.render() + "\n")
     click.echo(f"{found.matched} of {total} entries match topic {topic.name}")
 

@@ -86,11 +86,19 @@ def entry_fields(entry: Entry, source: str, *, html: bool = False) -> dict[str, 
         "author": "\n".join(entry.authors),
         "case": str(extra.get("case_number") or ""),
         "court": str(extra.get("court") or ""),
-        "party": str(extra.get("case_name") or ""),
+        "party": _parties(extra),
     }
     if html:
         fields = {name: strip_html(text) for name, text in fields.items()}
     return fields
+
+
+def _parties(extra: dict[str, Any]) -> str:
+    """A docket entry's case name, and each defendant's where per-defendant copies of the
+    filing were merged (``[number, case name]`` pairs): ``party:`` sees them all."""
+    names = [str(extra.get("case_name") or "")]
+    names += [str(d[1]) for d in extra.get("defendants") or () if len(d) > 1 and d[1]]
+    return "\n".join(dict.fromkeys(n for n in names if n))
 
 
 class Document:

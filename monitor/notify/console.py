@@ -10,6 +10,7 @@ import sys
 from typing import TextIO
 
 from monitor.config import ConsoleNotifier as ConsoleConfig
+from monitor.docket_entry import defendants_line
 from monitor.docket_keys import docket_lines
 from monitor.entry import Alert
 
@@ -38,15 +39,18 @@ def render_alert(alert: Alert) -> str:
 
 def _render_docket(alert: Alert, when: str) -> str:
     """A docket line: court, case number and name; entry number and docket text; the full
-    text where the feed has it; links to the docket and the document (never fetched)."""
+    text where the feed has it; the defendants; links to the document and the docket (never
+    fetched)."""
     x = alert.extra
     lines = [f"── {alert.topic} " + "─" * max(4, 60 - len(alert.topic)), *docket_lines(x)]
     if x.get("full_text") and x.get("full_text") != x.get("text"):
         lines.append(str(x["full_text"]))
+    if x.get("defendants"):
+        lines.append(defendants_line(x["defendants"]))
+    if x.get("document_url"):  # the document first: the docket report costs a PACER fee
+        lines.append(f"document: {x['document_url']}")
     if x.get("docket_url"):
         lines.append(f"docket: {x['docket_url']}")
-    if x.get("document_url"):
-        lines.append(f"document: {x['document_url']}")
     lines.append(f"{alert.source} · {when}")
     if alert.terms:
         lines.append("matched: " + ", ".join(alert.terms))

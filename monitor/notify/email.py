@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from monitor.config import EmailNotifier as EmailConfig
-from monitor.digest import docket_view, group_alerts, is_docket
+from monitor.digest import digest_counts, docket_view, group_alerts, is_docket
 from monitor.entry import Alert
 from monitor.errors import NotifyError
 from monitor.notify import Receipt, RecipientOutcome
@@ -130,23 +130,24 @@ class EmailNotifier:
             for name in ("In-Reply-To", "References")
             if alert.thread_id and (header := id_header(name, alert.thread_id))
         ]
+        name = "docket_alert" if docket is not None and alert.slot == "alert" else "alert"
         return self._compose(
             subject,
             message_id(key, self._config.sender),
-            render("alert.txt.j2", **context),
-            render("alert.html.j2", **context),
+            render(f"{name}.txt.j2", **context),
+            render(f"{name}.html.j2", **context),
             [(h.name, h) for h in thread],
         )
 
     def digest_message(self, alerts: Sequence[Alert]) -> EmailMessage | None:
         sections = group_alerts(alerts)
-        count = sum(len(s.stories) + sum(len(c.alerts) for c in s.cases) for s in sections)
-        if not count:
+        counts = digest_counts(sections)
+        if not counts.total:
             return None
         topics = ", ".join(s.topic for s in sections)
-        subject = f"Digest: {count} new {'story' if count == 1 else 'stories'} ({topics})"
+        subject = f"Digest: {counts.describe()} ({topics})"
         ids = ",".join(str(a.delivery_id) for a in sorted(alerts, key=lambda a: a.delivery_id))
-        context = {"sections": sections, "count": count, "notifier": self.name}
+        context = {"sections": sections, "counts": counts, "notifier": self.name}
         return self._compose(
             subject,
             message_id(f"{self.name}|digest|{ids}", self._config.sender),

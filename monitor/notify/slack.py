@@ -9,8 +9,11 @@ errors and time-outs → retryable; refusals such as ``invalid_payload`` or ``ch
 one too: no error built here quotes either, whatever the library's exception said.
 
 Bot mode threads: a follow-up, or a later entry of the same court case, is posted under the
-first message of its thread (``Alert.thread_id``, the ``ts`` the outbox kept). Webhook mode
-cannot thread; follow-ups go as short messages of their own or not at all (``follow_ups``).
+first message of its thread (``Alert.thread_id``, the ``ts`` the outbox kept). A later filing
+is news the whole channel must see, so by default it is also broadcast to the channel
+(``reply_broadcast``; ``docket_followups``: broadcast | thread | message); story follow-ups
+stay in their thread. Webhook mode cannot thread; follow-ups go as short messages of their
+own or not at all (``follow_ups``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from monitor.config import SlackNotifier as SlackConfig
+from monitor.digest import is_docket
 from monitor.entry import Alert
 from monitor.errors import NotifyError
 from monitor.notify.slack_blocks import SlackMessage, render_alert, render_follow_up
@@ -103,7 +107,8 @@ class SlackNotifier:
                 await self._post_webhook(self._webhook, message)
                 return None
             assert self._web is not None
-            return await self._post_bot(self._web, message, thread_ts)
+            broadcast = self._broadcast(alert) if thread_ts else None
+            return await self._post_bot(self._web, message, thread_ts, broadcast)
         except SlackApiError as exc:
             raise api_error(self.name, exc) from exc
         except aiohttp.InvalidURL as exc:  # config validation keeps these out; never retried
@@ -116,12 +121,22 @@ class SlackNotifier:
         """What to post and under which thread (None: post nothing)."""
         bot = self._web is not None
         if alert.slot == "alert":
-            return render_alert(alert), (alert.thread_id if bot else None)
+            own = self._config.docket_followups == "message" and is_docket(alert)
+            return render_alert(alert), (alert.thread_id if bot and not own else None)
         mode = self._config.follow_ups
         if mode == "none":
             return None
         thread = alert.thread_id if bot and mode == "thread" else None
         return render_follow_up(alert), thread
+
+    def _broadcast(self, alert: Alert) -> bool:
+        """Whether a threaded reply also shows in the channel: a later filing of a court case
+        does unless ``docket_followups: thread``; story follow-ups never do."""
+        return (
+            alert.slot == "alert"
+            and is_docket(alert)
+            and self._config.docket_followups == "broadcast"
+        )
 
     async def _post_webhook(self, client: AsyncWebhookClient, message: SlackMessage) -> None:
         unfurl = self._config.unfurl
@@ -133,14 +148,20 @@ class SlackNotifier:
             raise classify(self.name, response.status_code, body, response.headers)
 
     async def _post_bot(
-        self, client: AsyncWebClient, message: SlackMessage, thread_ts: str | None
+        self,
+        client: AsyncWebClient,
+        message: SlackMessage,
+        thread_ts: str | None,
+        broadcast: bool | None = None,
     ) -> str | None:
+        """``broadcast`` (a reply only): also show it in the channel (None: not sent)."""
         unfurl = self._config.unfurl
         response = await client.chat_postMessage(
             channel=self._config.channel or "",
             text=message.text,
             blocks=message.blocks,
             thread_ts=thread_ts,
+            reply_broadcast=broadcast,
             unfurl_links=unfurl,
             unfurl_media=unfurl,
         )

@@ -16,7 +16,7 @@ fragment dropped) or, failing that, its text is shown unlinked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -130,24 +130,41 @@ def _context(text: str) -> dict[str, Any]:
 
 def render_alert(alert: Alert) -> SlackMessage:
     """The first message of a story: topic, linked headline, outlet and time, snippet (the
-    matched terms bold); a docket alert adds its docket line, text and links."""
+    matched terms bold); a docket alert reads as a docket line (``render_docket_alert``)."""
+    if is_docket(alert):
+        return render_docket_alert(alert)
     blocks = [
         _context(f"*{escape(alert.topic)}*"),
         _section(f"*{link(alert.link, alert.title, SECTION_LIMIT - 2)}*"),
     ]
-    if is_docket(alert):
-        blocks += _docket_blocks(alert.extra)
     blocks.append(_context(f"{escape(alert.source)} · {_when(alert)}"))
     if alert.snippet:
         blocks.append(_section(bold_terms(alert.snippet, alert.terms)))
     return SlackMessage(_fallback(alert), blocks[:MAX_BLOCKS])
 
 
-def _docket_blocks(extra: Mapping[str, Any]) -> list[dict[str, Any]]:
-    view = docket_view(extra)
+def render_docket_alert(alert: Alert) -> SlackMessage:
+    """A docket entry as a docket line: the case (number and name) once; the entry number,
+    linked to its document, and the docket text (the full text where there is one); the
+    defendants of a criminal filing; the document link first and the (fee-charging) docket
+    report second; then the source, time and what matched. No snippet: for a docket entry
+    it would only repeat the case name."""
+    view = docket_view(alert.extra)
+    case = " ".join(p for p in (f"*{escape(view.case_number)}*", escape(view.case_name)) if p)
+    number = f"*{link(view.document_url, '#' + view.number)}*" if view.number else ""
+    entry = " ".join(p for p in (number, escape(view.text)) if p)
+    if view.defendants:
+        entry += "\n" + escape(view.defendants)
     links = " · ".join(link(url, label) for label, url in view.links)
-    lines = [escape(view.line), escape(view.text), links]
-    return [_section("\n".join(line for line in lines if line))] if any(lines) else []
+    matched = f" · matched: {escape(', '.join(alert.terms))}" if alert.terms else ""
+    blocks = [
+        _context(f"*{escape(alert.topic)}*" + (f" · {escape(view.court)}" if view.court else "")),
+        _section(case if view.case_number or view.case_name else escape(alert.title)),
+        _section(entry) if entry else None,
+        _context(links) if links else None,
+        _context(f"{escape(alert.source)} · {_when(alert)}{matched}"),
+    ]
+    return SlackMessage(_fallback(alert), [b for b in blocks if b is not None])
 
 
 def render_follow_up(alert: Alert) -> SlackMessage:

@@ -66,6 +66,7 @@ class KnownEntry:
     story_id: int | None
     title: str
     content_hash: str | None
+    extra: dict[str, Any] | None = None  # read for docket sources only (``with_extra``)
 
 
 @dataclass(frozen=True)
@@ -132,13 +133,20 @@ def insert_ignore_many(
 
 
 def known_entries(
-    conn: Connection, source_id: int, keys: Sequence[str], links: Sequence[str]
+    conn: Connection,
+    source_id: int,
+    keys: Sequence[str],
+    links: Sequence[str],
+    *,
+    with_extra: bool = False,
 ) -> list[KnownEntry]:
     """Stored entries with one of ``keys`` (any source), and entries of ``source_id`` with
-    one of the canonical ``links`` (indexed): what a feed's items may already be."""
+    one of the canonical ``links`` (indexed): what a feed's items may already be.
+    ``with_extra`` also reads each entry's ``extra`` (docket fields; by key only)."""
     found: dict[int, KnownEntry] = {}
+    by_key = _BY_KEY_EXTRA if with_extra else _BY_KEY
     for i in range(0, len(keys), 500):
-        for r in conn.execute(_BY_KEY, {"keys": keys[i : i + 500]}):
+        for r in conn.execute(by_key, {"keys": keys[i : i + 500]}):
             found[r.id] = KnownEntry(*r)
     for i in range(0, len(links), 500):
         chunk = links[i : i + 500]
@@ -157,6 +165,9 @@ _KNOWN_COLUMNS = (
     entries.c.content_hash,
 )
 _BY_KEY = select(*_KNOWN_COLUMNS).where(entries.c.key.in_(bindparam("keys", expanding=True)))
+_BY_KEY_EXTRA = select(*_KNOWN_COLUMNS, entries.c.extra).where(
+    entries.c.key.in_(bindparam("keys", expanding=True))
+)
 _BY_LINK = (
     select(*_KNOWN_COLUMNS)
     .where(
@@ -355,8 +366,9 @@ def record_edits(
     routes: Mapping[str, Sequence[str]],
     now: datetime,
 ) -> RecordResult:
-    """Store new titles and summaries of known entries; a changed headline becomes a
-    "headline_updated" update of the entry's story (threaded follow-ups, never an alert)."""
+    """Store new titles, summaries (and docket fields, ``extra``) of known entries; an edit
+    with a ``detail`` (a changed headline) becomes a "headline_updated" update of the entry's
+    story (threaded follow-ups, never an alert); one without is quiet."""
     result = RecordResult()
     for edit in edits:
         conn.execute(
@@ -367,6 +379,7 @@ def record_edits(
                 summary=edit.entry.summary,
                 updated_at=edit.entry.updated,
                 content_hash=edit.content_hash,
+                extra=edit.entry.extra,
             )
         )
         if edit.detail is not None and edit.story_id is not None:

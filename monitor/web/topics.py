@@ -23,14 +23,15 @@ from monitor.errors import FetchError
 from monitor.match import Backtest, CompiledTopic, Explanation, QuerySyntaxError
 from monitor.tuning import (
     UrlExplanation,
+    configured_source,
     edited_topic,
     explain_text,
     explain_url,
     find_topic,
     run_backtest,
-    source_for_url,
 )
 from monitor.web.context import Web, audit, checked_form, field_text, web_of
+from monitor.worker import tracked_cases
 
 MAX_BACKTEST_DAYS = 90
 SHOWN_CHANGES = 200  # a backtest lists at most this many entries each way
@@ -171,7 +172,8 @@ async def explain_form(request: Request) -> Response:
 async def _explain_url(
     web: Web, request: Request, topic: CompiledTopic, draft: Draft, outcome: Outcome
 ) -> None:
-    source = source_for_url(web.config, draft.url)
+    configured = configured_source(web.config, draft.url)
+    source = configured.name if configured else ""
     if not source and not web.access.is_admin(request):
         outcome.error = (
             "only the URLs of configured sources can be fetched here; any other URL needs "
@@ -181,7 +183,10 @@ async def _explain_url(
     if not source:
         audit(request, f"explain fetches {draft.url!r}")
     try:
-        outcome.url = await explain_url(topic, draft.url, source, web.config.settings.http)
+        cases = tracked_cases([t for t in web.config.topics if t.name == topic.name])
+        outcome.url = await explain_url(
+            topic, draft.url, source, web.config.settings.http, configured=configured, cases=cases
+        )
     except FetchError as exc:
         outcome.error = f"{draft.url}: {exc}"
 
