@@ -6,40 +6,19 @@ from __future__ import annotations
 import json
 import re
 import signal
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
 from clirun import ok, start
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
+from probe import get, wait_for
 
 from monitor.health import HealthCheck
 from monitor.store import Store
 from monitor.store.db import upgrade
 
 HEALTH = "  health:\n    host: 127.0.0.1\n    port: 0\n"
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-def _wait_for(check: Any, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail("condition never became true")
 
 
 def test_health_and_metrics_show_a_failing_source(feed_server: FeedServer, tmp_path: Path) -> None:
@@ -57,10 +36,10 @@ def test_health_and_metrics_show_a_failing_source(feed_server: FeedServer, tmp_p
         port = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", stderr.text())
         assert port is not None
         base = f"http://127.0.0.1:{port.group(1)}"
-        status = _wait_for(lambda: _failing(base))
+        status = wait_for(lambda: _failing(base))
         stdout.wait_for("Clearview AI fined again", timeout=60)
-        code, metrics = _get(f"{base}/metrics")
-        missing_code, _ = _get(f"{base}/nope")
+        code, metrics = get(f"{base}/metrics")
+        missing_code, _ = get(f"{base}/nope")
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     finally:
@@ -80,7 +59,7 @@ def test_health_and_metrics_show_a_failing_source(feed_server: FeedServer, tmp_p
 
 
 def _failing(base: str) -> dict[str, Any] | None:
-    code, body = _get(f"{base}/healthz")
+    code, body = get(f"{base}/healthz")
     status: dict[str, Any] = json.loads(body)
     return status if code == 200 and status["failing"] else None
 

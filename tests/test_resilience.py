@@ -4,17 +4,13 @@ Retry-After values, a process killed holding leases, Ctrl-C, oversized feeds."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -26,6 +22,7 @@ import pytest
 from clirun import Lines, monitor, ok, start
 from feedgen import rss, story, write_config
 from feedserver import FeedServer
+from probe import get_json, wait_for
 from sqlalchemy.engine import make_url
 from tcpproxy import TcpProxy
 
@@ -64,24 +61,6 @@ def service(config: Path) -> Iterator[tuple[subprocess.Popen[str], Lines, Lines,
             proc.kill()
 
 
-def get(url: str, timeout: float = 10) -> tuple[int, dict[str, Any]]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail("condition never became true")
-
-
 def workers_of(proc: subprocess.Popen[str]) -> list[psutil.Process]:
     """The parse workers of a ``monitor`` process: children of its forkserver."""
     forkservers = [
@@ -109,7 +88,7 @@ def test_a_killed_worker_is_replaced_and_every_source_goes_on(
         feed_server.set_feed("/b.xml", rss([story(4, "Hoan Ton-That steps down as CEO")]))
         stdout.wait_for(LATER, timeout=60)
         stdout.wait_for("Hoan Ton-That steps down", timeout=60)
-        code, status = get(f"{base}/healthz")
+        code, status = get_json(f"{base}/healthz")
     assert code == 200 and status["status"] == "ok", status
     assert "Traceback" not in stderr.text()
 
@@ -124,7 +103,7 @@ def test_a_hung_worker_is_stopped_its_source_recorded_failing_then_polled_again(
         [worker] = workers_of(proc)
         worker.suspend()  # alive, never answers: SIGSTOP
         feed_server.set_feed("/a.xml", rss([story(3, LATER), story(1, FIRST)]))
-        failing = wait_for(lambda: get(f"{base}/healthz")[1]["failing"])
+        failing = wait_for(lambda: get_json(f"{base}/healthz")[1]["failing"])
         stdout.wait_for(LATER, timeout=60)  # a fresh worker took the next poll
     assert failing[0]["source"] == "wire"
     assert "did not answer within 8s" in failing[0]["error"]  # 3 × budget + 5s
@@ -223,7 +202,7 @@ def test_an_oversized_feed_keeps_its_newest_items_and_says_so(
     listed = ok("sources", "--config", str(config))
     assert f"warning: {warning}" in listed.stdout
     with service(config) as (_, _, _, base):
-        _, status = get(f"{base}/healthz")
+        _, status = get_json(f"{base}/healthz")
     assert status["warnings"] == [{"source": "big", "warning": warning}]
 
 
@@ -284,7 +263,7 @@ def test_a_poll_cut_off_by_a_database_outage_is_retried_once_it_is_back(
             wait_for(lambda: feed_server.hits("/a.xml") > asked)  # a fetch is in flight
             proxy.cut()
             stderr.wait_for("poll not recorded, the database is unavailable", timeout=60)
-            code, status = get(f"{base}/healthz", timeout=10)
+            code, status = get_json(f"{base}/healthz", timeout=10)
             proxy.restore()
             feed_server.latency = 0.0
             stdout.wait_for(LATER, timeout=90)  # far sooner than the lease (5 minutes)
@@ -299,11 +278,18 @@ def test_a_poll_cut_off_by_a_database_outage_is_retried_once_it_is_back(
 def test_health_is_degraded_when_every_source_fails(tmp_path: Path) -> None:
     config = service_config(tmp_path, {"gone": "http://127.0.0.1:9/feed.xml"})
     with service(config) as (_, _, _, base):
-        status = wait_for(lambda: get(f"{base}/healthz")[1]["failing"] and get(f"{base}/healthz"))
+        status = wait_for(
+            lambda: get_json(f"{base}/healthz")[1]["failing"] and get_json(f"{base}/healthz")
+        )
     code, body = status
     assert code == 200
     assert body["status"] == "degraded"
     assert body["reasons"] == ["1 of 1 sources failing"]
+
+
+def _failing_status(base: str) -> tuple[int, Any] | None:
+    code, body = get_json(f"{base}/healthz")
+    return (code, body) if body["failing"] else None
 
 
 def test_health_answers_at_once_while_another_process_holds_the_sqlite_write_lock(
@@ -317,7 +303,9 @@ def test_health_answers_at_once_while_another_process_holds_the_sqlite_write_loc
         locker.execute("BEGIN EXCLUSIVE")
         locker.execute("UPDATE sources SET etag = etag")
         try:
-            code, body = get(f"{base}/healthz", timeout=10)  # the service's busy timeout is 30s
+            code, body = get_json(
+                f"{base}/healthz", timeout=10
+            )  # the service's busy timeout is 30s
         finally:
             locker.execute("ROLLBACK")
             locker.close()
