@@ -130,9 +130,19 @@ def _edit(stored: KnownEntry, c: Candidate) -> EntryEdit | None:
     if unchanged or (stored.content_hash is None and stored.title == c.entry.title):
         return None if unchanged else EntryEdit(stored.id, stored.story_id, c.entry, c.content_hash)
     detail = None
-    if stored.title != c.entry.title:
+    if stored.title != c.entry.title and not _publisher_cut(stored.title, c.entry):
         detail = f"headline updated: {stored.title} → {c.entry.title}"
     return EntryEdit(stored.id, stored.story_id, c.entry, c.content_hash, detail)
+
+
+def _publisher_cut(old_title: str, entry: Entry) -> bool:
+    """True when ``old_title`` is ``entry``'s headline with its publisher suffix (" - Reuters"),
+    stored before the suffix was cut from headlines: the same headline, not an edit."""
+    publisher = entry.extra.get("publisher")
+    if not isinstance(publisher, str) or not old_title.startswith(entry.title):
+        return False
+    tail = old_title[len(entry.title) :].strip()
+    return tail[:1] in ("-", "–", "—", "|") and tail[1:].strip() == publisher
 
 
 def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> list[EntryIntent]:

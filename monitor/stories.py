@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from monitor.cluster import Fingerprint, Member, StoryMatch, choose_story, fingerprint
+from monitor.entry import outlet
 from monitor.store import records as rec
 
 WINDOW = timedelta(hours=72)  # a story takes new copies while one of its buckets was seen
@@ -108,7 +109,8 @@ def _rejoin(
 
 def _joined(intent: rec.EntryIntent, match: StoryMatch, source: str) -> rec.EntryIntent:
     link = intent.entry.link or ""
-    detail = f"also reported by {source}: {intent.entry.title} {link}".rstrip()
+    by = outlet(source, intent.entry.extra)
+    detail = f"also reported by {by}: {intent.entry.title} {link}".rstrip()
     return replace(
         intent,
         story_id=match.story_id,

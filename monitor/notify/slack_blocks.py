@@ -93,7 +93,7 @@ def render_alert(alert: Alert) -> SlackMessage:
     ]
     if is_docket(alert):
         blocks += _docket_blocks(alert.extra)
-    blocks.append(_context(f"{escape(alert.source)} · {_when(alert)}"))
+    blocks.append(_context(f"{escape(alert.outlet)} · {_when(alert)}"))
     if alert.snippet:
         blocks.append(_section(_bold_terms(escape(alert.snippet))))
     return SlackMessage(_fallback(alert), blocks[:MAX_BLOCKS])
@@ -115,5 +115,5 @@ def render_follow_up(alert: Alert) -> SlackMessage:
 
 
 def _fallback(alert: Alert) -> str:
-    text = f"[{escape(alert.topic)}] {escape(alert.title or '(no title)')} — {escape(alert.source)}"
+    text = f"[{escape(alert.topic)}] {escape(alert.title or '(no title)')} — {escape(alert.outlet)}"
     return truncate(text, TEXT_LIMIT)
