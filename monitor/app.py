@@ -12,7 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,14 +86,18 @@ class App:
     store: Store
     poller: Poller
     deliverer: Deliverer
+    pool: Executor  # the worker processes (``monitor.worker``)
 
 
 @asynccontextmanager
-async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterator[App]:
-    """Open every resource for ``config``; close them all on exit, whatever happened."""
+async def open_app(
+    config: Config, *, check_schema: bool = True, workers: int | None = None
+) -> AsyncIterator[App]:
+    """Open every resource for ``config``; close them all on exit, whatever happened.
+    ``workers`` overrides the number of worker processes (a dry run needs exactly one)."""
     owner = process_owner()
     store = Store(config.settings.database_url)
-    workers = worker_count(config.settings.workers)
+    workers = workers or worker_count(config.settings.workers)
     pool = parse_pool(config.topics, config.settings.database_url, workers)
     notifiers = build_notifiers(config.effective_notifiers())
     try:
@@ -103,7 +107,7 @@ async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterato
         async with Fetcher(config.settings.http) as fetcher:
             poller = Poller(config, store, fetcher, parse_pool=pool, owner=owner)
             deliverer = Deliverer.for_config(config, store, notifiers, owner)
-            yield App(config, store, poller, deliverer)
+            yield App(config, store, poller, deliverer, pool)
     finally:
         for notifier in notifiers.values():
             await notifier.aclose()
