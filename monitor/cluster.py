@@ -17,6 +17,10 @@ Method (measured on ``tests/data/stories``, see the README's "Deduplication"):
 - candidates come from MinHash LSH over title and opening shingles (``BANDS`` bands of
   ``ROWS`` rows), an exact normalized-title bucket and a canonical-link bucket.
 
+When no near-copy rule holds, an entry joins the story of a candidate that reports the same
+event in other words (``monitor.events``: same action, agreeing particulars, within days),
+provided no entry of that story disagrees with it.
+
 A missed merge costs a repeat alert; a wrong merge silently loses one. Thresholds lean to
 precision.
 """
@@ -28,6 +32,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.events import Event, conflict, event_keys, event_of, same_event
 
 FINGERPRINT_VERSION = "1"
 TITLE_THRESHOLD = 0.85  # word-set Jaccard of normalized titles
@@ -65,6 +72,13 @@ class Fingerprint:
     title_words: frozenset[str]
     shingles: frozenset[str]
     buckets: tuple[str, ...]
+    event: Event | None = None  # what the entry reports (None: not read; see ``fingerprint``)
+
+    @property
+    def event_keys(self) -> tuple[str, ...]:
+        """Keys under which the entry's story is filed for event identity (none when the
+        entry reports no one event)."""
+        return event_keys(self.event) if self.event is not None else ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,7 @@ class Member:
     entry_id: int | None  # None: an entry of this poll, not stored yet
     fingerprint: Fingerprint
     canonical_link: str | None = None
+    times: tuple[datetime | None, datetime | None] = (None, None)  # published, first seen
 
 
 @dataclass(frozen=True)
@@ -123,9 +138,17 @@ def opening_words(title: str, summary: str) -> list[str]:
     return words[:OPENING_WORDS]
 
 
-def fingerprint(title: str, summary: str, canonical_link: str | None = None) -> Fingerprint:
+def fingerprint(
+    title: str,
+    summary: str,
+    canonical_link: str | None = None,
+    ignore: Iterable[str] | None = None,
+    topics: Iterable[str] = (),
+) -> Fingerprint:
     """The entry's fingerprint; ``canonical_link`` adds a bucket shared by every copy that
-    links to the same article."""
+    links to the same article. With ``ignore`` (the topic terms the entry matched and its
+    publisher, which never count as evidence), the event it reports is read too
+    (``monitor.events``), about ``topics`` (those it matched)."""
     norm = normalize_title(title)
     words = norm.split()
     opening = opening_words(title, summary)
@@ -138,7 +161,8 @@ def fingerprint(title: str, summary: str, canonical_link: str | None = None) -> 
         buckets += _lsh_buckets(lsh_input)
     if canonical_link:
         buckets.append(_bucket("u", canonical_link))
-    return Fingerprint(norm, frozenset(words), shingles, tuple(buckets))
+    event = event_of(title, summary, ignore, topics) if ignore is not None else None
+    return Fingerprint(norm, frozenset(words), shingles, tuple(buckets), event)
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
@@ -165,13 +189,17 @@ def same_story(a: Fingerprint, b: Fingerprint) -> tuple[float, str] | None:
 
 
 def choose_story(
-    entry: Fingerprint, members: Sequence[Member], canonical_link: str | None = None
+    entry: Fingerprint,
+    members: Sequence[Member],
+    canonical_link: str | None = None,
+    times: tuple[datetime | None, datetime | None] = (None, None),
 ) -> StoryMatch | None:
     """The story ``entry`` joins among the candidates' ``members``, or None (a new story).
 
-    A member linking to the same canonical article decides first (score 1); otherwise the
-    member most like ``entry`` (``same_story``). Ties go to the older story (lower id), so
-    concurrent decisions converge.
+    A member linking to the same canonical article decides first (score 1); then the member
+    most like ``entry`` (``same_story``); then the member reporting the same event in other
+    words (``choose_event``; ``times``: the entry's published and first-seen times). Ties go
+    to the older story (lower id), so concurrent decisions converge.
     """
     same_link = [m for m in members if canonical_link and m.canonical_link == canonical_link]
     if same_link:
@@ -188,6 +216,34 @@ def choose_story(
         if best is None or rank < best[0]:
             reason = f"similar {part} ({score:.2f}) to {_entry_name(member.entry_id)}"
             best = rank, StoryMatch(member.story_id, member.entry_id, round(score, 4), reason)
+    if best is not None:
+        return best[1]
+    return choose_event(entry.event, members, times) if entry.event is not None else None
+
+
+def choose_event(
+    event: Event, members: Sequence[Member], times: tuple[datetime | None, datetime | None]
+) -> StoryMatch | None:
+    """The story whose member reports ``event`` with the highest score (``same_event``),
+    among stories none of whose members disagrees with it (``events.conflict``)."""
+    barred = {
+        m.story_id
+        for m in members
+        if m.fingerprint.event is not None and conflict(event, m.fingerprint.event) is not None
+    }
+    best: tuple[tuple[float, int, int], StoryMatch] | None = None
+    for m in members:
+        other = m.fingerprint.event
+        if m.story_id in barred or other is None:
+            continue
+        found = same_event(event, other, times, m.times)
+        if found is None:
+            continue
+        rank = (-found.score, m.story_id, m.entry_id or 0)
+        if best is None or rank < best[0]:
+            action = event.action or "no action named, figures agree"
+            reason = f"same event as {_entry_name(m.entry_id)}: {found.describe(action)}"
+            best = rank, StoryMatch(m.story_id, m.entry_id, found.score, reason)
     return best[1] if best else None
 
 

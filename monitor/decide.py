@@ -80,9 +80,19 @@ def candidates(
     for key, entry in keyed_entries(entries, source).items():
         link = canonical_url(entry.link) if entry.link else None
         matches = tuple(match(entry))
-        fp = fingerprint(entry.title, entry.summary, link) if matches else None
+        fp = _fingerprint(entry, link, matches) if matches else None
         found.append(Candidate(key, entry, link, matches, content_hash(entry), fp))
     return found
+
+
+def _fingerprint(entry: Entry, link: str | None, matches: Sequence[Match]) -> Fingerprint:
+    """A matched entry's story fingerprint and event: the topic terms it matched and its
+    publisher are shared by many items, so they never count as evidence of one event."""
+    ignore = [t for m in matches for t in m.terms]
+    publisher = entry.extra.get("publisher")
+    if isinstance(publisher, str):
+        ignore.append(publisher)
+    return fingerprint(entry.title, entry.summary, link, ignore, [m.topic for m in matches])
 
 
 def docket_candidates(

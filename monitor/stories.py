@@ -1,10 +1,12 @@
 """Attach a poll's new entries to stories, inside the poll's write transaction.
 
-The glue between the store (candidate stories found by indexed bucket lookups, buckets
-claimed under a unique key) and the pure decisions of ``monitor.cluster``. The database
-decides between two pollers: a story is filed under its buckets with insert-or-update on
-the bucket's primary key, and a poller that loses a bucket to a story committed meanwhile
-looks again and joins it. Holds no thresholds or rules of its own.
+The glue between the store (candidate stories found by indexed lookups of near-copy
+buckets and event keys, ``monitor.store.story_index``) and the pure decisions of
+``monitor.cluster``. The database decides between two pollers: a story is filed under its
+buckets with insert-or-update on the bucket's primary key, and a poller that loses a bucket
+to a story committed meanwhile looks again and joins it; pollers whose entries share an
+event key take turns (``lock_keys``), so the second reads the first one's story. Holds no
+thresholds or rules of its own.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from monitor import events
 from monitor.cluster import Fingerprint, Member, StoryMatch, choose_story, fingerprint
 from monitor.entry import outlet
 from monitor.store import records as rec
+from monitor.store import story_index as idx
 
 WINDOW = timedelta(hours=72)  # a story takes new copies while one of its buckets was seen
 
@@ -32,18 +36,21 @@ def attach_stories(
     todo = [i for i in intents if i.fingerprint is not None]
     if not todo:
         return list(intents)
-    known = _members(conn, [b for i in todo for b in _buckets(i)], since)
-    decided, groups = _decide(todo, known, source)
+    keys = sorted({k for i in todo for k in _fingerprint(i).event_keys})
+    idx.lock_keys(conn, keys)  # before reading: a concurrent poller's story is then visible
+    known = _members(conn, [b for i in todo for b in _buckets(i)], keys, since)
+    decided, groups = _decide(todo, known, source, now)
     story_of = dict(zip(groups, rec.create_stories(conn, list(groups.values()), now), strict=True))
     decided = {k: _resolve(i, story_of) for k, i in decided.items()}
-    lost = rec.claim_buckets(conn, _claims(decided.values()), now, since)
+    lost = idx.claim_buckets(conn, _claims(decided.values()), now, since)
     if lost:
         decided = _rejoin(conn, decided, lost, set(story_of.values()), source, now, since)
+    idx.file_events(conn, _event_claims(decided.values()), now)
     return [decided.get(i.key, i) for i in intents]
 
 
 def _decide(
-    todo: Sequence[rec.EntryIntent], known: Sequence[Member], source: str
+    todo: Sequence[rec.EntryIntent], known: Sequence[Member], source: str, now: datetime
 ) -> tuple[dict[str, rec.EntryIntent], dict[int, str]]:
     """Decide in feed order: join a known story, else a story new in this poll (placeholder
     ids -1, -2, … with their titles), else start one."""
@@ -52,11 +59,12 @@ def _decide(
     local: list[Member] = []
     for intent in todo:
         fp = _fingerprint(intent)
-        match = choose_story(fp, known, intent.canonical_url)
+        times = (intent.entry.published, now)
+        match = choose_story(fp, known, intent.canonical_url, times)
         if match is not None:
             decided[intent.key] = _joined(intent, match, source)
             continue
-        match = choose_story(fp, local, intent.canonical_url)
+        match = choose_story(fp, local, intent.canonical_url, times)
         story = match.story_id if match else -(len(groups) + 1)
         if match is None:
             groups[story] = intent.entry.title
@@ -66,7 +74,7 @@ def _decide(
             decided[intent.key] = replace(intent, story_id=story, story_reason="new story")
         else:
             decided[intent.key] = _joined(intent, match, source)
-        local.append(Member(story, None, fp, intent.canonical_url))
+        local.append(Member(story, None, fp, intent.canonical_url, times))
     return decided, groups
 
 
@@ -88,11 +96,12 @@ def _rejoin(
 ) -> dict[str, rec.EntryIntent]:
     """Another poller filed a story under some of our new stories' buckets meanwhile: each
     of our new stories that matches one of those stories is dropped and joins it instead."""
-    theirs = [m for m in _members(conn, sorted(lost), since) if m.story_id not in ours]
+    theirs = [m for m in _members(conn, sorted(lost), (), since) if m.story_id not in ours]
     moved: dict[int, StoryMatch] = {}
     for intent in decided.values():
         if intent.story_id in ours and intent.story_id not in moved:
-            match = choose_story(_fingerprint(intent), theirs, intent.canonical_url)
+            times = (intent.entry.published, now)
+            match = choose_story(_fingerprint(intent), theirs, intent.canonical_url, times)
             if match is not None:
                 assert intent.story_id is not None
                 moved[intent.story_id] = match
@@ -103,7 +112,7 @@ def _rejoin(
         for k, i in decided.items()
     }
     rejoined = [out[k] for k, i in decided.items() if i.story_id in moved]
-    rec.claim_buckets(conn, _claims(rejoined), now, since)
+    idx.claim_buckets(conn, _claims(rejoined), now, since)
     return out
 
 
@@ -130,15 +139,30 @@ def _claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
     return list(claims.items())
 
 
-def _members(conn: Connection, buckets: Sequence[str], since: datetime) -> list[Member]:
+def _event_claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
+    """(event key, story) to file for each entry with a story."""
+    return [
+        (key, i.story_id)
+        for i in intents
+        if i.story_id is not None and i.fingerprint is not None
+        for key in i.fingerprint.event_keys
+    ]
+
+
+def _members(
+    conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
+) -> list[Member]:
     return [
         Member(
             m.story_id,
             m.entry_id,
-            fingerprint(m.title, m.summary, m.canonical_url),
+            replace(
+                fingerprint(m.title, m.summary, m.canonical_url), event=events.from_json(m.event)
+            ),
             m.canonical_url,
+            (m.published_at, m.first_seen_at),
         )
-        for m in rec.story_members(conn, buckets, since)
+        for m in idx.story_members(conn, buckets, keys, since)
     ]
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.cluster import Fingerprint
 from monitor.entry import Entry, Match
+from monitor.events import to_json
 from monitor.store.schema import (
     deliveries,
     entries,
@@ -25,6 +26,7 @@ from monitor.store.schema import (
     sources,
     stories,
     story_buckets,
+    story_events,
     story_updates,
 )
 
@@ -78,17 +80,6 @@ class EntryEdit:
     entry: Entry
     content_hash: str
     detail: str | None = None
-
-
-@dataclass(frozen=True)
-class StoryMember:
-    """An entry of a story that a new entry may join (for the clustering decision)."""
-
-    story_id: int
-    entry_id: int
-    title: str
-    summary: str  # the opening only
-    canonical_url: str | None
 
 
 @dataclass
@@ -167,32 +158,6 @@ _BY_LINK = (
 )
 
 
-def story_members(
-    conn: Connection, buckets: Sequence[str], since: datetime, *, opening: int = 1000
-) -> list[StoryMember]:
-    """Entries of the stories filed under any of ``buckets`` since ``since`` (indexed on the
-    bucket), newest stories' members last; summaries cut to ``opening`` characters."""
-    if not buckets:
-        return []
-    owners = (
-        select(story_buckets.c.story_id)
-        .where(story_buckets.c.bucket.in_(sorted(set(buckets))))
-        .where(story_buckets.c.seen_at >= since)
-    )
-    query = (
-        select(
-            entries.c.story_id,
-            entries.c.id,
-            entries.c.title,
-            func.substr(entries.c.summary, 1, opening),
-            entries.c.canonical_url,
-        )
-        .where(entries.c.story_id.in_(owners))
-        .order_by(entries.c.story_id, entries.c.id)
-    )
-    return [StoryMember(*r) for r in conn.execute(query)]
-
-
 def create_stories(conn: Connection, titles: Sequence[str], now: datetime) -> list[int]:
     """New stories, one per title, in order; returns their ids."""
     if not titles:
@@ -205,32 +170,10 @@ def create_stories(conn: Connection, titles: Sequence[str], now: datetime) -> li
     )
 
 
-def claim_buckets(
-    conn: Connection, claims: Sequence[tuple[str, int]], now: datetime, since: datetime
-) -> set[str]:
-    """File stories under buckets: each (bucket, story) is inserted, refreshed when the story
-    already holds it, or taken over when its holder was not seen since ``since``. Returns
-    the buckets held by another story seen since then (the database decides between two
-    pollers; rows go in bucket order so concurrent claims lock in the same order)."""
-    rows = sorted({b: s for b, s in claims}.items())
-    if not rows:
-        return set()
-    values = [{"bucket": b, "story_id": s, "seen_at": now} for b, s in rows]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(story_buckets)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["bucket"],
-        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
-        where=(story_buckets.c.seen_at < since)
-        | (story_buckets.c.story_id == stmt.excluded.story_id),
-    ).returning(story_buckets.c.bucket)
-    claimed = set(conn.scalars(stmt, values))
-    return {b for b, _ in rows} - claimed
-
-
 def drop_story(conn: Connection, story_id: int) -> None:
     """Remove a story that holds no entry (created by a decision that was then revised)."""
     conn.execute(delete(story_buckets).where(story_buckets.c.story_id == story_id))
+    conn.execute(delete(story_events).where(story_events.c.story_id == story_id))
     conn.execute(delete(stories).where(stories.c.id == story_id))
 
 
@@ -251,7 +194,12 @@ def _entry_values(intent: EntryIntent, source_id: int, now: datetime) -> dict[st
         "first_seen_at": now,
         "content_hash": intent.content_hash,
         "story_reason": intent.story_reason or "new story",
+        "event": _event_json(intent.fingerprint),
     }
+
+
+def _event_json(fp: Fingerprint | None) -> str | None:
+    return to_json(fp.event) if fp is not None and fp.event is not None else None
 
 
 def record_entries(

@@ -1,0 +1,463 @@
+"""Word lists that event particulars are read with (``monitor.particulars``).
+
+Contains no business logic: places (countries, US states, major cities, with demonyms and
+the names other European languages give them), regulators and courts, roles, currencies,
+and the words that name what happened (action classes). Places are hierarchical codes: a
+country ("FR"; members of the European Union under "EU": "EU-FR"), a US state ("US-VT"),
+a city under its state or country ("US-IL-chicago"). Every phrase is matched case-folded
+and accent-folded on word boundaries.
+"""
+
+from __future__ import annotations
+
+# --- places ----------------------------------------------------------------------------------
+
+_EU = "EU"
+# code: names, demonyms and foreign names (English first)
+COUNTRIES: dict[str, tuple[str, ...]] = {
+    "US": ("united states", "u.s.", "u.s.a.", "usa", "america", "american", "americans",
+           "stati uniti", "etats-unis", "estados unidos"),
+    "GB": ("united kingdom", "u.k.", "uk", "britain", "great britain", "british", "england",
+           "english", "scotland", "scottish", "wales", "welsh", "regno unito", "royaume-uni",
+           "reino unido"),
+    "CA": ("canada", "canadian", "canadians"),
+    "AU": ("australia", "australian", "australians", "australie"),
+    "NZ": ("new zealand",),
+    "CH": ("switzerland", "swiss", "suisse", "svizzera", "schweiz"),
+    "NO": ("norway", "norwegian"),
+    "IS": ("iceland", "icelandic"),
+    "JP": ("japan", "japanese"),
+    "CN": ("china", "chinese"),
+    "IN": ("india", "indian"),
+    "BR": ("brazil", "brazilian", "brasil"),
+    "MX": ("mexico", "mexican"),
+    "AR": ("argentina", "argentine", "argentinian"),
+    "ZA": ("south africa", "south african"),
+    "KR": ("south korea", "korea", "korean"),
+    "SG": ("singapore", "singaporean"),
+    "IL": ("israel", "israeli"),
+    "TR": ("turkey", "turkish", "turkiye"),
+    "UA": ("ukraine", "ukrainian"),
+    "RU": ("russia", "russian"),
+    "AE": ("united arab emirates", "uae", "emirati"),
+    _EU: ("european union", "e.u.", "eu", "europe", "european", "union europeenne",
+          "unione europea"),
+    "EU-AT": ("austria", "austrian", "osterreich"),
+    "EU-BE": ("belgium", "belgian", "belgique", "belgio"),
+    "EU-BG": ("bulgaria", "bulgarian"),
+    "EU-HR": ("croatia", "croatian"),
+    "EU-CY": ("cyprus", "cypriot"),
+    "EU-CZ": ("czech republic", "czechia", "czech"),
+    "EU-DK": ("denmark", "danish"),
+    "EU-EE": ("estonia", "estonian"),
+    "EU-FI": ("finland", "finnish"),
+    "EU-FR": ("france", "french", "francia", "frankreich", "francese", "francais", "francaise"),
+    "EU-DE": ("germany", "german", "allemagne", "germania", "deutschland", "deutsche",
+              "tedesco", "tedesca", "allemand", "allemande"),
+    "EU-GR": ("greece", "greek", "grecia", "grece", "hellenic", "griechenland"),
+    "EU-HU": ("hungary", "hungarian"),
+    "EU-IE": ("ireland", "irish", "irlanda", "irlande"),
+    "EU-IT": ("italy", "italian", "italia", "italie", "italien", "italienne", "italiano",
+              "italiana", "italiane", "italiani"),
+    "EU-LV": ("latvia", "latvian"),
+    "EU-LT": ("lithuania", "lithuanian"),
+    "EU-LU": ("luxembourg", "luxembourgish"),
+    "EU-MT": ("malta", "maltese"),
+    "EU-NL": ("netherlands", "the netherlands", "dutch", "holland", "pays-bas", "paesi bassi",
+              "olanda", "olandese", "niederlande", "neerlandais", "neerlandaise"),
+    "EU-PL": ("poland", "polish"),
+    "EU-PT": ("portugal", "portuguese"),
+    "EU-RO": ("romania", "romanian"),
+    "EU-SK": ("slovakia", "slovak"),
+    "EU-SI": ("slovenia", "slovenian"),
+    "EU-ES": ("spain", "spanish", "espana", "spagna", "espagne"),
+    "EU-SE": ("sweden", "swedish", "svezia", "suede"),
+}  # fmt: skip
+
+# US states: code suffix → names (AP abbreviations included)
+US_STATES: dict[str, tuple[str, ...]] = {
+    "AL": ("alabama", "ala."), "AK": ("alaska",), "AZ": ("arizona", "ariz."),
+    "AR": ("arkansas", "ark."), "CA": ("california", "calif.", "californian"),
+    "CO": ("colorado", "colo."), "CT": ("connecticut", "conn."), "DE": ("delaware", "del."),
+    "DC": ("district of columbia", "d.c."), "FL": ("florida", "fla."), "GA": ("georgia", "ga."),
+    "HI": ("hawaii",), "ID": ("idaho",), "IL": ("illinois", "ill."), "IN": ("indiana", "ind."),
+    "IA": ("iowa",), "KS": ("kansas", "kan."), "KY": ("kentucky", "ky."),
+    "LA": ("louisiana", "la."), "ME": ("maine",), "MD": ("maryland", "md."),
+    "MA": ("massachusetts", "mass."), "MI": ("michigan", "mich."), "MN": ("minnesota", "minn."),
+    "MS": ("mississippi", "miss."), "MO": ("missouri", "mo."), "MT": ("montana", "mont."),
+    "NE": ("nebraska", "neb."), "NV": ("nevada", "nev."), "NH": ("new hampshire", "n.h."),
+    "NJ": ("new jersey", "n.j."), "NM": ("new mexico", "n.m."), "NY": ("new york state",
+    "n.y."), "NC": ("north carolina", "n.c."), "ND": ("north dakota", "n.d."),
+    "OH": ("ohio",), "OK": ("oklahoma", "okla."), "OR": ("oregon", "ore."),
+    "PA": ("pennsylvania", "pa."), "RI": ("rhode island", "r.i."),
+    "SC": ("south carolina", "s.c."), "SD": ("south dakota", "s.d."),
+    "TN": ("tennessee", "tenn."), "TX": ("texas", "texan"), "UT": ("utah",),
+    "VT": ("vermont", "vt.", "vermonters"), "VA": ("virginia", "va."),
+    "WA": ("washington state", "wash."), "WV": ("west virginia", "w.va."),
+    "WI": ("wisconsin", "wis."), "WY": ("wyoming", "wyo."),
+}  # fmt: skip
+
+# cities (and a few places better known by their city) → the state or country they lie in;
+# a city's own code is "<that code>-<city>" (``monitor.particulars``)
+CITIES: dict[str, str] = {
+    "new york": "US-NY", "new york city": "US-NY", "manhattan": "US-NY", "brooklyn": "US-NY",
+    "albany": "US-NY", "chicago": "US-IL", "springfield, ill.": "US-IL",
+    "los angeles": "US-CA", "san francisco": "US-CA", "sacramento": "US-CA",
+    "san jose": "US-CA", "oakland": "US-CA", "seattle": "US-WA", "boston": "US-MA",
+    "miami": "US-FL", "tallahassee": "US-FL", "austin": "US-TX", "houston": "US-TX",
+    "dallas": "US-TX", "denver": "US-CO", "atlanta": "US-GA", "philadelphia": "US-PA",
+    "pittsburgh": "US-PA", "detroit": "US-MI", "minneapolis": "US-MN", "portland": "US-OR",
+    "phoenix": "US-AZ", "las vegas": "US-NV", "montpelier": "US-VT", "burlington": "US-VT",
+    "baltimore": "US-MD", "richmond": "US-VA", "trenton": "US-NJ", "newark": "US-NJ",
+    "hartford": "US-CT", "providence": "US-RI", "nashville": "US-TN", "columbus": "US-OH",
+    "cleveland": "US-OH", "st. louis": "US-MO", "new orleans": "US-LA", "honolulu": "US-HI",
+    "silicon valley": "US-CA", "washington, d.c.": "US-DC",
+    "london": "GB", "edinburgh": "GB", "manchester": "GB", "paris": "EU-FR", "lyon": "EU-FR",
+    "rome": "EU-IT", "roma": "EU-IT", "milan": "EU-IT", "milano": "EU-IT",
+    "amsterdam": "EU-NL", "the hague": "EU-NL", "den haag": "EU-NL", "rotterdam": "EU-NL",
+    "athens": "EU-GR", "berlin": "EU-DE", "hamburg": "EU-DE", "munich": "EU-DE",
+    "frankfurt": "EU-DE", "dublin": "EU-IE", "madrid": "EU-ES", "barcelona": "EU-ES",
+    "brussels": "EU-BE", "vienna": "EU-AT", "stockholm": "EU-SE", "copenhagen": "EU-DK",
+    "helsinki": "EU-FI", "warsaw": "EU-PL", "lisbon": "EU-PT", "prague": "EU-CZ",
+    "toronto": "CA", "ottawa": "CA", "montreal": "CA", "vancouver": "CA",
+    "sydney": "AU", "melbourne": "AU", "canberra": "AU", "tokyo": "JP", "beijing": "CN",
+    "singapore": "SG", "tel aviv": "IL", "zurich": "CH", "geneva": "CH", "oslo": "NO",
+    "wellington": "NZ", "auckland": "NZ", "sao paulo": "BR", "mexico city": "MX",
+}  # fmt: skip
+
+# a place word followed by one of these (after at most three ``NATIONALITY_ADJECTIVES``)
+# names the actor's nationality ("the U.S. facial recognition company"), not where it happened
+NATIONALITY_NOUNS = (
+    "company", "companies", "firm", "firms", "startup", "start-up", "startups", "group",
+    "giant", "maker", "provider", "vendor", "developer", "platform", "business",
+    "citizen", "citizens", "national", "nationals", "founder", "co-founder", "entrepreneur",
+    "investor", "investors", "owner", "parent",
+)  # fmt: skip
+NATIONALITY_ADJECTIVES = (
+    "facial", "recognition", "face", "search", "biometric", "biometrics", "tech", "technology",
+    "ai", "software", "surveillance", "data", "identification", "security", "internet",
+    "social", "media", "start-up", "startup", "privacy", "controversial", "based",
+)  # fmt: skip
+
+# --- bodies: regulators, prosecutors, courts -------------------------------------------------
+
+# phrase → (body kind, place code or "")
+BODIES: dict[str, tuple[str, str]] = {
+    "federal trade commission": ("ftc", "US"), "ftc": ("ftc", "US"),
+    "securities and exchange commission": ("sec", "US"), "sec": ("sec", "US"),
+    "justice department": ("doj", "US"), "department of justice": ("doj", "US"),
+    "doj": ("doj", "US"), "consumer financial protection bureau": ("cfpb", "US"),
+    "cfpb": ("cfpb", "US"), "federal communications commission": ("fcc", "US"),
+    "fcc": ("fcc", "US"), "department of homeland security": ("dhs", "US"),
+    "homeland security": ("dhs", "US"), "immigration and customs enforcement": ("ice", "US"),
+    "information commissioner's office": ("dpa", "GB"),
+    "information commissioners office": ("dpa", "GB"), "ico": ("dpa", "GB"),
+    "information commissioner": ("dpa", "GB"),
+    "competition and markets authority": ("competition", "GB"), "cma": ("competition", "GB"),
+    "ofcom": ("telecom", "GB"), "cnil": ("dpa", "EU-FR"),
+    "commission nationale de l'informatique et des libertes": ("dpa", "EU-FR"),
+    "garante": ("dpa", "EU-IT"), "garante privacy": ("dpa", "EU-IT"),
+    "garante per la protezione dei dati personali": ("dpa", "EU-IT"),
+    "autoriteit persoonsgegevens": ("dpa", "EU-NL"), "aepd": ("dpa", "EU-ES"),
+    "agencia espanola de proteccion de datos": ("dpa", "EU-ES"),
+    "hellenic data protection authority": ("dpa", "EU-GR"), "hdpa": ("dpa", "EU-GR"),
+    "data protection commission": ("dpa", "EU-IE"), "irish dpc": ("dpa", "EU-IE"),
+    "bfdi": ("dpa", "EU-DE"), "datenschutzbehorde": ("dpa", "EU-AT"),
+    "imy": ("dpa", "EU-SE"), "datatilsynet": ("dpa", ""),
+    "european data protection board": ("edpb", "EU"), "edpb": ("edpb", "EU"),
+    "european commission": ("commission", "EU"), "oaic": ("dpa", "AU"),
+    "office of the australian information commissioner": ("dpa", "AU"),
+    "privacy commissioner of canada": ("dpa", "CA"), "accc": ("competition", "AU"),
+    "attorney general": ("ag", ""), "attorney general's office": ("ag", ""),
+    "attorneys general": ("ag", ""), "ag": ("ag", ""),
+    "supreme court": ("court:supreme", ""), "court of appeals": ("court:appeals", ""),
+    "appeals court": ("court:appeals", ""), "appellate court": ("court:appeals", ""),
+    "court of appeal": ("court:appeals", ""), "circuit": ("court:appeals", ""),
+    "district court": ("court:trial", ""), "district judge": ("court:trial", ""),
+    "federal judge": ("court:trial", ""), "federal court": ("court:trial", ""),
+    "superior court": ("court:state", ""), "state court": ("court:state", ""),
+    "county court": ("court:state", ""), "high court": ("court:high", ""),
+    "first-tier tribunal": ("court:tribunal", "GB"), "upper tribunal": ("court:tribunal", "GB"),
+    "tribunal": ("court:tribunal", ""), "court of justice": ("court:cjeu", "EU"),
+    "cjeu": ("court:cjeu", "EU"), "conseil d'etat": ("court:high", "EU-FR"),
+    "consiglio di stato": ("court:high", "EU-IT"), "tar": ("court:trial", "EU-IT"),
+}  # fmt: skip
+
+# a data protection authority named generically: "the Dutch privacy watchdog"
+DPA_WORDS = (
+    "data protection authority", "data protection watchdog", "data protection regulator",
+    "data protection agency", "data-protection authority", "privacy regulator",
+    "privacy watchdog", "privacy authority", "privacy agency", "data watchdog",
+    "privacy commissioner", "data regulator", "data protection office", "dpa",
+    "supervisory authority", "data protection supervisor",
+    "autorita garante", "autorite de protection des donnees", "datenschutzbehorde",
+)  # fmt: skip
+
+# who brings a case: private plaintiffs, or a public body (``BODIES`` of these kinds)
+PUBLIC_FILING = r"(?:\w+ ){0,4}(?:sues|sued|suing|files|filed|filing|brings|brought|takes)\b"
+PRIVATE_PARTIES = (
+    r"class[- ]actions?",
+    r"proposed class",
+    r"class suits?",
+    r"(?:residents|drivers|consumers|"
+    r"users|customers|activists|parents|workers|employees|shareholders|investors|plaintiffs|"
+    r"groups?|advocates) (?:\w+ ){0,2}(?:sue|sues|file|filed|bring|brought)\b",
+)
+PUBLIC_BODIES = frozenset({"ag", "ftc", "doj", "sec", "cfpb", "fcc", "dpa", "competition"})
+
+# --- roles -----------------------------------------------------------------------------------
+
+ROLES: dict[str, str] = {
+    "ceo": "ceo", "chief executive": "ceo", "chief executive officer": "ceo",
+    "co-ceo": "ceo", "pdg": "ceo", "amministratore delegato": "ceo", "chief exec": "ceo",
+    "cto": "cto", "chief technology officer": "cto", "cfo": "cfo",
+    "chief financial officer": "cfo", "coo": "coo", "chief operating officer": "coo",
+    "operating chief": "coo", "technology chief": "cto", "finance chief": "cfo",
+    "legal chief": "counsel", "head of": "ceo", "president": "president", "chairman": "chair",
+    "chairwoman": "chair", "chair": "chair",
+    "founder": "founder", "co-founder": "founder", "cofounder": "founder",
+    "general counsel": "counsel", "chief legal officer": "counsel", "ciso": "ciso",
+    "chief information security officer": "ciso", "chief privacy officer": "cpo",
+    "board member": "board", "director": "board", "head of policy": "policy",
+}  # fmt: skip
+
+# actions about an earlier decision: what they are about (the fine appealed, the settlement
+# approved) is one of their particulars
+ABOUT = frozenset({"respond", "appeal", "ruling"})
+
+# roles one person may hold together with another: never a sign of two different events
+SHARED_ROLES = frozenset({"founder", "board"})
+
+# --- money -----------------------------------------------------------------------------------
+
+CURRENCY_SIGNS: dict[str, str] = {
+    "us$": "USD", "u.s.$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+    "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD",
+    "chf": "CHF", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "cad": "CAD",
+    "aud": "AUD", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "inr": "INR",
+}  # fmt: skip
+CURRENCY_WORDS: dict[str, str] = {
+    "dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR",
+    "di euro": "EUR", "d'euros": "EUR", "d'euro": "EUR", "de euros": "EUR", "pounds": "GBP",
+    "pound": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "yen": "JPY",
+    "swiss francs": "CHF", "francs": "CHF", "€": "EUR", "m€": "EUR", "euro.": "EUR",
+    "eur": "EUR", "usd": "USD", "gbp": "GBP",
+}  # fmt: skip
+MULTIPLIERS: dict[str, float] = {
+    "k": 1e3, "thousand": 1e3, "mila": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
+    "mio.": 1e6, "million": 1e6, "millions": 1e6, "milione": 1e6, "milioni": 1e6,
+    "millionen": 1e6, "millones": 1e6, "millon": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
+    "billions": 1e9, "miliardo": 1e9, "miliardi": 1e9, "milliard": 1e9, "milliards": 1e9,
+    "milliarden": 1e9, "mrd": 1e9, "mrd.": 1e9, "trillion": 1e12,
+}  # fmt: skip
+NUMBER_WORDS: dict[str, float] = {
+    "a million": 1e6, "one million": 1e6, "a billion": 1e9, "one billion": 1e9,
+    "half a million": 5e5, "a quarter": 25.0, "a third": 33.3, "half": 50.0,
+}  # fmt: skip
+PERCENT_WORDS = ("%", "percent", "per cent", "pour cent", "per cento", "prozent", "por ciento")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.",
+    "sept.", "sep.", "oct.", "nov.", "dec.", "gennaio", "febbraio", "marzo", "aprile",
+    "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+    "octobre", "decembre",
+)  # fmt: skip
+
+# --- actions ---------------------------------------------------------------------------------
+
+# action class → regular expressions over folded text (lower case, accents removed). Order is
+# precedence: a headline that names several takes the first (an appeal of a fine is an
+# appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "respond": (
+        r"respond(?:s|ed|ing)?\b", r"responses?\b", r"reacts?\b", r"statements?\b",
+        r"(?<!court )(?<!judge )(?<!tribunal )rejects?\b", r"(?<!court )(?<!judge )denies\b",
+        r"disputes\b", r"vows?\b", r"hits back\b", r"pushes back\b", r"welcomes?\b",
+        r"shrugs? off\b", r"brush(?:es)? off\b", r"downplays?\b", r"defies\b",
+        r"criticis(?:es|ed)\b", r"criticiz(?:es|ed)\b",
+        r"calls? (?:\w+ ){0,4}(?:unlawful|illegal|baseless|meritless|unfair|unjust|absurd)\b",
+        r"(?:will|to|plans? to|plan|intends to|would|vows? to|says it will|may) "
+        r"(?:appeal|challenge|fight|contest)\b",
+        r"(?:won'?t|will not|refuses? to|does not intend to) pay\b", r"replica\b",
+        r"reagisce\b", r"repond\b", r"conteste\b",
+    ),
+    "ruling": (
+        r"rul(?:es|ed|ing|ings)\b", r"judg(?:e?ment|ements?)\b", r"verdicts?\b",
+        r"uph(?:olds?|eld)\b", r"overturn(?:s|ed)?\b", r"str(?:ikes|uck) down\b",
+        r"dismiss(?:es|ed|al)\b", r"throws? out\b", r"threw out\b", r"toss(?:es|ed)\b",
+        r"(?:approv(?:es|ed|ing)|sign(?:s|ed)? off on|blesses|okays?)(?: \w+){0,5} settlements?\b",
+        r"approved the (?:\w+ ){0,3}(?:agreement|deal|settlement)\b",
+        r"settlement (?:\w+ ){0,2}(?:is |was )?(?:now )?(?:official|final|finali[sz]ed)\b",
+        r"(?:final|preliminary|court) (?:approval|nod|ok|okay|green light)\b",
+        r"injunctions?\b", r"sides? with\b",
+        r"(?:wins?|won|loses?|lost) (?:\w+ ){0,2}appeal\b", r"appeal (?:fails|rejected|"
+        r"dismissed|upheld)\b", r"sentenc(?:e|es|ed)\b", r"quash(?:es|ed)?\b",
+        r"annul(?:s|led)\b", r"sentenza\b", r"annulla\b", r"jugement\b", r"annule\b",
+        r"tribunal (?:rules|finds|sides)\b", r"court (?:rules|finds|orders|backs|blocks)\b",
+        r"judge (?:rules|finds|orders|blocks|grants|denies|allows|lets)\b",
+        r"(?:judge|court|tribunal|justices) (?:\w+ ){0,2}(?:approves|approved|signs off|okays|"
+        r"backs|rejects|denies|dismisses|throws out)\b",
+    ),
+    "appeal": (
+        r"appeal(?:s|ed|ing)?\b(?! court)", r"lodg(?:es|ed) (?:an )?(?:appeal|objection)\b",
+        r"tak(?:e|es|ing|en) (?:\w+ ){0,4}to (?:the )?(?:\d+\w* circuit|appeals court|"
+        r"court of appeals?|supreme court|appellate court|higher court)\b",
+        r"challeng(?:es|ed) (?:\w+ ){0,4}(?:fine|ruling|decision|order|penalty|ban|approval)\b",
+        r"contest(?:s|ed)\b", r"ricorso\b", r"impugna\b",
+        r"recours\b", r"fait appel\b",
+    ),
+    "settle": (
+        r"settl(?:e|es|ed|ing|ement|ements)\b", r"agrees? to pay\b", r"agreed to pay\b",
+        r"consent (?:decree|order)\b", r"(?:deal|agreement|pact) to (?:end|resolve|settle)\b",
+        r"to end (?:\w+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b", r"patteggia\w*\b",
+        r"accordo transattivo\b",
+        r"transaction\b", r"vergleich\b",
+    ),
+    "sue": (
+        r"su(?:e|es|ed|ing)\b", r"suits?\b", r"lawsuits?\b", r"class[- ]actions?\b",
+        r"complaints?\b",
+        r"files? suit\b", r"filed suit\b", r"takes? \w+ to court\b", r"indict(?:s|ed|ment)\b",
+        r"charg(?:es|ed) (?:\w+ ){0,3}with\b", r"accus(?:es|ed)\b", r"causa\b", r"denuncia\b",
+        r"poursuit\b", r"porte plainte\b", r"verklag\w*\b", r"klage\b",
+    ),
+    "fine": (
+        r"fin(?:e|es|ed|ing)\b", r"penalt(?:y|ies)\b", r"penali[sz](?:es|ed)\b",
+        r"sanction(?:s|ed)?\b", r"slap(?:s|ped)? \w+ with\b", r"multa\w*\b", r"multe\b",
+        r"sanzion\w*\b", r"amendes?\b", r"sanctionn\w*\b", r"bussgeld\w*\b",
+        r"geldbusse\b", r"geldstrafe\b",
+    ),
+    "ban": (
+        r"ban(?:s|ned)?\b", r"barr(?:ed|s)\b", r"prohibit(?:s|ed)?\b", r"cease[- ]and[- ]desist\b",
+        r"order(?:s|ed)? (?:\w+ ){0,3}(?:to )?(?:delete|stop|cease|destroy|erase|halt)\b",
+        r"vieta\b", r"interdit\b", r"divieto\b",
+    ),
+    "probe": (
+        r"investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b", r"inquir(?:y|ies)\b",
+        r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:at|into)\b", r"examin(?:es|ing)\b",
+        r"scrutin\w*\b", r"weigh(?:s|ing)\b", r"consider(?:s|ing)\b", r"mulls?\b",
+        r"indagine\b", r"istruttoria\b", r"enquete\b", r"ermittl\w*\b",
+    ),
+    "resign": (
+        r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
+        r"quits?\b", r"depart(?:s|ure|ed)\b", r"ousted\b", r"(?:is )?out as\b", r"exits?\b",
+        r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b", r"leaves?\b",
+    ),
+    "appoint": (
+        r"appoint(?:s|ed|ment)?\b", r"named (?:as )?(?:new |interim |its )?(?:ceo|chief|"
+        r"president|chair|head|co-ceo|general counsel)\b", r"names? (?:\w+ ){1,3}(?:as )?"
+        r"(?:new |interim )?(?:ceo|chief|president|chair|head)\b", r"hires?\b", r"hired\b",
+        r"(?:taps?|tapped) (?:\w+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
+        r"joins? as\b", r"nomina\w*\b",
+        r"nomme\w*\b",
+    ),
+    "acquire": (
+        r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buys?\b", r"bought\b", r"takeover\b",
+        r"takes? over\b", r"merg(?:e|es|er|ers|ing)\b", r"purchas(?:e|es|ed)\b",
+        r"acquisizione\b", r"rachat\b", r"rachete\b",
+    ),
+    "funding": (
+        r"rais(?:es|ed|ing) (?:\w+ ){0,2}(?:[$€£]|\d)", r"funding\b", r"series [a-f]\b",
+        r"valuation\b", r"valued at\b", r"(?:investment|financing|seed) round\b",
+        r"round of financing\b",
+        r"(?:closes|completes|lands|secures) (?:[\w$€£.,'-]+ ){0,5}round\b",
+    ),
+    "contract": (
+        r"contracts?\b", r"awards?\b", r"awarded\b", r"licen[cs]es?\b(?! plates?)",
+        r"procure\w*\b",
+        r"(?:wins?|won|secures?|lands?|gets?) (?:[\w$€£.,'-]+ ){0,6}(?:deal|tender|deployment|"
+        r"order)\b",
+        r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?) (?:[\w$€£.,'-]+ ){0,5}"
+        r"(?:deal|agreement)\b",
+        r"partner(?:s|ship)\b",
+    ),
+    "breach": (
+        r"breach(?:es|ed)?\b", r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b", r"cyberattack\b",
+        r"stolen\b", r"expos(?:ed|es|ure)\b", r"unsecured\b",
+        r"left (?:\w+ ){0,2}(?:unprotected|unsecured|open|exposed)\b",
+    ),
+    "layoffs": (r"lay(?:s)? off\b", r"laid off\b", r"layoffs\b", r"job cuts\b", r"cuts? \d+",),
+    "hearing": (r"testif(?:y|ies|ied)\b", r"hearings?\b", r"grilled\b", r"deposition\b"),
+    "launch": (
+        r"launch(?:es|ed)?\b(?! (?:\w+ )?(?:probe|investigation|inquiry|lawsuit|suit|appeal|"
+        r"challenge|review|audit|bid|campaign))", r"unveil(?:s|ed)?\b", r"introduc(?:es|ed)\b",
+        r"rolls? out\b",
+        r"debuts?\b", r"releases?\b",
+    ),
+}  # fmt: skip
+
+# classes that one headline may name together with a higher-precedence one and still be about
+# one event ("fined and ordered to delete", "appeals the fine", "sued, seeks penalties");
+# any other pair means a headline about several things (a round-up): no event identity.
+COMPANIONS: dict[str, frozenset[str]] = {
+    "respond": frozenset(ACTIONS),
+    "ruling": frozenset({"appeal", "settle", "sue", "fine", "ban", "probe", "hearing"}),
+    "appeal": frozenset({"ruling", "fine", "ban", "sue", "settle", "probe"}),
+    "settle": frozenset({"sue", "fine", "probe", "ban", "breach", "contract"}),
+    "sue": frozenset({"fine", "ban", "probe", "breach"}),
+    "fine": frozenset({"ban", "probe", "breach"}),
+    "ban": frozenset({"probe"}),
+    "probe": frozenset({"breach"}),
+    "resign": frozenset({"appoint"}),
+    "appoint": frozenset({"resign"}),
+    "acquire": frozenset({"funding"}),
+    "funding": frozenset(),
+    "contract": frozenset(),
+    "breach": frozenset(),
+    "layoffs": frozenset(),
+    "hearing": frozenset(),
+    "launch": frozenset(),
+}
+
+# the particulars that name what an action is about, for the actions that have one: the
+# role someone leaves or takes, the jobs cut or records exposed, the company bought, the
+# product launched. Shared, they weigh as much as the amount of a fine.
+OBJECTS: dict[str, str] = {
+    "resign": "roles",
+    "appoint": "roles",
+    "layoffs": "counts",
+    "breach": "counts",
+    "acquire": "names",
+    "launch": "names",
+}
+# actions whose object is a sum: amounts that disagree anywhere in the lead tell two apart
+# (for others, amounts in the lead are often background: "…after a $1.4bn settlement in 2024")
+MONEY_OBJECTS = frozenset({"fine", "settle", "funding", "contract", "acquire"})
+
+# headlines that comment, explain, ask or collect rather than report one event
+COMMENTARY = (
+    r"^(?:how|why|what|who|when|where|should|could|can|is|are|does|do|will)\b",
+    r"[:|—–-] (?:how|why|what|who|when|where)\b",
+    r"\?\s*$",
+    r"\b(?:explainer|explained|analysis|opinion|op-ed|commentary|editorial|column|podcast|"
+    r"interview|q&a|faq|week in review|weekly|roundup|round-up|recap|newsletter|"
+    r"digest|briefing|what we know|what to know|things to know|takeaways|timeline|lessons|"
+    r"deep dive|in depth|a look at|looks back|one year after|a year after|anniversary|"
+    r"the latest|live updates|everything you need)\b",
+)
+
+# words that start a sentence or a title-case headline without naming anything
+COMMON_WORDS = frozenset(
+    """
+    a an the and or but if of in on at to for from by with without over under after before
+    about into onto out up down off as is are was were be been being has have had do does did
+    will would can could should may might must shall not no nor so than then there here this
+    that these those it its it's he she they them his her their our we you i me my us your who
+    whom whose which what when where why how all any each every both few more most other some
+    such only own same too very just also new says said say tells told report reports reported
+    according amid despite while during against between through across per via again still yet
+    now today yesterday tomorrow week month year monday tuesday wednesday thursday friday
+    saturday sunday update updated breaking exclusive live watch read more photos video first
+    last next one two three four five six seven eight nine ten company firm startup start-up
+    group court judge state states city county government federal regulator regulators watchdog
+    authority agency police lawsuit suit case deal settlement fine fines fined penalty ruling
+    appeal data privacy facial recognition face faces technology tech ai app apps users people
+    residents photos images database databases children kids law laws rules rule act order
+    orders chief executive officer founder co-founder president chair board director lawmakers
+    officials official spokesperson spokesman spokeswoman lawyer lawyers attorney attorneys
+    plaintiffs defendants claims claim million billion percent dollars euros pounds le la les
+    il lo gli un una des du de et en sur pour par dans der die das und mit von für fur al del
+    della dei delle per con su da reuters ap afp bloomberg ansa efe upi gdpr bipa ccpa
+    inc corp llc ltd plc council oks ok
+    """.split()  # noqa: SIM905
+)
