@@ -15,7 +15,9 @@ Method (measured on ``tests/data/stories``, see the README's "Deduplication"):
   after the title) reaches ``TEXT_THRESHOLD``; or when they link to the same canonical URL;
 - an entry joins the story of the most similar member among the candidates;
 - candidates come from MinHash LSH over title and opening shingles (``BANDS`` bands of
-  ``ROWS`` rows), an exact normalized-title bucket and a canonical-link bucket.
+  ``ROWS`` rows; one-permutation hashing with densification, which costs one hash per
+  shingle instead of one per shingle and row), an exact normalized-title bucket and a
+  canonical-link bucket.
 
 When no near-copy rule holds, an entry joins the story of a candidate that reports the same
 event in other words (``monitor.events``: same action, agreeing particulars, within days),
@@ -34,7 +36,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor.events import Event, conflict, event_keys, event_of, same_event
+from monitor.event import Event, event_of
+from monitor.events import conflict, event_keys, same_event
 
 FINGERPRINT_VERSION = "1"
 TITLE_THRESHOLD = 0.85  # word-set Jaccard of normalized titles
@@ -53,14 +56,6 @@ _WIRE_PREFIX = re.compile(
 )
 _PUBLISHER_SUFFIX = re.compile(r"\s+(?:-|\||—|–|::)\s+([^-|—–]{1,60})$")
 _NON_WORD = re.compile(r"[\W_]+")
-_MERSENNE = (1 << 61) - 1
-_PERMUTATIONS = tuple(
-    (
-        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest()) % _MERSENNE | 1,
-        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest()) % _MERSENNE,
-    )
-    for i in range(BANDS * ROWS)
-)
 
 
 @dataclass(frozen=True)
@@ -269,12 +264,31 @@ def _hash64(text: str) -> int:
 
 
 def _lsh_buckets(shingles: Iterable[str]) -> list[str]:
-    hashed = [_hash64(s) for s in shingles]
-    signature = [min((a * h + b) % _MERSENNE for h in hashed) for a, b in _PERMUTATIONS]
+    """One bucket per band of a MinHash signature of ``BANDS`` × ``ROWS`` values, by
+    one-permutation hashing: each shingle's hash picks a bin and competes for its minimum;
+    an empty bin borrows the next filled bin's minimum with the distance (densification,
+    Shrivastava and Li 2014), so two sets agree on a bin about as often as their Jaccard
+    similarity."""
+    bins = BANDS * ROWS
+    lowest: list[int | None] = [None] * bins
+    for s in shingles:
+        h = _hash64(s)
+        b, value = h % bins, h // bins
+        current = lowest[b]
+        if current is None or value < current:
+            lowest[b] = value
+    signature = [_densified(lowest, i) for i in range(bins)]
     return [
-        _bucket(f"m{band}", *map(str, signature[band * ROWS : (band + 1) * ROWS]))
-        for band in range(BANDS)
+        _bucket(f"o{band}", *signature[band * ROWS : (band + 1) * ROWS]) for band in range(BANDS)
     ]
+
+
+def _densified(lowest: list[int | None], i: int) -> str:
+    for distance in range(len(lowest)):
+        value = lowest[(i + distance) % len(lowest)]
+        if value is not None:
+            return f"{value}+{distance}" if distance else str(value)
+    return ""
 
 
 def _bucket(kind: str, *parts: str) -> str:

@@ -1,31 +1,37 @@
 """Event identity: do two items report the same event, told in different words?
 
-Pure: ``Event`` values (read by ``monitor.particulars``) in, decisions with their reasons
-out; no I/O. ``monitor.cluster`` asks ``same_event`` when no near-copy rule joins an entry;
-the store files each story under ``event_keys`` so later reports find it by an indexed
-lookup.
+Pure: ``Event`` values (``monitor.event``) in, decisions with their reasons out; no I/O.
+``monitor.cluster`` asks ``same_event`` when no near-copy rule joins an entry; the store
+files each story under ``event_keys`` so that later reports find it by an indexed lookup.
 
 The rule. Two items report the same event when all of these hold:
 
-1. both report one event: the headline names an action class (fine, sue, settle, appeal,
-   ruling, resign, acquire...; ``monitor.lexicon.ACTIONS``), is not commentary (analysis,
-   interview, explainer, round-up, question) and does not name scattered places;
-2. the same action class, about the same subject (they matched a topic in common) and the
-   same actors: a name in one headline is named somewhere in the other's headline or lead
-   (when both headlines name any), so "FTC sues Facewise" is not "FTC sues Veritrace";
-3. within ``WINDOW`` of each other, by published time (when both have one) and by the time
-   each was first seen;
-4. no particular disagrees: where both headlines name amounts, percentages, counts, case
-   numbers, places, bodies or roles, at least one must agree; the same for amounts,
-   percentages, case numbers, places and bodies of one kind in headline and lead together
-   (a fine of €20m is not a fine of €30.5m; Vermont's suit is not Texas's);
-5. a specific particular agrees: one of weight ``THRESHOLD`` (1.5) or more in ``WEIGHTS``
-   — an amount or a case number (3), a regulator, prosecutor or court with its place (2),
-   a percentage (2), a state, region or city (1.5), or what the action is about when it is
-   about something (``monitor.lexicon.OBJECTS``: the role someone resigns from, the jobs
-   cut or records exposed (3), the company bought or product launched (1.5 a name)). A
-   country, a court named without its place, a count, a role and names only add to the
-   score, which ranks candidate stories.
+1. each reports one event: its headline is not commentary (analysis, interview, explainer,
+   round-up, question), does not name unrelated action classes, and its main clause does
+   not name two places that cannot be one event's ("fined in Italy and Greece");
+2. the same subject (a topic both matched) and the same action class (fine, sue, settle,
+   appeal, ruling, respond, resign, appoint, acquire, funding, contract, breach...;
+   ``monitor.verbs.ACTIONS``), read in the headline's main clause (not in an "as…",
+   "after…", "against…" clause), else in the whole headline, else in the lead's first
+   sentence;
+3. published within ``WINDOW`` (when both have a time), and first seen within it;
+4. nothing disagrees (``conflict``): amounts in a currency both name (anywhere in the lead
+   for actions about a sum: a fine, a settlement, a round...), percentages, counts and
+   places in the headlines, case numbers, places, percentages and bodies of one kind in
+   the leads, roles (a CEO is not a CTO), who brings a case (a class action is not an
+   attorney general's suit), what a response, appeal or ruling is about (a fine is not a
+   lawsuit), and the actors: a name one headline gives must appear in the other item
+   when the other headline gives names ("FTC sues Facewise" is not "FTC sues Veritrace");
+5. a specific particular agrees (weight ``THRESHOLD`` or more in ``WEIGHTS``): an amount
+   or a case number (3), a regulator, prosecutor or court with its place (2), a
+   percentage (2), a state or city (1.5), an actor one headline names and the other item
+   names mid-sentence (1.5), what the action is about when it is about something
+   (``monitor.verbs.OBJECTS``: the role left or taken, the jobs cut or records exposed (3),
+   the company bought or product launched (1.5 a name)), or, for a response, appeal or
+   ruling, the kind of decision it is about in the same place (1.5). Countries, bodies
+   named without a place, other counts, roles and names only add to the score that ranks
+   candidate stories. Items that name no action class must instead share two figures
+   (amounts, counts, percentages, case numbers).
 
 A story is joined only when no entry of it disagrees with the new one (rules 2 and 4); a
 wrong merge hides news from the desk, so when in doubt the item alerts on its own.
@@ -34,16 +40,17 @@ wrong merge hides news from the desk, so when in doubt the item alerts on its ow
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from monitor import lexicon as lx
-from monitor.particulars import Amount, Particulars, Reading, leaf_places, read_item, within
+from monitor import verbs as vb
+from monitor.amounts import Amount
+from monitor.event import EVENT_VERSION, Event, describe_amount, describe_body, describe_place
+from monitor.particulars import leaf_places, within
 
-EVENT_VERSION = 1
 WINDOW = timedelta(days=3)
 THRESHOLD = 1.5
 MONEY_TOLERANCE = 0.02  # outlets round: $33.7m and $33.66m are one amount
@@ -68,25 +75,6 @@ MAX_PLACES = 2.0
 
 
 @dataclass(frozen=True)
-class Event:
-    """What an item reports, as far as event identity goes (see ``monitor.particulars``)."""
-
-    action: str | None
-    commentary: bool
-    multi: bool
-    title: Particulars
-    lead: Particulars
-    topics: frozenset[str] = frozenset()  # the topics the item matched: its subject
-    about: frozenset[str] = frozenset()  # what a response, appeal or ruling is about
-
-    @property
-    def eligible(self) -> bool:
-        """True when the item reports one event (rule 1; without an action class, it may
-        still report one in numbers: see ``same_event``)."""
-        return not self.commentary and not self.multi
-
-
-@dataclass(frozen=True)
 class EventMatch:
     """Two items report one event: the score and the particulars they share, in words."""
 
@@ -95,15 +83,6 @@ class EventMatch:
 
     def describe(self, action: str) -> str:
         return f"{action}; shared {', '.join(self.shared)}; score {self.score:.1f}"
-
-
-def event_of(
-    title: str, summary: str, ignore: Iterable[str] = (), topics: Iterable[str] = ()
-) -> Event:
-    """The event an item reports. ``ignore``: the topic terms it matched and its publisher
-    (shared by many items, so never evidence); ``topics``: the topics it matched."""
-    r: Reading = read_item(title, summary, ignore)
-    return Event(r.action, r.commentary, r.multi, r.title, r.lead, frozenset(topics), r.about)
 
 
 def same_event(
@@ -168,7 +147,7 @@ def conflict(a: Event, b: Event) -> str | None:
 def evidence(a: Event, b: Event) -> tuple[float, list[str], bool]:
     """(score, the shared particulars in words, whether a specific one is among them):
     rule 5."""
-    x, y, obj = a.lead, b.lead, lx.OBJECTS.get(a.action or "")
+    x, y, obj = a.lead, b.lead, vb.OBJECTS.get(a.action or "")
     found: list[tuple[float, str]] = []
     for amount in x.money:
         if any(_same_amount(amount, other) for other in y.money):
@@ -222,9 +201,9 @@ def event_keys(event: Event) -> tuple[str, ...]:
     if not event.eligible:
         return ()
     p, action = event.lead, event.action or "none"
-    parts = [f"m:{cur}:{_coarse(value)}" for cur, value in p.money]
+    parts = [f"m:{cur}:{k}" for cur, value in p.money for k in _coarse(value, MONEY_TOLERANCE)]
     parts += [f"c:{c}" for c in p.cases] + [f"p:{v:g}" for v in p.percents]
-    parts += [f"n:{_coarse(v)}" for v in p.counts]
+    parts += [f"n:{k}" for v in p.counts for k in _coarse(v, COUNT_TOLERANCE)]
     parts += [f"b:{b.split('@')[0]}" for b in p.bodies]  # same_body matches within a kind
     parts += [f"l:{code}" for code in _with_containers(p.places)]
     parts += [f"r:{r}" for r in p.roles]
@@ -265,7 +244,7 @@ def _held(roles: frozenset[str]) -> frozenset[str]:
 
 
 def _money_object(a: Event) -> bool:
-    return a.action in lx.MONEY_OBJECTS
+    return a.action in vb.MONEY_OBJECTS
 
 
 def _suits(a: Event, b: Event) -> bool:
@@ -359,92 +338,12 @@ def _capped(found: Sequence[tuple[float, str]], cap: float) -> list[tuple[float,
     return out
 
 
-def _coarse(value: float) -> str:
-    """Two significant digits: a lookup key that outlets' roundings share."""
-    return f"{value:.1e}"
+def _coarse(value: float, tolerance: float) -> set[str]:
+    """``value`` to two significant digits, and its neighbours within ``tolerance``: two
+    values ``same_event`` counts as one share at least one."""
+    return {f"{v:.1e}" for v in (value * (1 - tolerance), value, value * (1 + tolerance))}
 
 
 def _key(text: str) -> str:
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12)
     return f"{EVENT_VERSION}e:{digest.hexdigest()}"
-
-
-# --- words -----------------------------------------------------------------------------------
-
-_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-_PLACE_NAMES = {
-    **{code: names[0] for code, names in lx.COUNTRIES.items()},
-    **{f"US-{code}": names[0] for code, names in lx.US_STATES.items()},
-}
-
-
-def describe_amount(amount: Amount) -> str:
-    currency, value = amount
-    sign = _SIGNS.get(currency, currency + " ")
-    for div, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if value >= div:
-            return f"{sign}{value / div:g}{suffix}"
-    return f"{sign}{value:g}"
-
-
-def describe_place(code: str) -> str:
-    if code.count("-") >= 2:  # a city
-        return code.split("-", 2)[2].replace("_", " ").title()
-    name = _PLACE_NAMES.get(code, code)
-    return name if name.isupper() or "." in name else name.title()
-
-
-def describe_body(body: str) -> str:
-    kind, _, place = body.partition("@")
-    names = {"dpa": "data protection authority", "ag": "attorney general"}
-    text = names.get(kind, kind.replace("court:", "court (") + (")" if "court:" in kind else ""))
-    return f"{describe_place(place)} {text}" if place else text
-
-
-# --- storage ---------------------------------------------------------------------------------
-
-
-def to_json(event: Event) -> str:
-    """The event as stored with its entry (``from_json`` reads it back)."""
-    return json.dumps(
-        {
-            "v": EVENT_VERSION,
-            "a": event.action,
-            "c": event.commentary,
-            "m": event.multi,
-            "t": _particulars_json(event.title),
-            "l": _particulars_json(event.lead),
-            "s": sorted(event.topics),
-            "o": sorted(event.about),
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-
-
-def from_json(text: str | None) -> Event | None:
-    """A stored event; None when absent or written by another version of the rule."""
-    if not text:
-        return None
-    data = json.loads(text)
-    if data.get("v") != EVENT_VERSION:
-        return None
-    title, lead = _read_particulars(data["t"]), _read_particulars(data["l"])
-    topics, about = frozenset(data.get("s", ())), frozenset(data.get("o", ()))
-    return Event(data["a"], data["c"], data["m"], title, lead, topics, about)
-
-
-def _particulars_json(p: Particulars) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    for name in Particulars.__dataclass_fields__:
-        values = getattr(p, name)
-        if values:
-            out[name] = sorted(list(v) if isinstance(v, tuple) else v for v in values)
-    return out
-
-
-def _read_particulars(data: dict[str, list[Any]]) -> Particulars:
-    values: dict[str, frozenset[Any]] = {}
-    for name, items in data.items():
-        values[name] = frozenset(tuple(i) if isinstance(i, list) else i for i in items)
-    return Particulars(**values)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from monitor import events
+from monitor import event
 from monitor.cluster import Fingerprint, Member, StoryMatch, choose_story, fingerprint
 from monitor.entry import outlet
 from monitor.store import records as rec
@@ -157,7 +157,7 @@ def _members(
             m.story_id,
             m.entry_id,
             replace(
-                fingerprint(m.title, m.summary, m.canonical_url), event=events.from_json(m.event)
+                fingerprint(m.title, m.summary, m.canonical_url), event=event.from_json(m.event)
             ),
             m.canonical_url,
             (m.published_at, m.first_seen_at),

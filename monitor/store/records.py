@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.cluster import Fingerprint
 from monitor.entry import Entry, Match
-from monitor.events import to_json
+from monitor.event import to_json
 from monitor.store.schema import (
     deliveries,
     entries,
