@@ -22,18 +22,26 @@ _SUBORDINATE = re.compile(
     r";|\s(?:joins|follows|as(?! (?:the |its |a |an |his |her )?(?:new |interim |acting |co-|"
     r"former )?(?:ceo|chief|president|chair|head|cto|cfo|coo|director|founder|general counsel|"
     r"board))|amid|after|while|despite|following|ahead of|before|since|because|against|"
-    r"even as|but|so|days after|weeks after|months after)\s",
+    r"even as|but|so|that|days after|weeks after|months after|(?:for|over|by) \w+ing)\s",
     re.IGNORECASE,
 )
 _COMMENTARY = re.compile("|".join(f"(?:{p})" for p in vb.COMMENTARY))
 
 
-def main_clause(title: str) -> str:
-    """The headline up to its first subordinate clause (or ";"): "CEO resigns as company
-    eyes contracts" reports a resignation; the contracts are context. "Resigns as CEO" is
-    not cut."""
-    m = _SUBORDINATE.search(title)
-    return title[: m.start()] if m and m.start() > 0 else title
+def main_clause(title: str) -> tuple[int, int]:
+    """The span of the headline's main clause: without a leading "After ICO fine," and up
+    to its first subordinate clause (or ";"): "CEO resigns as company eyes contracts"
+    reports a resignation; the contracts are context. "Resigns as CEO" is not cut."""
+    lead = _LEADING.match(title)
+    start = lead.end() if lead is not None else 0
+    m = _SUBORDINATE.search(title, start)
+    return start, (m.start() if m and m.start() > start else len(title))
+
+
+_LEADING = re.compile(
+    r"^(?:after|following|amid|despite|as|with|fresh from|days after|weeks after)\b[^,]*,\s*",
+    re.IGNORECASE,
+)
 
 
 def is_commentary(folded_title: str) -> bool:
@@ -46,18 +54,44 @@ def action_classes(folded: str) -> list[str]:
     return [c.name for c in _candidates(folded) if c.pattern.search(folded)]
 
 
-def headline_classes(head: str, main_end: int) -> tuple[list[str], list[str]]:
+def headline_classes(head: str, main: tuple[int, int]) -> tuple[list[str], list[str]]:
     """The action classes of the folded headline ``head``, and those of its main clause
-    (its first ``main_end`` characters), in precedence order; one search per class."""
-    every, main = [], []
+    (the span ``main``), in precedence order, except that a thing that happened
+    (``verbs.OCCURRENCES``) named before the reactions to it comes first."""
+    every, in_main, first = [], [], {}
+    start, end = main
     for c in _candidates(head):
         m = c.pattern.search(head)
         if m is None:
             continue
         every.append(c.name)
-        if m.end() <= main_end or (m.start() < main_end and c.pattern.search(head, 0, main_end)):
-            main.append(c.name)
-    return every, main
+        first[c.name] = m.start()
+        inside = start <= m.start() and m.end() <= end
+        if inside or c.pattern.search(head, start, end):
+            in_main.append(c.name)
+    return _occurrence_first(every, first), _occurrence_first(in_main, first)
+
+
+def is_sequel(folded_title: str) -> bool:
+    """True for a headline that reports another one of something ("second lawsuit",
+    "another fine", "new probe"): a new event, not the one it alludes to."""
+    return _SEQUEL.search(folded_title) is not None
+
+
+_SEQUEL = re.compile(
+    r"\b(?:second|third|fourth|another|fresh|new|further|additional|latest) (?:\w+ ){0,2}"
+    r"(?:lawsuits?|suits?|fines?|penalt(?:y|ies)|probes?|investigations?|cases?|complaints?|"
+    r"bans?|orders?|contracts?|deals?|settlements?|claims?|rounds?|challenges?)\b"
+)
+
+
+def _occurrence_first(classes: list[str], first: dict[str, int]) -> list[str]:
+    leftmost = min(classes, key=first.__getitem__, default=None)
+    if leftmost in vb.OCCURRENCES and all(
+        c == leftmost or c in vb.COMPANIONS[leftmost] for c in classes
+    ):
+        return [leftmost, *(c for c in classes if c != leftmost)]
+    return classes
 
 
 def primary_action(classes: list[str]) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from monitor import lexicon as lx
@@ -29,6 +29,8 @@ class Event:
     lead: Particulars
     topics: frozenset[str] = frozenset()  # the topics the item matched: its subject
     about: frozenset[str] = frozenset()  # what a response, appeal or ruling is about
+    lede: Particulars = field(default_factory=Particulars)  # see ``Reading.lede``
+    sequel: bool = False  # "another fine": not the one it alludes to
 
     @property
     def eligible(self) -> bool:
@@ -43,7 +45,10 @@ def event_of(
     """The event an item reports. ``ignore``: the topic terms it matched and its publisher
     (shared by many items, so never evidence); ``topics``: the topics it matched."""
     r: Reading = read_item(title, summary, ignore)
-    return Event(r.action, r.commentary, r.multi, r.title, r.lead, frozenset(topics), r.about)
+    topic_set = frozenset(topics)
+    return Event(
+        r.action, r.commentary, r.multi, r.title, r.lead, topic_set, r.about, r.lede, r.sequel
+    )
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -52,6 +57,7 @@ _SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 _PLACE_NAMES = {
     **{code: names[0] for code, names in lx.COUNTRIES.items()},
     **{f"US-{code}": names[0] for code, names in lx.US_STATES.items()},
+    **{f"{c}-{code}": n[0] for c, p in lx.PROVINCES.items() for code, n in p.items()},
 }
 
 
@@ -93,6 +99,8 @@ def to_json(event: Event) -> str:
             "l": _particulars_json(event.lead),
             "s": sorted(event.topics),
             "o": sorted(event.about),
+            "d": _particulars_json(event.lede),
+            "q": event.sequel,
         },
         separators=(",", ":"),
         ensure_ascii=False,
@@ -108,7 +116,9 @@ def from_json(text: str | None) -> Event | None:
         return None
     title, lead = _read_particulars(data["t"]), _read_particulars(data["l"])
     topics, about = frozenset(data.get("s", ())), frozenset(data.get("o", ()))
-    return Event(data["a"], data["c"], data["m"], title, lead, topics, about)
+    lede = _read_particulars(data.get("d", {}))
+    sequel = bool(data.get("q", False))
+    return Event(data["a"], data["c"], data["m"], title, lead, topics, about, lede, sequel)
 
 
 def _particulars_json(p: Particulars) -> dict[str, list[Any]]:

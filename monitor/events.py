@@ -93,18 +93,24 @@ def same_event(
 ) -> EventMatch | None:
     """An ``EventMatch`` when ``a`` and ``b`` report one event (the module's rule), else
     None. ``times_*``: (published, first seen), either may be None."""
-    if not (a.eligible and b.eligible) or a.action != b.action:
+    if not (a.eligible and b.eligible):
         return None
-    if a.action is None and _numbers_shared(a, b) < 2:
-        return None  # no action named: two figures must agree (rule 5)
+    known = (a.action is not None) + (b.action is not None)
+    if known == 2 and not compatible(a, b):
+        return None
     if a.topics and b.topics and not a.topics & b.topics:
         return None
     if not close_in_time(times_a, times_b) or conflict(a, b) is not None:
         return None
-    score, shared, anchored = evidence(a, b)
-    if not anchored and a.action is not None:
-        return None
-    return EventMatch(round(score, 2), tuple(shared))
+    score, shared, specific = evidence(a, b)
+    # rule 5: one specific particular when both name the action; two when one does not;
+    # when neither does, two specific particulars or two figures
+    # ... and two as well when one says it reports another one of something ("a second
+    # lawsuit") and the other does not
+    enough = specific >= 1 if known == 2 and a.sequel == b.sequel else specific >= 2
+    if known == 0 and _numbers_shared(a, b) >= 2:
+        enough = True
+    return EventMatch(round(score, 2), tuple(shared)) if enough else None
 
 
 def close_in_time(
@@ -117,22 +123,20 @@ def close_in_time(
 def conflict(a: Event, b: Event) -> str | None:
     """Why ``a`` and ``b`` cannot be one event (rules 2 and 4), in words; None when nothing
     disagrees. Only eligible events are compared on their action."""
-    if a.eligible and b.eligible and a.action and b.action and a.action != b.action:
+    if a.eligible and b.eligible and a.action and b.action and not compatible(a, b):
         return f"different action ({a.action} vs {b.action})"
     if _strangers(a, b):
         return "different actors"
-    if a.about and b.about and not a.about & b.about:
-        return f"about different things ({_words(a.about)} vs {_words(b.about)})"
     checks = (
         ("amounts", _money_conflict(a.title.money, b.title.money)),
-        ("amounts", _money_object(a) and _money_conflict(a.lead.money, b.lead.money)),
+        ("amounts", _money_object(a) and _money_conflict(a.lede.money, b.lede.money)),
         ("percentages", _disjoint(a.title.percents, b.title.percents, _same_number(0.0))),
         ("percentages", _disjoint(a.lead.percents, b.lead.percents, _same_number(0.0))),
         ("counts", _disjoint(a.title.counts, b.title.counts, _same_number(COUNT_TOLERANCE))),
         ("case numbers", _disjoint(a.lead.cases, b.lead.cases, _equal)),
         ("places", _disjoint(_local(a.title.places), _local(b.title.places), _near)),
-        ("places", _disjoint(_local(a.lead.places), _local(b.lead.places), _near)),
-        ("bodies", _disjoint(a.title.bodies, b.title.bodies, same_body)),
+        ("places", _disjoint(_local(a.lede.places), _local(b.lede.places), _near)),
+        ("bodies", _body_conflict(a.title.bodies, b.title.bodies)),
         ("bodies", _body_conflict(a.lead.bodies, b.lead.bodies)),
         ("roles", _disjoint(_held(a.title.roles), _held(b.title.roles), _equal)),
         ("parties", _suits(a, b) and _disjoint(a.title.parties, b.title.parties, _equal)),
@@ -144,42 +148,70 @@ def conflict(a: Event, b: Event) -> str | None:
     return None
 
 
-def evidence(a: Event, b: Event) -> tuple[float, list[str], bool]:
-    """(score, the shared particulars in words, whether a specific one is among them):
-    rule 5."""
+def compatible(a: Event, b: Event) -> bool:
+    """The same action class, or two that tell one event from its two sides
+    (``verbs.COMPATIBLE``); a "ruling" that names no court is a regulator's decision."""
+    if a.action == b.action:
+        return True
+    if a.action is None or b.action is None:
+        return False
+    if frozenset({a.action, b.action}) in vb.COMPATIBLE:
+        return True
+    return any(
+        x.action == "ruling" and y.action in vb.REGULATOR_DECISIONS and not _court(x)
+        for x, y in ((a, b), (b, a))
+    )
+
+
+def _court(event: Event) -> bool:
+    return any(body.startswith("court:") for body in event.lead.bodies)
+
+
+def evidence(a: Event, b: Event) -> tuple[float, list[str], int]:
+    """(score, the shared particulars in words, how many independent specific ones there
+    are): rule 5. Two views of one thing count once (an amount and its conversion, a state
+    and its attorney general)."""
     x, y, obj = a.lead, b.lead, vb.OBJECTS.get(a.action or "")
-    found: list[tuple[float, str]] = []
-    for amount in x.money:
+    found: list[tuple[float, str, str]] = []  # (weight, words, what it is evidence of)
+    for amount in sorted(x.money):
         if any(_same_amount(amount, other) for other in y.money):
-            found.append((WEIGHTS["money"], describe_amount(amount)))
-    found += [(WEIGHTS["case"], f"case {c}") for c in sorted(x.cases & y.cases)]
-    found += [(WEIGHTS["percent"], f"{p:g}%") for p in sorted(x.percents & y.percents)]
+            found.append((WEIGHTS["money"], describe_amount(amount), "money"))
+    found += [(WEIGHTS["case"], f"case {c}", f"case {c}") for c in sorted(x.cases & y.cases)]
+    found += [(WEIGHTS["percent"], f"{p:g}%", "percent") for p in sorted(x.percents & y.percents)]
     count = WEIGHTS["object" if obj == "counts" else "count"]
     for n in sorted(x.counts):
         if any(_same_number(COUNT_TOLERANCE)(n, c) for c in y.counts):
-            found.append((count, f"{n:,.0f}"))
+            found.append((count, f"{n:,.0f}", "count"))
     for body in sorted(x.bodies):
         if any(same_body(body, other) for other in y.bodies):
+            kind, _, place = body.partition("@")
             weight = WEIGHTS["body" if _specific(body) else "generic_body"]
-            found.append((weight, describe_body(body)))
+            found.append((weight, describe_body(body), f"in {place}" if place else kind))
     places = _capped(_shared_places(x.places, y.places), MAX_PLACES)
-    found += places
+    found += [(w, describe_place(code), f"in {code}") for w, code in places]
     if a.about & b.about and places:  # the same decision, in the same place
-        found.append((WEIGHTS["object"] / 2, f"about the {_words(a.about & b.about)}"))
+        found.append((WEIGHTS["object"] / 2, f"about the {_words(a.about & b.about)}", "about"))
     role = WEIGHTS["object" if obj == "roles" else "role"]
-    found += [(role, r.upper() if len(r) <= 4 else r) for r in sorted(x.roles & y.roles)]
+    found += [(role, r.upper() if len(r) <= 4 else r, "role") for r in sorted(x.roles & y.roles)]
     actors = ((a.title.names | a.title.weak) & y.names) | ((b.title.names | b.title.weak) & x.names)
     others = ((x.names & y.names) | (x.weak & y.names) | (x.names & y.weak)) - actors
     weight = WEIGHTS["object_name" if obj == "names" else "name"]
-    named = [(WEIGHTS["actor"], n) for n in sorted(actors)]
-    named += _capped([(weight, n) for n in sorted(others)], 2 * weight)
-    specific = [w for w, _ in found] + [w for w, _ in named if w > WEIGHTS["name"]]
-    found += named
-    return (
-        sum(w for w, _ in found),
-        [text for _, text in found],
-        max(specific, default=0) >= THRESHOLD,
-    )
+    found += [(WEIGHTS["actor"], n, f"name {n}") for n in sorted(actors)]
+    found += [
+        (w, n, f"name {n}") for w, n in _capped([(weight, n) for n in sorted(others)], 2 * weight)
+    ]
+    specific = {what for w, _, what in found if w >= THRESHOLD}
+    # the sum both say happened, agreeing to the unit, is as telling as two particulars
+    reported = any(_same_amount(m, n) for m in a.lede.money for n in b.lede.money)
+    return sum(w for w, _, _ in found), [text for _, text, _ in found], len(specific) + reported
+
+
+# actions that ``compatible`` may pair file their stories under one key (a candidate is
+# then compared, never joined on the key alone)
+_FAMILIES = {
+    **{a: "decision" for a in ("fine", "ban", "settle", "suspend", "ruling")},
+    **{a: "deal" for a in ("contract", "acquire")},
+}
 
 
 def _words(classes: frozenset[str]) -> str:
@@ -200,7 +232,7 @@ def event_keys(event: Event) -> tuple[str, ...]:
     contain them), so that two reports ``same_event`` can join always share one."""
     if not event.eligible:
         return ()
-    p, action = event.lead, event.action or "none"
+    p, action = event.lead, _FAMILIES.get(event.action or "none", event.action or "none")
     parts = [f"m:{cur}:{k}" for cur, value in p.money for k in _coarse(value, MONEY_TOLERANCE)]
     parts += [f"c:{c}" for c in p.cases] + [f"p:{v:g}" for v in p.percents]
     parts += [f"n:{k}" for v in p.counts for k in _coarse(v, COUNT_TOLERANCE)]
@@ -313,11 +345,12 @@ def _shared_places(xs: frozenset[str], ys: frozenset[str]) -> list[tuple[float, 
 
 
 def _place_weight(code: str) -> float:
+    """A region's, a country's (EU members are "EU-XX") or a place within a country's."""
     if code in _REGIONS:
         return WEIGHTS["region"]
-    if code.startswith("US-") or code.count("-") >= 2:
-        return WEIGHTS["subnational"]
-    return WEIGHTS["country"]
+    parts = code.split("-")
+    depth = len(parts) - (parts[0] in _REGIONS)
+    return WEIGHTS["subnational" if depth >= 2 else "country"]
 
 
 def _with_containers(places: Iterable[str]) -> set[str]:
@@ -329,6 +362,7 @@ def _with_containers(places: Iterable[str]) -> set[str]:
 
 
 def _capped(found: Sequence[tuple[float, str]], cap: float) -> list[tuple[float, str]]:
+    """The first of ``found`` whose weights add up to ``cap``, the last one cut to fit."""
     out, total = [], 0.0
     for weight, text in found:
         if total >= cap:

@@ -42,6 +42,10 @@ def _automaton() -> ahocorasick.Automaton:
     for code, names in lx.US_STATES.items():
         for name in names:
             entries.setdefault(name, ("place", f"US-{code}"))
+    for country, provinces in lx.PROVINCES.items():
+        for code, names in provinces.items():
+            for name in names:
+                entries.setdefault(name, ("place", f"{country}-{code}"))
     for city, code in lx.CITIES.items():
         entries.setdefault(city, ("place", f"{code}-{re.sub(r'[^a-z]+', '_', city)}"))
     for phrase, role in lx.ROLES.items():

@@ -17,9 +17,8 @@ _EU = "EU"
 COUNTRIES: dict[str, tuple[str, ...]] = {
     "US": ("united states", "u.s.", "u.s.a.", "usa", "america", "american", "americans",
            "stati uniti", "etats-unis", "estados unidos"),
-    "GB": ("united kingdom", "u.k.", "uk", "britain", "great britain", "british", "england",
-           "english", "scotland", "scottish", "wales", "welsh", "regno unito", "royaume-uni",
-           "reino unido"),
+    "GB": ("united kingdom", "u.k.", "uk", "britain", "great britain", "british",
+           "regno unito", "royaume-uni", "reino unido"),
     "CA": ("canada", "canadian", "canadians"),
     "AU": ("australia", "australian", "australians", "australie"),
     "NZ": ("new zealand",),
@@ -86,7 +85,7 @@ US_STATES: dict[str, tuple[str, ...]] = {
     "MA": ("massachusetts", "mass."), "MI": ("michigan", "mich."), "MN": ("minnesota", "minn."),
     "MS": ("mississippi", "miss."), "MO": ("missouri", "mo."), "MT": ("montana", "mont."),
     "NE": ("nebraska", "neb."), "NV": ("nevada", "nev."), "NH": ("new hampshire", "n.h."),
-    "NJ": ("new jersey", "n.j."), "NM": ("new mexico", "n.m."), "NY": ("new york state",
+    "NJ": ("new jersey", "n.j.", "nj"), "NM": ("new mexico", "n.m."), "NY": ("new york state",
     "n.y."), "NC": ("north carolina", "n.c."), "ND": ("north dakota", "n.d."),
     "OH": ("ohio",), "OK": ("oklahoma", "okla."), "OR": ("oregon", "ore."),
     "PA": ("pennsylvania", "pa."), "RI": ("rhode island", "r.i."),
@@ -95,6 +94,27 @@ US_STATES: dict[str, tuple[str, ...]] = {
     "VT": ("vermont", "vt.", "vermonters"), "VA": ("virginia", "va."),
     "WA": ("washington state", "wash."), "WV": ("west virginia", "w.va."),
     "WI": ("wisconsin", "wis."), "WY": ("wyoming", "wyo."),
+}  # fmt: skip
+
+# first-level divisions of other federations: code suffix → names
+PROVINCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "CA": {
+        "BC": ("british columbia", "b.c.", "british columbians"), "AB": ("alberta",),
+        "SK": ("saskatchewan",), "MB": ("manitoba",), "ON": ("ontario",),
+        "QC": ("quebec", "quebecers", "quebecois", "québec"), "NB": ("new brunswick",),
+        "NS": ("nova scotia",), "PE": ("prince edward island",),
+        "NL": ("newfoundland", "newfoundland and labrador"), "YT": ("yukon",),
+        "NT": ("northwest territories",), "NU": ("nunavut",),
+    },
+    "AU": {
+        "NSW": ("new south wales",), "QLD": ("queensland",), "SA": ("south australia",),
+        "WA": ("western australia",), "TAS": ("tasmania",), "NT": ("northern territory",),
+        "ACT": ("australian capital territory",),
+    },
+    "GB": {
+        "ENG": ("england", "english"), "SCT": ("scotland", "scottish"), "WLS": ("wales", "welsh"),
+        "NIR": ("northern ireland",),
+    },
 }  # fmt: skip
 
 # cities (and a few places better known by their city) → the state or country they lie in;
@@ -112,15 +132,18 @@ CITIES: dict[str, str] = {
     "hartford": "US-CT", "providence": "US-RI", "nashville": "US-TN", "columbus": "US-OH",
     "cleveland": "US-OH", "st. louis": "US-MO", "new orleans": "US-LA", "honolulu": "US-HI",
     "silicon valley": "US-CA", "washington, d.c.": "US-DC",
-    "london": "GB", "edinburgh": "GB", "manchester": "GB", "paris": "EU-FR", "lyon": "EU-FR",
+    "london": "GB-ENG", "edinburgh": "GB-SCT", "manchester": "GB-ENG", "shoreditch": "GB-ENG",
+    "paris": "EU-FR", "lyon": "EU-FR",
     "rome": "EU-IT", "roma": "EU-IT", "milan": "EU-IT", "milano": "EU-IT",
     "amsterdam": "EU-NL", "the hague": "EU-NL", "den haag": "EU-NL", "rotterdam": "EU-NL",
     "athens": "EU-GR", "berlin": "EU-DE", "hamburg": "EU-DE", "munich": "EU-DE",
     "frankfurt": "EU-DE", "dublin": "EU-IE", "madrid": "EU-ES", "barcelona": "EU-ES",
     "brussels": "EU-BE", "vienna": "EU-AT", "stockholm": "EU-SE", "copenhagen": "EU-DK",
     "helsinki": "EU-FI", "warsaw": "EU-PL", "lisbon": "EU-PT", "prague": "EU-CZ",
-    "toronto": "CA", "ottawa": "CA", "montreal": "CA", "vancouver": "CA",
-    "sydney": "AU", "melbourne": "AU", "canberra": "AU", "tokyo": "JP", "beijing": "CN",
+    "toronto": "CA-ON", "ottawa": "CA-ON", "montreal": "CA-QC", "vancouver": "CA-BC",
+    "calgary": "CA-AB", "edmonton": "CA-AB", "sydney": "AU-NSW", "melbourne": "AU",
+    "canberra": "AU-ACT", "brisbane": "AU-QLD", "perth": "AU-WA", "adelaide": "AU-SA",
+    "glasgow": "GB-SCT", "cardiff": "GB-WLS", "belfast": "GB-NIR", "tokyo": "JP", "beijing": "CN",
     "singapore": "SG", "tel aviv": "IL", "zurich": "CH", "geneva": "CH", "oslo": "NO",
     "wellington": "NZ", "auckland": "NZ", "sao paulo": "BR", "mexico city": "MX",
 }  # fmt: skip
@@ -131,7 +154,8 @@ NATIONALITY_NOUNS = (
     "company", "companies", "firm", "firms", "startup", "start-up", "startups", "group",
     "giant", "maker", "provider", "vendor", "developer", "platform", "business",
     "citizen", "citizens", "national", "nationals", "founder", "co-founder", "entrepreneur",
-    "investor", "investors", "owner", "parent",
+    "investor", "investors", "owner", "parent", "buyer", "buyers", "acquirer", "suitor",
+    "rival", "rivals", "fund", "lender", "bank", "insurer", "retailer", "operator",
 )  # fmt: skip
 NATIONALITY_ADJECTIVES = (
     "facial", "recognition", "face", "search", "biometric", "biometrics", "tech", "technology",
@@ -152,7 +176,7 @@ BODIES: dict[str, tuple[str, str]] = {
     "homeland security": ("dhs", "US"), "immigration and customs enforcement": ("ice", "US"),
     "information commissioner's office": ("dpa", "GB"),
     "information commissioners office": ("dpa", "GB"), "ico": ("dpa", "GB"),
-    "information commissioner": ("dpa", "GB"),
+    "information commissioner": ("dpa", ""),
     "competition and markets authority": ("competition", "GB"), "cma": ("competition", "GB"),
     "ofcom": ("telecom", "GB"), "cnil": ("dpa", "EU-FR"),
     "commission nationale de l'informatique et des libertes": ("dpa", "EU-FR"),
@@ -180,7 +204,17 @@ BODIES: dict[str, tuple[str, str]] = {
     "first-tier tribunal": ("court:tribunal", "GB"), "upper tribunal": ("court:tribunal", "GB"),
     "tribunal": ("court:tribunal", ""), "court of justice": ("court:cjeu", "EU"),
     "cjeu": ("court:cjeu", "EU"), "conseil d'etat": ("court:high", "EU-FR"),
-    "consiglio di stato": ("court:high", "EU-IT"), "tar": ("court:trial", "EU-IT"),
+    "consiglio di stato": ("court:high", "EU-IT"), "council of state": ("court:high", ""),
+    "commission d'acces a l'information": ("dpa", "CA-QC"),
+    "federal aviation administration": ("aviation", "US"), "faa": ("aviation", "US"),
+    "gambling commission": ("gambling", "GB"), "federal bureau of investigation": ("fbi", "US"),
+    "fbi": ("fbi", "US"), "securities and exchange": ("sec", "US"),
+    "nypd": ("police", "US-NY-new_york"), "lapd": ("police", "US-CA-los_angeles"),
+    "chicago police department": ("police", "US-IL-chicago"),
+    "office of the privacy commissioner of canada": ("dpa", "CA"),
+    "hamburg commissioner for data protection": ("dpa", "EU-DE-hamburg"),
+    "swedish authority for privacy protection": ("dpa", "EU-SE"),
+    "administrative review tribunal": ("court:tribunal", "AU"), "tar": ("court:trial", "EU-IT"),
 }  # fmt: skip
 
 # a data protection authority named generically: "the Dutch privacy watchdog"

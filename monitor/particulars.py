@@ -27,8 +27,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor import actions as act
 from monitor import gazetteer as gz
@@ -79,6 +80,10 @@ class Reading:
     title: Particulars
     lead: Particulars
     about: frozenset[str] = frozenset()
+    # the headline's main clause and the lead's first sentence without its "…, two days
+    # after…" clauses: where an item says what happened
+    lede: Particulars = field(default_factory=Particulars)
+    sequel: bool = False  # "second lawsuit", "another fine": not the one it alludes to
 
 
 def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
@@ -87,19 +92,38 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     skip = frozenset(w for term in ignore for w in fold(term).replace("-", " ").split())
     head = fold(title)
     lead_text = _opening(summary, head)
-    main_text = act.main_clause(title)
+    start, end = act.main_clause(title)
+    main_text = title[start:end]
     full = particulars(title, skip)
     title_p = full if main_text == title else particulars(main_text, skip)
     lead_p = full | particulars(lead_text, skip, sentences=True, dateline=True)
-    every, main = act.headline_classes(head, len(fold(main_text)))
+    first = _trimmed(_first_sentence(lead_text))
+    lede = title_p | particulars(first, skip, sentences=True, dateline=True) if first else title_p
+    every, main = act.headline_classes(head, act.main_clause(head))
     classes = main or every
     action = act.primary_action(classes)
-    if not classes:
-        action = act.primary_action(act.action_classes(fold(_first_sentence(lead_text))))
     commentary = act.is_commentary(head)
     multi = (bool(classes) and action is None) or _scattered(title_p.places)
     about = frozenset(every) - {action} if action in vb.ABOUT else frozenset()
-    return Reading(action, commentary, multi, title_p, lead_p, about)
+    sequel = act.is_sequel(head)
+    return Reading(action, commentary, multi, title_p, lead_p, about, lede, sequel)
+
+
+_LEADING_CLAUSE = re.compile(
+    r"^(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|having)\b[^,]*,\s*",
+    re.IGNORECASE,
+)
+_TRAILING_CLAUSE = re.compile(
+    r",\s(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|which|who|whose)\b",
+    re.IGNORECASE,
+)
+
+
+def _trimmed(sentence: str) -> str:
+    """``sentence`` without a leading "Two days after …," or a trailing ", which …" clause."""
+    sentence = _LEADING_CLAUSE.sub("", sentence, count=1)
+    m = _TRAILING_CLAUSE.search(sentence)
+    return sentence[: m.start()] if m else sentence
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -245,12 +269,18 @@ def _bodies(folded: str, found: list[gz.Found], places: dict[gz.Found, str]) -> 
     for f in found:
         if f.kind != "body":
             continue
-        if "@" in f.value or f.value not in ("dpa", "ag"):
+        if "@" in f.value or not (f.value in ("dpa", "ag") or f.value.startswith("court:")):
             bodies.append(f.value)
             continue
         place = _place_before(folded, f, places) or _place_after(folded, f, places)
+        if f.value.startswith("court:") and place and place.count("-") < _SEAT_DEPTH[place[:2]]:
+            place = None  # a court by its country names a whole system; by its seat, one court
         bodies.append(f"{f.value}@{place}" if place else f.value)
     return bodies
+
+
+# how many "-" a place code needs to name a court's seat (a state, a province, a city)
+_SEAT_DEPTH = defaultdict(lambda: 1, {"EU": 2})
 
 
 def _place_before(folded: str, body: gz.Found, places: dict[gz.Found, str]) -> str | None:
@@ -313,6 +343,7 @@ def _cases(text: str) -> Iterator[str]:
             yield "-".join(p.lstrip("0") or "0" if p.isdigit() else p for p in parts)
 
 
+_COUNTY = re.compile(r"\s+(?:County|Parish|Borough)\b")
 _WORDS = re.compile(r"[\w'’-]+")
 _OWNER = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"(?<![\w'’-])([A-Z][\w'’.-]*\w|[A-Z])")
@@ -331,8 +362,8 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
         word = fold(_OWNER.sub("", m.group(1))).rstrip(".")
         if len(word) < 4 or word in lx.COMMON_WORDS or word in skip or word in _gazetteer():
             continue  # three letters or less: abbreviations too ambiguous to name anyone
-        if word.endswith(("-based", "-born")):
-            continue
+        if word.endswith(("-based", "-born")) or _COUNTY.match(text, m.end()):
+            continue  # "Cook County" is a place, not an actor
         if any(part in skip for part in word.split("-")):
             continue
         before = text[max(0, m.start() - 4) : m.start()]
@@ -348,6 +379,7 @@ def _gazetteer() -> frozenset[str]:
     phrases = (
         *(n for names in lx.COUNTRIES.values() for n in names),
         *(n for names in lx.US_STATES.values() for n in names),
+        *(n for p in lx.PROVINCES.values() for names in p.values() for n in names),
         *lx.CITIES,
         *lx.BODIES,
         *lx.DPA_WORDS,

@@ -134,14 +134,15 @@ def combined(parts: Sequence[EvalSet]) -> EvalSet:
 # --- feeds -----------------------------------------------------------------------------------
 
 
-def feed_body(s: EvalSet, feed: str, poll: int) -> bytes:
-    """The feed as it reads at ``poll``: its items up to then, newest first (at most 30)."""
+def feed_body(s: EvalSet, feed: str, poll: int, *, cap: int = 30) -> bytes:
+    """The feed as it reads at ``poll``: its items up to then, newest first (at most
+    ``cap``)."""
     style = s.feeds[feed]["style"]
     shown = sorted(
         (i for i in s.items if i.feed == feed and i.poll <= poll),
         key=lambda i: i.published,
         reverse=True,
-    )[:30]
+    )[:cap]
     body = "".join(_item(i, style) for i in shown)
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
