@@ -253,12 +253,16 @@ CURRENCY_SIGNS: dict[str, str] = {
     "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD",
     "chf": "CHF", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "cad": "CAD",
     "aud": "AUD", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "inr": "INR",
+    "krw": "KRW", "₩": "KRW", "cny": "CNY", "rmb": "CNY", "brl": "BRL", "r$": "BRL",
+    "mxn": "MXN", "zar": "ZAR", "sgd": "SGD", "s$": "SGD", "₺": "TRY",
 }  # fmt: skip
 CURRENCY_WORDS: dict[str, str] = {
     "dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR",
     "di euro": "EUR", "d'euros": "EUR", "d'euro": "EUR", "de euros": "EUR", "pounds": "GBP",
     "pound": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "yen": "JPY",
     "swiss francs": "CHF", "francs": "CHF", "€": "EUR", "m€": "EUR", "euro.": "EUR",
+    "won": "KRW", "yuan": "CNY", "rupees": "INR", "crowns": "SEK", "kronor": "SEK",
+    "krona": "SEK", "kroner": "NOK", "reais": "BRL", "pesos": "MXN", "rand": "ZAR",
     "eur": "EUR", "usd": "USD", "gbp": "GBP",
 }  # fmt: skip
 MULTIPLIERS: dict[str, float] = {

@@ -34,6 +34,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"suit)\b", r"appeal (?:fails|rejected|dismissed|upheld)\b",
         r"sentenc(?:e|es|ed)\b", r"quash(?:es|ed)?\b", r"annul(?:s|led)\b", r"sentenza\b",
         r"annulla\b", r"jugement\b", r"annule\b", r"(?:rules|finds) (?:that|against|in favou?r)\b",
+        r"can'?t (?:shake|escape|dodge|beat|duck|avoid)\b",
+        r"(?:refuses?|refused|declines?|declined) to (?:dismiss|toss|throw out|block)\b",
+        r"lets (?:[\w'-]+ ){0,4}proceed\b",
+        r"survives? (?:[\w'-]+ ){0,2}(?:motion|bid|challenge)\b",
         r"(?:judge|court|tribunal|justices|panel) (?:[\w'-]+ ){0,2}(?:rules|finds|orders|backs|"
         r"blocks|grants|denies|allows|lets|approves|approved|signs off|okays|rejects|dismisses|"
         r"throws out|upholds|sides)\b",
@@ -59,6 +63,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"settl(?:e|es|ed|ing|ement|ements)\b", r"agrees? to pay\b", r"agreed to pay\b",
         r"consent (?:decree|order)\b", r"(?:deal|agreement|pact) to (?:end|resolve|settle)\b",
         r"to end (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b", r"patteggia\w*\b",
+        r"ends? (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe)\b",
         r"accordo transattivo\b", r"vergleich\b",
     ),
     "sue": (
@@ -116,11 +121,12 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     "appoint": (
         r"appoint(?:s|ed|ment)?\b", r"named (?:as )?(?:new |interim |its )?(?:ceo|chief|"
-        r"president|chair|head|co-ceo|general counsel)\b", r"names? (?:[\w'-]+ ){1,4}(?:as )?"
+        r"president|chair|head|co-ceo|general counsel)\b", r"names? (?:[\w'-]+ ){1,6}(?:as )?"
         r"(?:new |interim )?(?:ceo|cto|cfo|coo|chief|president|chair|head|director|"
         r"general counsel)\b", r"hires?\b", r"hired\b",
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
         r"joins? as\b", r"takes? the helm\b", r"to lead\b", r"new (?:boss|chief|ceo)\b",
+        r"takes? over as\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
         r"nomina\w*\b", r"nomme\w*\b",
     ),
     "listing": (
