@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from monitor.event import Event, event_of
-from monitor.events import conflict, event_keys, same_event
+from monitor.events import conflict, event_keys, judge, same_event
 
 FINGERPRINT_VERSION = "1"
 TITLE_THRESHOLD = 0.85  # word-set Jaccard of normalized titles
@@ -236,10 +236,47 @@ def choose_event(
             continue
         rank = (-found.score, m.story_id, m.entry_id or 0)
         if best is None or rank < best[0]:
-            action = event.action or "no action named, figures agree"
-            reason = f"same event as {_entry_name(m.entry_id)}: {found.describe(action)}"
+            reason = f"same event as {_entry_name(m.entry_id)}: {found.describe(event, other)}"
             best = rank, StoryMatch(m.story_id, m.entry_id, found.score, reason)
     return best[1] if best else None
+
+
+def judge_candidates(
+    entry: Fingerprint,
+    members: Sequence[Member],
+    canonical_link: str | None = None,
+    times: tuple[datetime | None, datetime | None] = (None, None),
+) -> list[tuple[int, StoryMatch | None, str]]:
+    """For each candidate story among ``members`` (by id): the match ``choose_story`` would
+    make with that story alone, or None and why not, in words (for ``monitor explain``)."""
+    by_story: dict[int, list[Member]] = {}
+    for m in members:
+        by_story.setdefault(m.story_id, []).append(m)
+    verdicts = []
+    for story, group in sorted(by_story.items()):
+        match = choose_story(entry, group, canonical_link, times)
+        verdicts.append((story, match, match.reason if match else _why_not(entry, group, times)))
+    return verdicts
+
+
+def _why_not(
+    entry: Fingerprint, group: Sequence[Member], times: tuple[datetime | None, datetime | None]
+) -> str:
+    """Why ``entry`` joins no member of ``group``: not a copy, and the event rule's reason
+    for the member that disagrees (which bars the story) or else the closest one."""
+    event = entry.event
+    if event is None:
+        return "not a copy (no event read)"
+    for m in group:
+        other = m.fingerprint.event
+        disagree = conflict(event, other) if other is not None else None
+        if disagree is not None:
+            return f"not a copy; {disagree} from {_entry_name(m.entry_id)}"
+    reasons = [
+        judge(event, m.fingerprint.event, times, m.times) for m in group if m.fingerprint.event
+    ]
+    text = [r for r in reasons if isinstance(r, str)]
+    return f"not a copy; {text[0]}" if text else "not a copy, and no event read for its entries"
 
 
 def _entry_name(entry_id: int | None) -> str:

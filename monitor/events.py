@@ -81,8 +81,19 @@ class EventMatch:
     score: float
     shared: tuple[str, ...]
 
-    def describe(self, action: str) -> str:
-        return f"{action}; shared {', '.join(self.shared)}; score {self.score:.1f}"
+    def describe(self, a: Event, b: Event) -> str:
+        """The rule that held, in words: "same action (fine); shared €27.5m, Netherlands;
+        score 6.0"."""
+        if a.action and b.action:
+            same = a.action if a.action == b.action else f"{a.action}/{b.action}"
+            rule = f"same action ({same})"
+        else:
+            rule = (
+                f"action named by one only ({a.action or b.action})"
+                if (a.action or b.action)
+                else "no action named"
+            )
+        return f"{rule}; shared {', '.join(self.shared)}; score {self.score:.1f}"
 
 
 def same_event(
@@ -93,24 +104,38 @@ def same_event(
 ) -> EventMatch | None:
     """An ``EventMatch`` when ``a`` and ``b`` report one event (the module's rule), else
     None. ``times_*``: (published, first seen), either may be None."""
+    found = judge(a, b, times_a, times_b)
+    return found if isinstance(found, EventMatch) else None
+
+
+def judge(
+    a: Event,
+    b: Event,
+    times_a: tuple[datetime | None, datetime | None],
+    times_b: tuple[datetime | None, datetime | None],
+) -> EventMatch | str:
+    """``same_event``'s decision: the match, or the rule that keeps them apart in words."""
     if not (a.eligible and b.eligible):
-        return None
+        return "one of them reports no one event (commentary or a round-up)"
     known = (a.action is not None) + (b.action is not None)
     if known == 2 and not compatible(a, b):
-        return None
+        return f"different action ({a.action} vs {b.action})"
     if a.topics and b.topics and not a.topics & b.topics:
-        return None
-    if not close_in_time(times_a, times_b) or conflict(a, b) is not None:
-        return None
+        return "different subjects (no topic in common)"
+    if not close_in_time(times_a, times_b):
+        return f"more than {WINDOW.days} days apart"
+    disagree = conflict(a, b)
+    if disagree is not None:
+        return disagree
     score, shared, specific = evidence(a, b)
-    # rule 5: one specific particular when both name the action; two when one does not;
-    # when neither does, two specific particulars or two figures
-    # ... and two as well when one says it reports another one of something ("a second
-    # lawsuit") and the other does not
-    enough = specific >= 1 if known == 2 and a.sequel == b.sequel else specific >= 2
-    if known == 0 and _numbers_shared(a, b) >= 2:
-        enough = True
-    return EventMatch(round(score, 2), tuple(shared)) if enough else None
+    # rule 5: one specific particular when both name the action; two when one does not, or
+    # when one says it reports another one of something ("a second lawsuit") and the other
+    # does not; when neither names the action, two specific particulars or two figures
+    needed = 1 if known == 2 and a.sequel == b.sequel else 2
+    if specific >= needed or (known == 0 and _numbers_shared(a, b) >= 2):
+        return EventMatch(round(score, 2), tuple(shared))
+    common = f": {', '.join(shared)}" if shared else ""
+    return f"too little in common{common} (needs {needed} specific particular(s))"
 
 
 def close_in_time(

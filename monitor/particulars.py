@@ -265,9 +265,10 @@ def _bodies(folded: str, found: list[gz.Found], places: dict[gz.Found, str]) -> 
     """Bodies named: a known one with its own place, or a generic one ("the Dutch privacy
     watchdog", "Vermont's attorney general", "the attorney general of Texas") with the
     place next to it; a numbered U.S. court of appeals ("the 7th Circuit") by its number."""
-    bodies = [f"court:appeals@US-circuit{m.group(1)}" for m in _CIRCUIT.finditer(folded)]
+    circuits = list(_CIRCUIT.finditer(folded))
+    bodies = [f"court:appeals@US-circuit{m.group(1)}" for m in circuits]
     for f in found:
-        if f.kind != "body":
+        if f.kind != "body" or any(m.start() <= f.start < m.end() for m in circuits):
             continue
         if "@" in f.value or not (f.value in ("dpa", "ag") or f.value.startswith("court:")):
             bodies.append(f.value)
@@ -360,8 +361,11 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
         title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
     for m in _CAPITALISED.finditer(text):
         word = fold(_OWNER.sub("", m.group(1))).rstrip(".")
-        if len(word) < 4 or word in lx.COMMON_WORDS or word in skip or word in _gazetteer():
-            continue  # three letters or less: abbreviations too ambiguous to name anyone
+        raw = m.group(1)
+        if len(word) < 3 or (raw.isupper() and len(raw) <= 4):
+            continue  # abbreviations ("PD", "NFC") are too ambiguous to name anyone
+        if word in lx.COMMON_WORDS or word in skip or word in _gazetteer():
+            continue
         if word.endswith(("-based", "-born")) or _COUNTY.match(text, m.end()):
             continue  # "Cook County" is a place, not an actor
         if any(part in skip for part in word.split("-")):

@@ -12,13 +12,20 @@ thresholds or rules of its own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
 from monitor import event
-from monitor.cluster import Fingerprint, Member, StoryMatch, choose_story, fingerprint
+from monitor.cluster import (
+    Fingerprint,
+    Member,
+    StoryMatch,
+    choose_story,
+    fingerprint,
+    judge_candidates,
+)
 from monitor.entry import outlet
 from monitor.store import records as rec
 from monitor.store import story_index as idx
@@ -173,3 +180,31 @@ def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
 
 def _buckets(intent: rec.EntryIntent) -> tuple[str, ...]:
     return intent.fingerprint.buckets if intent.fingerprint else ()
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """What clustering decides for an entry, as if it arrived now: the story it joins (or
+    None: a new story) and, for each candidate story, its match or why not."""
+
+    match: StoryMatch | None
+    candidates: list[tuple[int, StoryMatch | None, str]]
+
+
+def explain_clustering(
+    conn: Connection,
+    entry_id: int,
+    fp: Fingerprint,
+    canonical_url: str | None,
+    times: tuple[datetime | None, datetime],
+) -> Clustering:
+    """The decision ``attach_stories`` would make for the stored entry ``entry_id`` (its
+    fingerprint ``fp``, link and (published, first seen) ``times``) against the stories
+    filed within ``WINDOW`` before it was first seen, the entry itself left out. Reads
+    only."""
+    since = times[1] - WINDOW
+    members = [
+        m for m in _members(conn, fp.buckets, fp.event_keys, since) if m.entry_id != entry_id
+    ]
+    match = choose_story(fp, members, canonical_url, times)
+    return Clustering(match, judge_candidates(fp, members, canonical_url, times))

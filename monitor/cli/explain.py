@@ -20,13 +20,15 @@ from sqlalchemy import Connection, Row, exists, select
 
 from monitor.cli.base import DURATION, config_option, load, main, transaction
 from monitor.cli.story import story_membership
+from monitor.cluster import fingerprint
 from monitor.config import Config, HttpSettings
-from monitor.entry import Entry
+from monitor.entry import Entry, Match
 from monitor.errors import FetchError, ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.match import Backtest, Change, CompiledTopic, StoredEntry, compile_topic, explain
 from monitor.parse import html_to_text, parse_feed
 from monitor.store.schema import entries, hits, sources
+from monitor.stories import explain_clustering
 
 BATCH = 500  # entries read per query by backtest
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
@@ -122,12 +124,43 @@ def _page_text(body: bytes, content_type: str) -> tuple[str, str]:
 def _explain_entry(topic: CompiledTopic, config: Config, entry_id: int) -> None:
     with transaction(config, commit=False) as conn:
         row = conn.execute(_entry_query().where(entries.c.id == entry_id)).first()
-        membership = story_membership(conn, entry_id) if row is not None else ""
-    if row is None:
-        raise click.ClickException(f"no entry with id {entry_id} in the database")
+        if row is None:
+            raise click.ClickException(f"no entry with id {entry_id} in the database")
+        entry = _entry(row)
+        result = explain(topic, entry, row.source_name)
+        membership = story_membership(conn, entry_id)
+        clustering = _clustering(conn, row, entry, topic.name, result.match)
     click.echo(f"entry {row.id} from {row.source_name}: {row.title} <{row.link or ''}>")
-    click.echo(explain(topic, _entry(row), row.source_name).render())
+    click.echo(result.render())
     click.echo(membership)
+    click.echo(clustering)
+
+
+def _clustering(
+    conn: Connection, row: Row[Any], entry: Entry, topic: str, match: Match | None
+) -> str:
+    """Which story the entry would join if it arrived now (at its first-seen time), and
+    why each candidate story would or would not take it."""
+    ignore = [*(match.terms if match else ()), *_publisher(entry)]
+    fp = fingerprint(entry.title, entry.summary, row.canonical_url, ignore, [topic])
+    times = (row.published_at, row.first_seen_at)
+    found = explain_clustering(conn, row.id, fp, row.canonical_url, times)
+    when = f"{row.first_seen_at:%Y-%m-%d %H:%M} UTC"
+    lines = [f"clustering, as if it arrived at its first-seen time ({when}):"]
+    if found.match is None:
+        lines.append("  would start a new story")
+    else:
+        lines.append(f"  would join story {found.match.story_id}: {found.match.reason}")
+    for story, _match, why in found.candidates:
+        lines.append(f"  candidate story {story}: {why}")
+    if not found.candidates:
+        lines.append("  no candidate story (no bucket or event key in common)")
+    return "\n".join(lines)
+
+
+def _publisher(entry: Entry) -> list[str]:
+    publisher = entry.extra.get("publisher")
+    return [publisher] if isinstance(publisher, str) else []
 
 
 def _entry_query() -> Any:
