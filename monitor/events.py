@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -249,6 +249,13 @@ def _numbers_shared(a: Event, b: Event) -> int:
     shared = sum(any(_same_amount(m, n) for n in y.money) for m in x.money)
     shared += sum(any(_same_number(COUNT_TOLERANCE)(m, n) for n in y.counts) for m in x.counts)
     return shared + len(x.percents & y.percents) + len(x.cases & y.cases)
+
+
+def lookup_keys(event: Event) -> tuple[str, ...]:
+    """``event_keys`` under every action: the stories an item shares any particular with,
+    whatever they report (``monitor explain`` shows why each would not take it)."""
+    actions = {*vb.ACTIONS, None}
+    return tuple(sorted({k for a in actions for k in event_keys(replace(event, action=a))}))
 
 
 def event_keys(event: Event) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from monitor.cluster import (
     judge_candidates,
 )
 from monitor.entry import outlet
+from monitor.events import lookup_keys
 from monitor.store import records as rec
 from monitor.store import story_index as idx
 
@@ -203,8 +204,7 @@ def explain_clustering(
     filed within ``WINDOW`` before it was first seen, the entry itself left out. Reads
     only."""
     since = times[1] - WINDOW
-    members = [
-        m for m in _members(conn, fp.buckets, fp.event_keys, since) if m.entry_id != entry_id
-    ]
+    keys = lookup_keys(fp.event) if fp.event is not None else ()
+    members = [m for m in _members(conn, fp.buckets, keys, since) if m.entry_id != entry_id]
     match = choose_story(fp, members, canonical_url, times)
     return Clustering(match, judge_candidates(fp, members, canonical_url, times))
