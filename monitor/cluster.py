@@ -188,13 +188,16 @@ def choose_story(
     members: Sequence[Member],
     canonical_link: str | None = None,
     times: tuple[datetime | None, datetime | None] = (None, None),
+    *,
+    event_members: Sequence[Member] | None = None,
 ) -> StoryMatch | None:
     """The story ``entry`` joins among the candidates' ``members``, or None (a new story).
 
     A member linking to the same canonical article decides first (score 1); then the member
     most like ``entry`` (``same_story``); then the member reporting the same event in other
-    words (``choose_event``; ``times``: the entry's published and first-seen times). Ties go
-    to the older story (lower id), so concurrent decisions converge.
+    words (``choose_event``, among ``event_members`` when given, else ``members``;
+    ``times``: the entry's published and first-seen times). Ties go to the older story
+    (lower id), so concurrent decisions converge.
     """
     same_link = [m for m in members if canonical_link and m.canonical_link == canonical_link]
     if same_link:
@@ -213,7 +216,9 @@ def choose_story(
             best = rank, StoryMatch(member.story_id, member.entry_id, round(score, 4), reason)
     if best is not None:
         return best[1]
-    return choose_event(entry.event, members, times) if entry.event is not None else None
+    if entry.event is None:
+        return None
+    return choose_event(entry.event, members if event_members is None else event_members, times)
 
 
 def choose_event(

@@ -41,9 +41,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor import lexicon as lx
 from monitor import verbs as vb
@@ -127,11 +127,14 @@ def judge(
     disagree = conflict(a, b)
     if disagree is not None:
         return disagree
-    score, shared, specific = evidence(a, b)
-    # rule 5: one specific particular when both name the action; two when one does not, or
-    # when one says it reports another one of something ("a second lawsuit") and the other
-    # does not; when neither names the action, two specific particulars or two figures
+    score, shared, specific, pinned = evidence(a, b, ledes=known < 2)
+    # rule 5: one specific particular when both name the action; two when one does not (in
+    # the ledes: background does not count then), or when one says it reports another one
+    # of something ("a second lawsuit") and the other does not; when neither names the
+    # action, two specific particulars or two figures
     needed = 1 if known == 2 and a.sequel == b.sequel else 2
+    if known < 2 and not pinned:
+        specific = 0  # without the action, a setting alone (places, bodies) is not enough
     if specific >= needed or (known == 0 and _numbers_shared(a, b) >= 2):
         return EventMatch(round(score, 2), tuple(shared))
     common = f": {', '.join(shared)}" if shared else ""
@@ -192,11 +195,13 @@ def _court(event: Event) -> bool:
     return any(body.startswith("court:") for body in event.lead.bodies)
 
 
-def evidence(a: Event, b: Event) -> tuple[float, list[str], int]:
+def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     """(score, the shared particulars in words, how many independent specific ones there
-    are): rule 5. Two views of one thing count once (an amount and its conversion, a state
-    and its attorney general)."""
-    x, y, obj = a.lead, b.lead, vb.OBJECTS.get(a.action or "")
+    are): rule 5, over the leads (``ledes``: only where each says what happened). Two
+    views of one thing count once (an amount and its conversion, a state and its attorney
+    general)."""
+    x, y = (a.lede, b.lede) if ledes else (a.lead, b.lead)
+    obj = vb.OBJECTS.get(a.action or "")
     found: list[tuple[float, str, str]] = []  # (weight, words, what it is evidence of)
     for amount in sorted(x.money):
         if any(_same_amount(amount, other) for other in y.money):
@@ -208,9 +213,11 @@ def evidence(a: Event, b: Event) -> tuple[float, list[str], int]:
         if any(_same_number(COUNT_TOLERANCE)(n, c) for c in y.counts):
             found.append((count, f"{n:,.0f}", "count"))
     for body in sorted(x.bodies):
-        if any(same_body(body, other) for other in y.bodies):
+        matching = [other for other in y.bodies if same_body(body, other)]
+        if matching:
             kind, _, place = body.partition("@")
-            weight = WEIGHTS["body" if _specific(body) else "generic_body"]
+            both = _specific(body) and any(_specific(o) for o in matching)
+            weight = WEIGHTS["body" if both else "generic_body"]
             found.append((weight, describe_body(body), f"in {place}" if place else kind))
     places = _capped(_shared_places(x.places, y.places), MAX_PLACES)
     found += [(w, describe_place(code), f"in {code}") for w, code in places]
@@ -228,15 +235,25 @@ def evidence(a: Event, b: Event) -> tuple[float, list[str], int]:
     specific = {what for w, _, what in found if w >= THRESHOLD}
     # the sum both say happened, agreeing to the unit, is as telling as two particulars
     reported = any(_same_amount(m, n) for m in a.lede.money for n in b.lede.money)
-    return sum(w for w, _, _ in found), [text for _, text, _ in found], len(specific) + reported
+    pinned = any(what.startswith(_PINNING) for what in specific)
+    return Evidence(
+        sum(w for w, _, _ in found), [t for _, t, _ in found], len(specific) + reported, pinned
+    )
 
 
-# actions that ``compatible`` may pair file their stories under one key (a candidate is
-# then compared, never joined on the key alone)
-_FAMILIES = {
-    **{a: "decision" for a in ("fine", "ban", "settle", "suspend", "ruling")},
-    **{a: "deal" for a in ("contract", "acquire")},
-}
+class Evidence(NamedTuple):
+    """What two items share: the score, the particulars in words, how many independent
+    specific ones, and whether one of those pins an event down (a figure, a named actor)
+    rather than describes its setting (a place, a body, a role)."""
+
+    score: float
+    shared: list[str]
+    specific: int
+    pinned: bool
+
+
+# particulars that pin an event down rather than describe its setting
+_PINNING = ("money", "count", "percent", "case ", "name ")
 
 
 def _words(classes: frozenset[str]) -> str:
@@ -251,28 +268,32 @@ def _numbers_shared(a: Event, b: Event) -> int:
     return shared + len(x.percents & y.percents) + len(x.cases & y.cases)
 
 
-def lookup_keys(event: Event) -> tuple[str, ...]:
-    """``event_keys`` under every action: the stories an item shares any particular with,
-    whatever they report (``monitor explain`` shows why each would not take it)."""
-    actions = {*vb.ACTIONS, None}
-    return tuple(sorted({k for a in actions for k in event_keys(replace(event, action=a))}))
-
-
 def event_keys(event: Event) -> tuple[str, ...]:
-    """Keys under which a story is filed and found for this event: the action with each
-    particular that ``evidence`` can count besides names (places with the places that
-    contain them), so that two reports ``same_event`` can join always share one."""
+    """Keys under which a story is filed and found for this event: each particular that
+    can make a join (rule 5's specific ones: amounts, case numbers, percentages, placed
+    bodies, places within a country, names, roles, what a decision is about where; and
+    every figure), whatever the action, so that two reports ``same_event`` can join always
+    share one. Particulars that most items share (a country, a court named without its
+    seat) are no key: they would make every story a candidate. Keys are per topic (an
+    event joins only a story of a topic it matched), so busy topics never crowd others."""
     if not event.eligible:
         return ()
-    p, action = event.lead, _FAMILIES.get(event.action or "none", event.action or "none")
+    p = event.lead
     parts = [f"m:{cur}:{k}" for cur, value in p.money for k in _coarse(value, MONEY_TOLERANCE)]
     parts += [f"c:{c}" for c in p.cases] + [f"p:{v:g}" for v in p.percents]
     parts += [f"n:{k}" for v in p.counts for k in _coarse(v, COUNT_TOLERANCE)]
-    parts += [f"b:{b.split('@')[0]}" for b in p.bodies]  # same_body matches within a kind
-    parts += [f"l:{code}" for code in _with_containers(p.places)]
+    for body in p.bodies:
+        kind, _, place = body.partition("@")
+        if _specific(body):
+            seats = (_with_containers([place]) or {place}) if place else {""}
+            parts += [f"b:{kind}@{seat}" for seat in seats]
+    places = _with_containers(p.places)
+    parts += [f"l:{code}" for code in places if _place_weight(code) >= THRESHOLD]
+    parts += [f"o:{about}@{code}" for about in event.about for code in places]
     parts += [f"r:{r}" for r in p.roles]
     parts += [f"a:{n}" for n in p.names | event.title.weak]  # actors named (see evidence)
-    return tuple(_key(f"{action}|{part}") for part in sorted(set(parts)))
+    topics = sorted(event.topics) or [""]
+    return tuple(_key(f"{topic}|{part}") for topic in topics for part in sorted(set(parts)))
 
 
 # --- comparisons -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ thresholds or rules of its own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -27,7 +28,6 @@ from monitor.cluster import (
     judge_candidates,
 )
 from monitor.entry import outlet
-from monitor.events import lookup_keys
 from monitor.store import records as rec
 from monitor.store import story_index as idx
 
@@ -46,7 +46,7 @@ def attach_stories(
         return list(intents)
     keys = sorted({k for i in todo for k in _fingerprint(i).event_keys})
     idx.lock_keys(conn, keys)  # before reading: a concurrent poller's story is then visible
-    known = _members(conn, [b for i in todo for b in _buckets(i)], keys, since)
+    known = _candidates(conn, [b for i in todo for b in _buckets(i)], keys, since)
     decided, groups = _decide(todo, known, source, now)
     story_of = dict(zip(groups, rec.create_stories(conn, list(groups.values()), now), strict=True))
     decided = {k: _resolve(i, story_of) for k, i in decided.items()}
@@ -57,8 +57,39 @@ def attach_stories(
     return [decided.get(i.key, i) for i in intents]
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """Stories found for a poll's entries: which story holds each bucket, which stories
+    each event key, and their members."""
+
+    by_bucket: dict[str, int]
+    by_key: dict[str, set[int]]
+    members: dict[int, list[Member]]
+
+    def for_entry(self, fp: Fingerprint) -> tuple[list[Member], list[Member]]:
+        """Members of the stories sharing a bucket with ``fp`` (near-copy candidates) and
+        of those sharing an event key (event candidates)."""
+        near = {self.by_bucket[b] for b in fp.buckets if b in self.by_bucket}
+        same = {s for k in fp.event_keys for s in self.by_key.get(k, ())}
+        return self._of(near), self._of(same)
+
+    def _of(self, stories: set[int]) -> list[Member]:
+        return [m for s in sorted(stories) for m in self.members.get(s, ())]
+
+
+def _candidates(
+    conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
+) -> _Candidates:
+    by_bucket, by_key = idx.filed_under(conn, buckets, keys, since)
+    stories = {*by_bucket.values(), *(s for found in by_key.values() for s in found)}
+    members: dict[int, list[Member]] = {}
+    for m in _members(conn, sorted(stories)):
+        members.setdefault(m.story_id, []).append(m)
+    return _Candidates(by_bucket, by_key, members)
+
+
 def _decide(
-    todo: Sequence[rec.EntryIntent], known: Sequence[Member], source: str, now: datetime
+    todo: Sequence[rec.EntryIntent], known: _Candidates, source: str, now: datetime
 ) -> tuple[dict[str, rec.EntryIntent], dict[int, str]]:
     """Decide in feed order: join a known story, else a story new in this poll (placeholder
     ids -1, -2, … with their titles), else start one."""
@@ -68,7 +99,8 @@ def _decide(
     for intent in todo:
         fp = _fingerprint(intent)
         times = (intent.entry.published, now)
-        match = choose_story(fp, known, intent.canonical_url, times)
+        near, same = known.for_entry(fp)
+        match = choose_story(fp, near, intent.canonical_url, times, event_members=same)
         if match is not None:
             decided[intent.key] = _joined(intent, match, source)
             continue
@@ -104,7 +136,8 @@ def _rejoin(
 ) -> dict[str, rec.EntryIntent]:
     """Another poller filed a story under some of our new stories' buckets meanwhile: each
     of our new stories that matches one of those stories is dropped and joins it instead."""
-    theirs = [m for m in _members(conn, sorted(lost), (), since) if m.story_id not in ours]
+    by_bucket, _ = idx.filed_under(conn, sorted(lost), (), since)
+    theirs = [m for m in _members(conn, sorted(set(by_bucket.values()))) if m.story_id not in ours]
     moved: dict[int, StoryMatch] = {}
     for intent in decided.values():
         if intent.story_id in ours and intent.story_id not in moved:
@@ -157,21 +190,26 @@ def _event_claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
     ]
 
 
-def _members(
-    conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
-) -> list[Member]:
+def _members(conn: Connection, story_ids: Sequence[int]) -> list[Member]:
     return [
         Member(
             m.story_id,
             m.entry_id,
-            replace(
-                fingerprint(m.title, m.summary, m.canonical_url), event=event.from_json(m.event)
-            ),
+            _stored_fingerprint(m.title, m.summary, m.canonical_url, m.event),
             m.canonical_url,
             (m.published_at, m.first_seen_at),
         )
-        for m in idx.story_members(conn, buckets, keys, since)
+        for m in idx.story_members(conn, story_ids)
     ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _stored_fingerprint(
+    title: str, summary: str, canonical_url: str | None, event_json: str | None
+) -> Fingerprint:
+    """A stored entry's fingerprint and event (pure, so cached: the members of a busy
+    story are read again by every poll that brings a candidate for it)."""
+    return replace(fingerprint(title, summary, canonical_url), event=event.from_json(event_json))
 
 
 def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
@@ -204,7 +242,7 @@ def explain_clustering(
     filed within ``WINDOW`` before it was first seen, the entry itself left out. Reads
     only."""
     since = times[1] - WINDOW
-    keys = lookup_keys(fp.event) if fp.event is not None else ()
-    members = [m for m in _members(conn, fp.buckets, keys, since) if m.entry_id != entry_id]
+    found = _candidates(conn, fp.buckets, fp.event_keys, since)
+    members = [m for group in found.members.values() for m in group if m.entry_id != entry_id]
     match = choose_story(fp, members, canonical_url, times)
     return Clustering(match, judge_candidates(fp, members, canonical_url, times))

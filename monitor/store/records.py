@@ -286,14 +286,13 @@ def record_entries(
         )
     ]
     result.alerts = len(result.delivery_ids)
-    for intent, story_id in new:
-        if intent.story_update is not None and story_id is not None:
-            entry_id = inserted[intent.key]
-            ids = record_story_update(
-                conn, story_id, entry_id, "also_reported", intent.story_update, routes, now
-            )
-            result.delivery_ids += ids
-            result.updates += 1
+    updates = [
+        (story_id, inserted[intent.key], "also_reported", intent.story_update)
+        for intent, story_id in new
+        if intent.story_update is not None and story_id is not None
+    ]
+    result.delivery_ids += record_story_updates(conn, updates, routes, now)
+    result.updates += len(updates)
     return result
 
 
@@ -339,42 +338,53 @@ def record_story_update(
     "headline_updated", …) and owe one follow-up per alerted hit of the story and routed
     notifier, threaded with the story's alert. Returns the new delivery ids; a known update
     (same story, entry and kind) adds nothing."""
+    return record_story_updates(conn, [(story_id, entry_id, kind, detail)], routes, now)
+
+
+def record_story_updates(
+    conn: Connection,
+    updates: Sequence[tuple[int, int, str, str]],
+    routes: Mapping[str, Sequence[str]],
+    now: datetime,
+) -> list[int]:
+    """``record_story_update`` for each (story, entry, kind, detail) of ``updates``, in
+    three statements whatever their number."""
     inserted = insert_ignore_many(
         conn,
         story_updates,
         [
-            {
-                "story_id": story_id,
-                "entry_id": entry_id,
-                "kind": kind,
-                "detail": detail,
-                "created_at": now,
-            }
+            {"story_id": s, "entry_id": e, "kind": k, "detail": d, "created_at": now}
+            for s, e, k, d in updates
         ],
         ["story_id", "entry_id", "kind"],
-        ["id"],
+        ["id", "story_id"],
     )
     if not inserted:
         return []
-    update_id = inserted[0].id
-    alerted = conn.execute(
-        select(hits.c.id, hits.c.topic, deliveries.c.notifier, deliveries.c.thread_key)
+    alerted: dict[int, list[Any]] = {}
+    for a in conn.execute(
+        select(
+            hits.c.id, hits.c.topic, hits.c.story_id, deliveries.c.notifier, deliveries.c.thread_key
+        )
         .join(deliveries, (deliveries.c.hit_id == hits.c.id) & (deliveries.c.slot == "alert"))
-        .where(hits.c.story_id == story_id, hits.c.suppressed.is_(None))
-    ).all()
+        .where(hits.c.story_id.in_(sorted({u.story_id for u in inserted})))
+        .where(hits.c.suppressed.is_(None))
+    ):
+        alerted.setdefault(a.story_id, []).append(a)
     rows = [
         {
             "hit_id": a.id,
             "notifier": a.notifier,
-            "slot": f"update:{update_id}",
+            "slot": f"update:{u.id}",
             "thread_key": a.thread_key,
-            "update_id": update_id,
+            "update_id": u.id,
             "state": "pending",
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
         }
-        for a in alerted
+        for u in inserted
+        for a in alerted.get(u.story_id, ())
         if a.notifier in routes.get(a.topic, ())
     ]
     return [

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select, text, union
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.store.schema import entries, story_buckets, story_events
@@ -43,31 +43,37 @@ class StoryMember:
     first_seen_at: datetime
 
 
-def story_members(
-    conn: Connection,
-    buckets: Sequence[str],
-    keys: Sequence[str],
-    since: datetime,
-    *,
-    opening: int = 1000,
-) -> list[StoryMember]:
-    """Entries of the stories filed under any of ``buckets`` or event ``keys`` since
-    ``since`` (both indexed), by story and entry id; summaries cut to ``opening``
-    characters."""
-    owners = []
+def filed_under(
+    conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
+) -> tuple[dict[str, int], dict[str, set[int]]]:
+    """The story filed under each of ``buckets`` and the stories filed under each event
+    key of ``keys``, seen since ``since`` (both indexed lookups)."""
+    by_bucket: dict[str, int] = {}
+    by_key: dict[str, set[int]] = {}
     if buckets:
-        owners.append(
-            select(story_buckets.c.story_id)
+        rows = conn.execute(
+            select(story_buckets.c.bucket, story_buckets.c.story_id)
             .where(story_buckets.c.bucket.in_(sorted(set(buckets))))
             .where(story_buckets.c.seen_at >= since)
         )
+        by_bucket = {bucket: story for bucket, story in rows}
     if keys:
-        owners.append(
-            select(story_events.c.story_id)
+        rows = conn.execute(
+            select(story_events.c.key, story_events.c.story_id)
             .where(story_events.c.key.in_(sorted(set(keys))))
             .where(story_events.c.seen_at >= since)
         )
-    if not owners:
+        for key, story in rows:
+            by_key.setdefault(key, set()).add(story)
+    return by_bucket, by_key
+
+
+def story_members(
+    conn: Connection, story_ids: Sequence[int], *, opening: int = 1000
+) -> list[StoryMember]:
+    """The entries of ``story_ids``, by story and entry id; summaries cut to ``opening``
+    characters."""
+    if not story_ids:
         return []
     query = (
         select(
@@ -80,7 +86,7 @@ def story_members(
             entries.c.published_at,
             entries.c.first_seen_at,
         )
-        .where(entries.c.story_id.in_(union(*owners) if len(owners) > 1 else owners[0]))
+        .where(entries.c.story_id.in_(sorted(set(story_ids))))
         .order_by(entries.c.story_id, entries.c.id)
     )
     return [StoryMember(*r) for r in conn.execute(query)]
