@@ -75,11 +75,14 @@ class App:
 
 
 @asynccontextmanager
-async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterator[App]:
-    """Open every resource for ``config``; close them all on exit, whatever happened."""
+async def open_app(
+    config: Config, *, check_schema: bool = True, workers: int | None = None
+) -> AsyncIterator[App]:
+    """Open every resource for ``config``; close them all on exit, whatever happened.
+    ``workers`` overrides the number of worker processes (a dry run needs exactly one)."""
     owner = process_owner()
     store = Store(config.settings.database_url)
-    workers = worker_count(config.settings.workers)
+    workers = workers or worker_count(config.settings.workers)
     pool = parse_pool(config, workers)
     notifiers = build_notifiers(config.effective_notifiers())
     try:

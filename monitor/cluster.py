@@ -15,7 +15,13 @@ Method (measured on ``tests/data/stories``, see the README's "Deduplication"):
   after the title) reaches ``TEXT_THRESHOLD``; or when they link to the same canonical URL;
 - an entry joins the story of the most similar member among the candidates;
 - candidates come from MinHash LSH over title and opening shingles (``BANDS`` bands of
-  ``ROWS`` rows), an exact normalized-title bucket and a canonical-link bucket.
+  ``ROWS`` rows; one-permutation hashing with densification, which costs one hash per
+  shingle instead of one per shingle and row), an exact normalized-title bucket and a
+  canonical-link bucket.
+
+When no near-copy rule holds, an entry joins the story of a candidate that reports the same
+event in other words (``monitor.events``: same action, agreeing particulars, within days),
+provided no entry of that story disagrees with it.
 
 A missed merge costs a repeat alert; a wrong merge silently loses one. Thresholds lean to
 precision.
@@ -28,6 +34,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.event import Event, event_of
+from monitor.events import conflict, event_keys, judge, same_event
 
 FINGERPRINT_VERSION = "1"
 TITLE_THRESHOLD = 0.85  # word-set Jaccard of normalized titles
@@ -46,14 +56,6 @@ _WIRE_PREFIX = re.compile(
 )
 _PUBLISHER_SUFFIX = re.compile(r"\s+(?:-|\||—|–|::)\s+([^-|—–]{1,60})$")
 _NON_WORD = re.compile(r"[\W_]+")
-_MERSENNE = (1 << 61) - 1
-_PERMUTATIONS = tuple(
-    (
-        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest()) % _MERSENNE | 1,
-        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest()) % _MERSENNE,
-    )
-    for i in range(BANDS * ROWS)
-)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,13 @@ class Fingerprint:
     title_words: frozenset[str]
     shingles: frozenset[str]
     buckets: tuple[str, ...]
+    event: Event | None = None  # what the entry reports (None: not read; see ``fingerprint``)
+
+    @property
+    def event_keys(self) -> tuple[str, ...]:
+        """Keys under which the entry's story is filed for event identity (none when the
+        entry reports no one event)."""
+        return event_keys(self.event) if self.event is not None else ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,7 @@ class Member:
     entry_id: int | None  # None: an entry of this poll, not stored yet
     fingerprint: Fingerprint
     canonical_link: str | None = None
+    times: tuple[datetime | None, datetime | None] = (None, None)  # published, first seen
 
 
 @dataclass(frozen=True)
@@ -123,9 +133,17 @@ def opening_words(title: str, summary: str) -> list[str]:
     return words[:OPENING_WORDS]
 
 
-def fingerprint(title: str, summary: str, canonical_link: str | None = None) -> Fingerprint:
+def fingerprint(
+    title: str,
+    summary: str,
+    canonical_link: str | None = None,
+    ignore: Iterable[str] | None = None,
+    topics: Iterable[str] = (),
+) -> Fingerprint:
     """The entry's fingerprint; ``canonical_link`` adds a bucket shared by every copy that
-    links to the same article."""
+    links to the same article. With ``ignore`` (the topic terms the entry matched and its
+    publisher, which never count as evidence), the event it reports is read too
+    (``monitor.events``), about ``topics`` (those it matched)."""
     norm = normalize_title(title)
     words = norm.split()
     opening = opening_words(title, summary)
@@ -138,7 +156,8 @@ def fingerprint(title: str, summary: str, canonical_link: str | None = None) -> 
         buckets += _lsh_buckets(lsh_input)
     if canonical_link:
         buckets.append(_bucket("u", canonical_link))
-    return Fingerprint(norm, frozenset(words), shingles, tuple(buckets))
+    event = event_of(title, summary, ignore, topics) if ignore is not None else None
+    return Fingerprint(norm, frozenset(words), shingles, tuple(buckets), event)
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
@@ -165,13 +184,20 @@ def same_story(a: Fingerprint, b: Fingerprint) -> tuple[float, str] | None:
 
 
 def choose_story(
-    entry: Fingerprint, members: Sequence[Member], canonical_link: str | None = None
+    entry: Fingerprint,
+    members: Sequence[Member],
+    canonical_link: str | None = None,
+    times: tuple[datetime | None, datetime | None] = (None, None),
+    *,
+    event_members: Sequence[Member] | None = None,
 ) -> StoryMatch | None:
     """The story ``entry`` joins among the candidates' ``members``, or None (a new story).
 
-    A member linking to the same canonical article decides first (score 1); otherwise the
-    member most like ``entry`` (``same_story``). Ties go to the older story (lower id), so
-    concurrent decisions converge.
+    A member linking to the same canonical article decides first (score 1); then the member
+    most like ``entry`` (``same_story``); then the member reporting the same event in other
+    words (``choose_event``, among ``event_members`` when given, else ``members``;
+    ``times``: the entry's published and first-seen times). Ties go to the older story
+    (lower id), so concurrent decisions converge.
     """
     same_link = [m for m in members if canonical_link and m.canonical_link == canonical_link]
     if same_link:
@@ -188,7 +214,74 @@ def choose_story(
         if best is None or rank < best[0]:
             reason = f"similar {part} ({score:.2f}) to {_entry_name(member.entry_id)}"
             best = rank, StoryMatch(member.story_id, member.entry_id, round(score, 4), reason)
+    if best is not None:
+        return best[1]
+    if entry.event is None:
+        return None
+    return choose_event(entry.event, members if event_members is None else event_members, times)
+
+
+def choose_event(
+    event: Event, members: Sequence[Member], times: tuple[datetime | None, datetime | None]
+) -> StoryMatch | None:
+    """The story whose member reports ``event`` with the highest score (``same_event``),
+    among stories none of whose members disagrees with it (``events.conflict``)."""
+    barred = {
+        m.story_id
+        for m in members
+        if m.fingerprint.event is not None and conflict(event, m.fingerprint.event) is not None
+    }
+    best: tuple[tuple[float, int, int], StoryMatch] | None = None
+    for m in members:
+        other = m.fingerprint.event
+        if m.story_id in barred or other is None:
+            continue
+        found = same_event(event, other, times, m.times)
+        if found is None:
+            continue
+        rank = (-found.score, m.story_id, m.entry_id or 0)
+        if best is None or rank < best[0]:
+            reason = f"same event as {_entry_name(m.entry_id)}: {found.describe(event, other)}"
+            best = rank, StoryMatch(m.story_id, m.entry_id, found.score, reason)
     return best[1] if best else None
+
+
+def judge_candidates(
+    entry: Fingerprint,
+    members: Sequence[Member],
+    canonical_link: str | None = None,
+    times: tuple[datetime | None, datetime | None] = (None, None),
+) -> list[tuple[int, StoryMatch | None, str]]:
+    """For each candidate story among ``members`` (by id): the match ``choose_story`` would
+    make with that story alone, or None and why not, in words (for ``monitor explain``)."""
+    by_story: dict[int, list[Member]] = {}
+    for m in members:
+        by_story.setdefault(m.story_id, []).append(m)
+    verdicts = []
+    for story, group in sorted(by_story.items()):
+        match = choose_story(entry, group, canonical_link, times)
+        verdicts.append((story, match, match.reason if match else _why_not(entry, group, times)))
+    return verdicts
+
+
+def _why_not(
+    entry: Fingerprint, group: Sequence[Member], times: tuple[datetime | None, datetime | None]
+) -> str:
+    """Why ``entry`` joins no member of ``group``: not a copy, and the event rule's reason
+    for the member that disagrees (which bars the story) or else the closest one."""
+    event = entry.event
+    if event is None:
+        return "not a copy (no event read)"
+    for m in group:
+        other = m.fingerprint.event
+        disagree = conflict(event, other) if other is not None else None
+        if disagree is not None:
+            return f"not a copy; {disagree} from {_entry_name(m.entry_id)}"
+    reasons = [
+        judge(event, m.fingerprint.event, times, m.times) for m in group if m.fingerprint.event
+    ]
+    text = [r for r in reasons if isinstance(r, str)]
+    return f"not a copy; {text[0]}" if text else "not a copy, and no event read for its entries"
 
 
 def _entry_name(entry_id: int | None) -> str:
@@ -213,12 +306,31 @@ def _hash64(text: str) -> int:
 
 
 def _lsh_buckets(shingles: Iterable[str]) -> list[str]:
-    hashed = [_hash64(s) for s in shingles]
-    signature = [min((a * h + b) % _MERSENNE for h in hashed) for a, b in _PERMUTATIONS]
+    """One bucket per band of a MinHash signature of ``BANDS`` × ``ROWS`` values, by
+    one-permutation hashing: each shingle's hash picks a bin and competes for its minimum;
+    an empty bin borrows the next filled bin's minimum with the distance (densification,
+    Shrivastava and Li 2014), so two sets agree on a bin about as often as their Jaccard
+    similarity."""
+    bins = BANDS * ROWS
+    lowest: list[int | None] = [None] * bins
+    for s in shingles:
+        h = _hash64(s)
+        b, value = h % bins, h // bins
+        current = lowest[b]
+        if current is None or value < current:
+            lowest[b] = value
+    signature = [_densified(lowest, i) for i in range(bins)]
     return [
-        _bucket(f"m{band}", *map(str, signature[band * ROWS : (band + 1) * ROWS]))
-        for band in range(BANDS)
+        _bucket(f"o{band}", *signature[band * ROWS : (band + 1) * ROWS]) for band in range(BANDS)
     ]
+
+
+def _densified(lowest: list[int | None], i: int) -> str:
+    for distance in range(len(lowest)):
+        value = lowest[(i + distance) % len(lowest)]
+        if value is not None:
+            return f"{value}+{distance}" if distance else str(value)
+    return ""
 
 
 def _bucket(kind: str, *parts: str) -> str:

@@ -82,9 +82,19 @@ def candidates(
     for key, entry in keyed_entries(entries, source).items():
         link = canonical_url(entry.link) if entry.link else None
         matches = tuple(match(entry))
-        fp = fingerprint(entry.title, entry.summary, link) if matches else None
+        fp = _fingerprint(entry, link, matches) if matches else None
         found.append(Candidate(key, entry, link, matches, content_hash(entry), fp))
     return found
+
+
+def _fingerprint(entry: Entry, link: str | None, matches: Sequence[Match]) -> Fingerprint:
+    """A matched entry's story fingerprint and event: the topic terms it matched and its
+    publisher are shared by many items, so they never count as evidence of one event."""
+    ignore = [t for m in matches for t in m.terms]
+    publisher = entry.extra.get("publisher")
+    if isinstance(publisher, str):
+        ignore.append(publisher)
+    return fingerprint(entry.title, entry.summary, link, ignore, [m.topic for m in matches])
 
 
 def docket_candidates(
@@ -137,7 +147,7 @@ def _edit(stored: KnownEntry, c: Candidate) -> EntryEdit | None:
     if unchanged or (stored.content_hash is None and stored.title == c.entry.title):
         return None if unchanged else EntryEdit(stored.id, stored.story_id, c.entry, c.content_hash)
     detail = None
-    if stored.title != c.entry.title:
+    if stored.title != c.entry.title and not _publisher_cut(stored.title, c.entry):
         detail = f"headline updated: {stored.title} → {c.entry.title}"
     return EntryEdit(stored.id, stored.story_id, c.entry, c.content_hash, detail)
 
@@ -158,6 +168,16 @@ def docket_edit(stored: KnownEntry, c: Candidate) -> EntryEdit | None:
     if digest == stored.content_hash and entry.extra == stored.extra:
         return None
     return EntryEdit(stored.id, stored.story_id, entry, digest)
+
+
+def _publisher_cut(old_title: str, entry: Entry) -> bool:
+    """True when ``old_title`` is ``entry``'s headline with its publisher suffix (" - Reuters"),
+    stored before the suffix was cut from headlines: the same headline, not an edit."""
+    publisher = entry.extra.get("publisher")
+    if not isinstance(publisher, str) or not old_title.startswith(entry.title):
+        return False
+    tail = old_title[len(entry.title) :].strip()
+    return tail[:1] in ("-", "–", "—", "|") and tail[1:].strip() == publisher
 
 
 def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> list[EntryIntent]:

@@ -260,7 +260,7 @@ def upgraded(d: DocketEntry) -> DocketEntry:
 
 
 def upgrade_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
-    """``upgraded`` on a stored ``extra`` (migration 0007 re-keys stored entries with it)."""
+    """``upgraded`` on a stored ``extra`` (migration 0011 re-keys stored entries with it)."""
     return upgraded(DocketEntry.from_extra(extra)).to_extra()
 
 

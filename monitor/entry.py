@@ -74,3 +74,21 @@ class Alert:
     thread_id: str | None = None
     # who is still owed this message when only some recipients got it (email); None: all
     recipients: tuple[str, ...] | None = None
+
+    @property
+    def outlet(self) -> str:
+        """Who published the item, beside the configured feed that carried it: "Reuters via
+        google-news" when the item names its publisher (``extra["publisher"]``, see
+        ``monitor.parse.headline_and_publisher``), else the feed's name alone."""
+        return outlet(self.source, self.extra)
+
+
+def outlet(source: str, extra: dict[str, Any]) -> str:
+    """``source`` with the item's publisher in front ("Reuters via google-news") when the
+    item names one other than the feed itself."""
+    publisher = extra.get("publisher")
+    if not isinstance(publisher, str) or not publisher.strip():
+        return source
+    if publisher.strip().casefold() == source.casefold():
+        return source
+    return f"{publisher.strip()} via {source}"

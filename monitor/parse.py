@@ -176,15 +176,72 @@ def _char_ref(m: re.Match[bytes]) -> bytes:
 
 
 def _normalize_entry(raw: Mapping[str, Any], base_url: str) -> Entry:
+    title, publisher = headline_and_publisher(raw, _text_field(raw, "title", MAX_TITLE), base_url)
     return Entry(
         guid=_guid(raw.get("id")),
         link=absolute_link(raw.get("link"), base_url),
-        title=_text_field(raw, "title", MAX_TITLE),
+        title=title,
         summary=_summary(raw),
         published=utc_datetime(raw.get("published_parsed")),
         updated=utc_datetime(raw.get("updated_parsed")),
         authors=_authors(raw),
+        extra={"publisher": publisher} if publisher else {},
     )
+
+
+# --- publisher -------------------------------------------------------------------------------
+
+MAX_PUBLISHER = 200
+_TITLE_SUFFIX = re.compile(r"\s+[-–—|]\s+([^-–—|]{1,80})$")
+_SEARCH_FEED_HOST = re.compile(r"(?:^|\.)(?:news\.google\.[a-z.]+|bing\.com)$")
+
+
+def headline_and_publisher(
+    raw: Mapping[str, Any], title: str, feed_url: str
+) -> tuple[str, str | None]:
+    """The item's headline and the outlet that published it (None when the item names none).
+
+    The publisher is the item's RSS ``<source>``, else ``dc:publisher``, else Bing News'
+    ``News:Source``; an item of a search feed (Google News, Bing News: ``feed_url``'s host)
+    that names none names it in its title's " - Publisher" suffix (five words at most). A
+    title suffix that is the publisher is not part of the headline and is removed, as long as
+    three words or more remain."""
+    publisher = _named_publisher(raw)
+    suffix = _TITLE_SUFFIX.search(title)
+    if suffix is None:
+        return title, publisher
+    head, tail = title[: suffix.start()].rstrip(), suffix.group(1).strip()
+    if len(head.split()) < 3:
+        return title, publisher
+    if publisher is None and _is_search_feed(feed_url) and len(tail.split()) <= 5:
+        publisher = tail
+    if publisher is not None and " ".join(tail.split()).casefold() == publisher.casefold():
+        return head, publisher
+    return title, publisher
+
+
+def _named_publisher(raw: Mapping[str, Any]) -> str | None:
+    source = raw.get("source")
+    detail = raw.get("publisher_detail")
+    for value in (
+        source.get("title") if isinstance(source, Mapping) else None,
+        raw.get("publisher"),
+        detail.get("name") if isinstance(detail, Mapping) else None,
+        raw.get("news_source"),
+    ):
+        if isinstance(value, str):
+            name = plain_text(value, is_html=False, cap=MAX_PUBLISHER)
+            if name:
+                return name
+    return None
+
+
+def _is_search_feed(feed_url: str) -> bool:
+    try:
+        host = urlsplit(feed_url).hostname or ""
+    except ValueError:
+        return False
+    return bool(_SEARCH_FEED_HOST.search(host))
 
 
 # --- text ------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """A one-off poll of every source (``monitor poll --once``), with progress and a summary.
 
 Polls all sources concurrently through the same ``Poller`` the service uses, then (unless a
-dry run) sends what the outbox owes through the configured notifiers. Progress is a bar on a
+dry run) sends what the outbox owes through the configured notifiers. A dry run records
+every feed in one worker's one transaction (``monitor.worker.end_dry_run`` rolls it back),
+so its previews group stories across feeds exactly as a real poll would: one alert per new
+story and the follow-ups threaded under it. Progress is a bar on a
 terminal and one plain line per source otherwise, both on standard error.
 """
 
@@ -19,9 +22,11 @@ from rich.progress import Progress
 from monitor.app import open_app
 from monitor.config import Config
 from monitor.deliver import DeliveryReport
+from monitor.entry import Alert
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
 from monitor.store.sources import SourceState
+from monitor.worker import end_dry_run
 
 
 @dataclass
@@ -36,7 +41,7 @@ class PollSummary:
 async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
     """Poll every configured source once; deliver owed alerts unless ``dry_run``."""
     summary = PollSummary()
-    async with open_app(config) as app:
+    async with open_app(config, workers=1 if dry_run else None) as app:
         await app.poller.sync_sources()
         states = await app.poller.claim(due_only=False, limit=max(1, len(config.sources)))
         with _progress(len(states)) as advance:
@@ -49,6 +54,8 @@ async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
             try:
                 summary.reports = list(await asyncio.gather(*(one(s) for s in states)))
             finally:
+                if dry_run and app.pool.started:  # its one worker holds the transaction
+                    await app.pool.run(end_dry_run)
                 await app.poller.release()  # a dry run rolled back its outcomes, not its leases
         if not dry_run:
             summary.delivery = await app.deliverer.drain()
@@ -89,12 +96,24 @@ class _progress:
             self._bar.stop()
 
 
+def threaded(previews: list[Alert]) -> list[Alert]:
+    """``previews`` in the order a reader follows them: each story's alert, then the
+    follow-ups threaded under it (per notifier), stories in the order they first appear."""
+    first: dict[tuple[str, str | None], int] = {}
+    for n, alert in enumerate(previews):
+        first.setdefault((alert.notifier, alert.thread_key), n)
+    return sorted(
+        previews,
+        key=lambda a: (first[(a.notifier, a.thread_key)], a.slot != "alert", a.delivery_id),
+    )
+
+
 def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
-    """Dry runs first print each alert that would be sent; then the totals."""
-    if dry_run:
-        previews = [a for r in summary.reports for a in r.previews]
-        for alert in previews:
-            click.echo(render_alert(alert))
+    """Dry runs first print each message that would be sent (alerts, each followed by its
+    follow-ups); then the totals."""
+    previews = threaded([a for r in summary.reports for a in r.previews])
+    for alert in previews if dry_run else ():
+        click.echo(render_alert(alert))
     reports = summary.reports
     click.echo(
         f"Polled {len(reports)} sources: {summary.count('updated')} updated, "
@@ -114,7 +133,11 @@ def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
     new_hits = sum(r.new_hits for r in reports)
     line = f"New entries: {new_entries}, new hits: {new_hits}"
     if dry_run:
-        line += f", alerts that would be sent: {sum(r.alerts for r in reports)} (dry run)"
+        alerts = sum(a.slot == "alert" for a in previews)
+        line += (
+            f", alerts that would be sent: {len(previews)} (dry run): {alerts} new "
+            f"stor{'y' if alerts == 1 else 'ies'}, {len(previews) - alerts} follow-ups"
+        )
     else:
         d = summary.delivery
         line += f", alerts sent: {d.sent}, failed: {d.failed}, dead: {d.dead}"

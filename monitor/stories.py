@@ -1,22 +1,35 @@
 """Attach a poll's new entries to stories, inside the poll's write transaction.
 
-The glue between the store (candidate stories found by indexed bucket lookups, buckets
-claimed under a unique key) and the pure decisions of ``monitor.cluster``. The database
-decides between two pollers: a story is filed under its buckets with insert-or-update on
-the bucket's primary key, and a poller that loses a bucket to a story committed meanwhile
-looks again and joins it. Holds no thresholds or rules of its own.
+The glue between the store (candidate stories found by indexed lookups of near-copy
+buckets and event keys, ``monitor.store.story_index``) and the pure decisions of
+``monitor.cluster``. The database decides between two pollers: a story is filed under its
+buckets with insert-or-update on the bucket's primary key, and a poller that loses a bucket
+to a story committed meanwhile looks again and joins it; pollers whose entries share an
+event key take turns (``lock_keys``), so the second reads the first one's story. Holds no
+thresholds or rules of its own.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from monitor.cluster import Fingerprint, Member, StoryMatch, choose_story, fingerprint
+from monitor import event
+from monitor.cluster import (
+    Fingerprint,
+    Member,
+    StoryMatch,
+    choose_story,
+    fingerprint,
+    judge_candidates,
+)
+from monitor.entry import outlet
 from monitor.store import records as rec
+from monitor.store import story_index as idx
 
 WINDOW = timedelta(hours=72)  # a story takes new copies while one of its buckets was seen
 
@@ -31,18 +44,52 @@ def attach_stories(
     todo = [i for i in intents if i.fingerprint is not None]
     if not todo:
         return list(intents)
-    known = _members(conn, [b for i in todo for b in _buckets(i)], since)
-    decided, groups = _decide(todo, known, source)
+    keys = sorted({k for i in todo for k in _fingerprint(i).event_keys})
+    idx.lock_keys(conn, keys)  # before reading: a concurrent poller's story is then visible
+    known = _candidates(conn, [b for i in todo for b in _buckets(i)], keys, since)
+    decided, groups = _decide(todo, known, source, now)
     story_of = dict(zip(groups, rec.create_stories(conn, list(groups.values()), now), strict=True))
     decided = {k: _resolve(i, story_of) for k, i in decided.items()}
-    lost = rec.claim_buckets(conn, _claims(decided.values()), now, since)
+    lost = idx.claim_buckets(conn, _claims(decided.values()), now, since)
     if lost:
         decided = _rejoin(conn, decided, lost, set(story_of.values()), source, now, since)
+    idx.file_events(conn, _event_claims(decided.values()), now)
     return [decided.get(i.key, i) for i in intents]
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """Stories found for a poll's entries: which story holds each bucket, which stories
+    each event key, and their members."""
+
+    by_bucket: dict[str, int]
+    by_key: dict[str, set[int]]
+    members: dict[int, list[Member]]
+
+    def for_entry(self, fp: Fingerprint) -> tuple[list[Member], list[Member]]:
+        """Members of the stories sharing a bucket with ``fp`` (near-copy candidates) and
+        of those sharing an event key (event candidates)."""
+        near = {self.by_bucket[b] for b in fp.buckets if b in self.by_bucket}
+        same = {s for k in fp.event_keys for s in self.by_key.get(k, ())}
+        return self._of(near), self._of(same)
+
+    def _of(self, stories: set[int]) -> list[Member]:
+        return [m for s in sorted(stories) for m in self.members.get(s, ())]
+
+
+def _candidates(
+    conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
+) -> _Candidates:
+    by_bucket, by_key = idx.filed_under(conn, buckets, keys, since)
+    stories = {*by_bucket.values(), *(s for found in by_key.values() for s in found)}
+    members: dict[int, list[Member]] = {}
+    for m in _members(conn, sorted(stories)):
+        members.setdefault(m.story_id, []).append(m)
+    return _Candidates(by_bucket, by_key, members)
+
+
 def _decide(
-    todo: Sequence[rec.EntryIntent], known: Sequence[Member], source: str
+    todo: Sequence[rec.EntryIntent], known: _Candidates, source: str, now: datetime
 ) -> tuple[dict[str, rec.EntryIntent], dict[int, str]]:
     """Decide in feed order: join a known story, else a story new in this poll (placeholder
     ids -1, -2, … with their titles), else start one."""
@@ -51,11 +98,13 @@ def _decide(
     local: list[Member] = []
     for intent in todo:
         fp = _fingerprint(intent)
-        match = choose_story(fp, known, intent.canonical_url)
+        times = (intent.entry.published, now)
+        near, same = known.for_entry(fp)
+        match = choose_story(fp, near, intent.canonical_url, times, event_members=same)
         if match is not None:
             decided[intent.key] = _joined(intent, match, source)
             continue
-        match = choose_story(fp, local, intent.canonical_url)
+        match = choose_story(fp, local, intent.canonical_url, times)
         story = match.story_id if match else -(len(groups) + 1)
         if match is None:
             groups[story] = intent.entry.title
@@ -65,7 +114,7 @@ def _decide(
             decided[intent.key] = replace(intent, story_id=story, story_reason="new story")
         else:
             decided[intent.key] = _joined(intent, match, source)
-        local.append(Member(story, None, fp, intent.canonical_url))
+        local.append(Member(story, None, fp, intent.canonical_url, times))
     return decided, groups
 
 
@@ -87,11 +136,13 @@ def _rejoin(
 ) -> dict[str, rec.EntryIntent]:
     """Another poller filed a story under some of our new stories' buckets meanwhile: each
     of our new stories that matches one of those stories is dropped and joins it instead."""
-    theirs = [m for m in _members(conn, sorted(lost), since) if m.story_id not in ours]
+    by_bucket, _ = idx.filed_under(conn, sorted(lost), (), since)
+    theirs = [m for m in _members(conn, sorted(set(by_bucket.values()))) if m.story_id not in ours]
     moved: dict[int, StoryMatch] = {}
     for intent in decided.values():
         if intent.story_id in ours and intent.story_id not in moved:
-            match = choose_story(_fingerprint(intent), theirs, intent.canonical_url)
+            times = (intent.entry.published, now)
+            match = choose_story(_fingerprint(intent), theirs, intent.canonical_url, times)
             if match is not None:
                 assert intent.story_id is not None
                 moved[intent.story_id] = match
@@ -102,13 +153,14 @@ def _rejoin(
         for k, i in decided.items()
     }
     rejoined = [out[k] for k, i in decided.items() if i.story_id in moved]
-    rec.claim_buckets(conn, _claims(rejoined), now, since)
+    idx.claim_buckets(conn, _claims(rejoined), now, since)
     return out
 
 
 def _joined(intent: rec.EntryIntent, match: StoryMatch, source: str) -> rec.EntryIntent:
     link = intent.entry.link or ""
-    detail = f"also reported by {source}: {intent.entry.title} {link}".rstrip()
+    by = outlet(source, intent.entry.extra)
+    detail = f"also reported by {by}: {intent.entry.title} {link}".rstrip()
     return replace(
         intent,
         story_id=match.story_id,
@@ -128,16 +180,36 @@ def _claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
     return list(claims.items())
 
 
-def _members(conn: Connection, buckets: Sequence[str], since: datetime) -> list[Member]:
+def _event_claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
+    """(event key, story) to file for each entry with a story."""
+    return [
+        (key, i.story_id)
+        for i in intents
+        if i.story_id is not None and i.fingerprint is not None
+        for key in i.fingerprint.event_keys
+    ]
+
+
+def _members(conn: Connection, story_ids: Sequence[int]) -> list[Member]:
     return [
         Member(
             m.story_id,
             m.entry_id,
-            fingerprint(m.title, m.summary, m.canonical_url),
+            _stored_fingerprint(m.title, m.summary, m.canonical_url, m.event),
             m.canonical_url,
+            (m.published_at, m.first_seen_at),
         )
-        for m in rec.story_members(conn, buckets, since)
+        for m in idx.story_members(conn, story_ids)
     ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _stored_fingerprint(
+    title: str, summary: str, canonical_url: str | None, event_json: str | None
+) -> Fingerprint:
+    """A stored entry's fingerprint and event (pure, so cached: the members of a busy
+    story are read again by every poll that brings a candidate for it)."""
+    return replace(fingerprint(title, summary, canonical_url), event=event.from_json(event_json))
 
 
 def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
@@ -147,3 +219,30 @@ def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
 
 def _buckets(intent: rec.EntryIntent) -> tuple[str, ...]:
     return intent.fingerprint.buckets if intent.fingerprint else ()
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """What clustering decides for an entry, as if it arrived now: the story it joins (or
+    None: a new story) and, for each candidate story, its match or why not."""
+
+    match: StoryMatch | None
+    candidates: list[tuple[int, StoryMatch | None, str]]
+
+
+def explain_clustering(
+    conn: Connection,
+    entry_id: int,
+    fp: Fingerprint,
+    canonical_url: str | None,
+    times: tuple[datetime | None, datetime],
+) -> Clustering:
+    """The decision ``attach_stories`` would make for the stored entry ``entry_id`` (its
+    fingerprint ``fp``, link and (published, first seen) ``times``) against the stories
+    filed within ``WINDOW`` before it was first seen, the entry itself left out. Reads
+    only."""
+    since = times[1] - WINDOW
+    found = _candidates(conn, fp.buckets, fp.event_keys, since)
+    members = [m for group in found.members.values() for m in group if m.entry_id != entry_id]
+    match = choose_story(fp, members, canonical_url, times)
+    return Clustering(match, judge_candidates(fp, members, canonical_url, times))

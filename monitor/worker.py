@@ -4,6 +4,10 @@ A worker process compiles the config's topics and opens the store once (``init_w
 pool initializer). ``prepare_feed`` turns fetched bytes into keyed, matched candidates (pure);
 ``ingest_feed`` then records them (``monitor.ingest``) in one transaction of the worker's own,
 so that the event-loop process only fetches and parsing and writing use every core.
+
+A dry run (``monitor poll --once --dry-run``) runs one worker, and that worker records every
+feed of the run in one transaction (each feed under a savepoint), so that a feed sees the
+stories the feeds before it would have made; ``end_dry_run`` rolls it all back.
 """
 
 from __future__ import annotations
@@ -12,16 +16,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.util import Finalize
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
+
 from monitor.config import Topic
 from monitor.decide import Candidate, candidates, docket_candidates
 from monitor.docket import DOCKET_KINDS, normalize_case_number, read_docket_feed
 from monitor.docket_keys import entry_case, tracked_case_term
-from monitor.entry import Entry, Match, ParsedFeed
+from monitor.entry import Alert, Entry, Match, ParsedFeed
+from monitor.errors import StoreError
 from monitor.ingest import FeedWrite, Recorded, record_feed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import cap_warning, parse_feed
 from monitor.redact import install_log_redaction, register_secrets
 from monitor.store import Store
+from monitor.store import dockets as cov
+from monitor.store import records as rec
+from monitor.store.db import redact_url
 
 # (court, normalised case number) → (topic, case number as configured) for each tracking topic
 TrackedCases = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
@@ -29,6 +40,7 @@ TrackedCases = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
 _topics: TopicSet | None = None
 _tracked: TrackedCases = {}
 _store: Store | None = None
+_dry_run: Connection | None = None  # the transaction every feed of a dry run shares
 
 
 def init_worker(topics: Sequence[Topic], database_url: str, secrets: Sequence[str] = ()) -> None:
@@ -55,9 +67,38 @@ def ingest_feed(body: bytes, headers: Mapping[str, str], url: str, write: FeedWr
     prepared = prepare_feed(body, headers, url, source.name, kind=source.kind, court=source.court)
     feed = prepared.feed
     warning = cap_warning(feed)
-    with _store.begin(commit=not write.dry_run) as conn:
-        result, previews, gap = record_feed(conn, write, prepared.candidates, warning)
+    if write.dry_run:
+        result, previews, gap = _record_dry(_store, write, prepared.candidates, warning)
+    else:
+        with _store.begin() as conn:
+            result, previews, gap = record_feed(conn, write, prepared.candidates, warning)
     return Recorded(len(prepared.candidates), result, tuple(previews), gap, feed.bozo, warning)
+
+
+def _record_dry(
+    store: Store, write: FeedWrite, found: Sequence[Candidate], warning: str | None
+) -> tuple[rec.RecordResult, list[Alert], cov.Gap | None]:
+    """Record ``found`` in the dry run's shared transaction (opened on first use), under a
+    savepoint so that a feed that fails leaves no trace for the next."""
+    global _dry_run
+    try:
+        if _dry_run is None:
+            _dry_run = store.engine.connect()
+            _dry_run.begin()
+        with _dry_run.begin_nested():
+            return record_feed(_dry_run, write, found, warning)
+    except OperationalError as exc:
+        raise StoreError(f"database {redact_url(store.url)}: {exc.orig}") from exc
+
+
+def end_dry_run() -> None:
+    """Roll back everything this worker recorded for a dry run (``ingest_feed`` with
+    ``dry_run``) and close its connection. A no-op when it recorded nothing."""
+    global _dry_run
+    if _dry_run is not None:
+        conn, _dry_run = _dry_run, None
+        conn.rollback()
+        conn.close()
 
 
 def tracked_cases(topics: Sequence[Topic]) -> TrackedCases:

@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 
 
 def rss(items: list[dict[str, object]], title: str = "Test feed") -> bytes:
-    """An RSS 2.0 document; each item dict may have title, link, guid, description, days_ago."""
+    """An RSS 2.0 document; each item dict may have title, link, guid, description, source
+    (the publisher, as Google News names it), days_ago."""
     parts = []
     for item in items:
         when = datetime.now(UTC) - timedelta(days=float(str(item.get("days_ago", 0))))
@@ -18,6 +19,10 @@ def rss(items: list[dict[str, object]], title: str = "Test feed") -> bytes:
         for key in ("link", "guid", "description"):
             if key in item:
                 fields.append(f"<{key}>{escape(str(item[key]))}</{key}>")
+        if "source" in item:
+            fields.append(
+                f'<source url="https://publisher.example">{escape(str(item["source"]))}</source>'
+            )
         fields.append(f"<pubDate>{format_datetime(when)}</pubDate>")
         parts.append("<item>" + "".join(fields) + "</item>")
     return (

@@ -1,5 +1,5 @@
 """Upgrading a database that holds docket entries keyed by the previous scheme (migration
-0010), on SQLite and PostgreSQL: the filings still in a court's window are found by the next
+0011), on SQLite and PostgreSQL: the filings still in a court's window are found by the next
 poll (no second alert), and the items of one filing stored apart are joined quietly."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def test_filings_stored_under_the_previous_keys_are_found_after_the_upgrade(
 ) -> None:
     store = Store(db_url)
     try:
-        upgrade(store.engine, "0009")
+        upgrade(store.engine, "0010")
         # EDNY: the two types of one filing without a document (stored apart), a document
         # (unchanged key); appellate: an opinion linked as "Document"; SDNY: the three
         # defendants' copies of one minute entry (stored apart)

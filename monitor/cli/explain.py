@@ -14,13 +14,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
+from sqlalchemy import Connection
 
 from monitor.cli.base import DURATION, config_option, load, main, transaction
+from monitor.cluster import fingerprint
 from monitor.config import Config, Source
+from monitor.entry import Entry, Match
 from monitor.errors import FetchError
 from monitor.match import Backtest, Change, CompiledTopic, compile_topic, explain
-from monitor.store.entries import read_entry
+from monitor.store.entries import clustering_facts, read_entry
 from monitor.store.stories import story_membership
+from monitor.stories import explain_clustering
 from monitor.tuning import (
     configured_source,
     explain_text,
@@ -108,14 +112,44 @@ def _explain_url(
 def _explain_entry(topic: CompiledTopic, config: Config, entry_id: int) -> None:
     with transaction(config, commit=False) as conn:
         stored = read_entry(conn, entry_id)
-        membership = story_membership(conn, entry_id) if stored is not None else ""
-    if stored is None:
-        raise click.ClickException(f"no entry with id {entry_id} in the database")
+        if stored is None:
+            raise click.ClickException(f"no entry with id {entry_id} in the database")
+        result = explain(topic, stored.entry, stored.source)
+        membership = story_membership(conn, entry_id)
+        clustering = _clustering(conn, entry_id, stored.entry, topic.name, result.match)
     click.echo(
         f"entry {stored.id} from {stored.source}: {stored.entry.title} <{stored.entry.link or ''}>"
     )
-    click.echo(explain(topic, stored.entry, stored.source).render())
+    click.echo(result.render())
     click.echo(membership)
+    click.echo(clustering)
+
+
+def _clustering(
+    conn: Connection, entry_id: int, entry: Entry, topic: str, match: Match | None
+) -> str:
+    """Which story the entry would join if it arrived now (at its first-seen time), and
+    why each candidate story would or would not take it."""
+    canonical_url, published, first_seen = clustering_facts(conn, entry_id)
+    ignore = [*(match.terms if match else ()), *_publisher(entry)]
+    fp = fingerprint(entry.title, entry.summary, canonical_url, ignore, [topic])
+    found = explain_clustering(conn, entry_id, fp, canonical_url, (published, first_seen))
+    when = f"{first_seen:%Y-%m-%d %H:%M} UTC"
+    lines = [f"clustering, as if it arrived at its first-seen time ({when}):"]
+    if found.match is None:
+        lines.append("  would start a new story")
+    else:
+        lines.append(f"  would join story {found.match.story_id}: {found.match.reason}")
+    for story, _match, why in found.candidates:
+        lines.append(f"  candidate story {story}: {why}")
+    if not found.candidates:
+        lines.append("  no candidate story (no bucket or event key in common)")
+    return "\n".join(lines)
+
+
+def _publisher(entry: Entry) -> list[str]:
+    publisher = entry.extra.get("publisher")
+    return [publisher] if isinstance(publisher, str) else []
 
 
 # --- backtest --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def render_alert(alert: Alert) -> str:
     ]
     if alert.link:
         lines.append(alert.link)
-    lines.append(f"{alert.source} · {when}")
+    lines.append(f"{alert.outlet} · {when}")
     if alert.terms:
         lines.append("matched: " + ", ".join(alert.terms))
     if alert.snippet:

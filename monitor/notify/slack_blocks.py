@@ -137,7 +137,7 @@ def render_alert(alert: Alert) -> SlackMessage:
         _context(f"*{escape(alert.topic)}*"),
         _section(f"*{link(alert.link, alert.title, SECTION_LIMIT - 2)}*"),
     ]
-    blocks.append(_context(f"{escape(alert.source)} · {_when(alert)}"))
+    blocks.append(_context(f"{escape(alert.outlet)} · {_when(alert)}"))
     if alert.snippet:
         blocks.append(_section(bold_terms(alert.snippet, alert.terms)))
     return SlackMessage(_fallback(alert), blocks[:MAX_BLOCKS])
@@ -176,5 +176,5 @@ def render_follow_up(alert: Alert) -> SlackMessage:
 
 
 def _fallback(alert: Alert) -> str:
-    text = f"[{escape(alert.topic)}] {escape(alert.title or '(no title)')} — {escape(alert.source)}"
+    text = f"[{escape(alert.topic)}] {escape(alert.title or '(no title)')} — {escape(alert.outlet)}"
     return truncate(text, TEXT_LIMIT)

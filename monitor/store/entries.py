@@ -58,6 +58,18 @@ def read_entry(conn: Connection, entry_id: int) -> StoredRow | None:
     return StoredRow(row.id, _entry(row), row.source_name, row.story_id)
 
 
+def clustering_facts(
+    conn: Connection, entry_id: int
+) -> tuple[str | None, datetime | None, datetime]:
+    """(canonical URL, published time, first-seen time) of stored entry ``entry_id``."""
+    row = conn.execute(
+        select(entries.c.canonical_url, entries.c.published_at, entries.c.first_seen_at).where(
+            entries.c.id == entry_id
+        )
+    ).one()
+    return row.canonical_url, row.published_at, row.first_seen_at
+
+
 def entry_batches(
     conn: Connection, topic: str, since: datetime, *, batch: int = BATCH
 ) -> Iterator[list[StoredRow]]:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.cluster import Fingerprint
 from monitor.entry import Entry, Match
+from monitor.event import to_json
 from monitor.store.schema import (
     deliveries,
     entries,
@@ -25,6 +26,7 @@ from monitor.store.schema import (
     sources,
     stories,
     story_buckets,
+    story_events,
     story_updates,
 )
 
@@ -79,17 +81,6 @@ class EntryEdit:
     entry: Entry
     content_hash: str
     detail: str | None = None
-
-
-@dataclass(frozen=True)
-class StoryMember:
-    """An entry of a story that a new entry may join (for the clustering decision)."""
-
-    story_id: int
-    entry_id: int
-    title: str
-    summary: str  # the opening only
-    canonical_url: str | None
 
 
 @dataclass
@@ -178,32 +169,6 @@ _BY_LINK = (
 )
 
 
-def story_members(
-    conn: Connection, buckets: Sequence[str], since: datetime, *, opening: int = 1000
-) -> list[StoryMember]:
-    """Entries of the stories filed under any of ``buckets`` since ``since`` (indexed on the
-    bucket), newest stories' members last; summaries cut to ``opening`` characters."""
-    if not buckets:
-        return []
-    owners = (
-        select(story_buckets.c.story_id)
-        .where(story_buckets.c.bucket.in_(sorted(set(buckets))))
-        .where(story_buckets.c.seen_at >= since)
-    )
-    query = (
-        select(
-            entries.c.story_id,
-            entries.c.id,
-            entries.c.title,
-            func.substr(entries.c.summary, 1, opening),
-            entries.c.canonical_url,
-        )
-        .where(entries.c.story_id.in_(owners))
-        .order_by(entries.c.story_id, entries.c.id)
-    )
-    return [StoryMember(*r) for r in conn.execute(query)]
-
-
 def create_stories(conn: Connection, titles: Sequence[str], now: datetime) -> list[int]:
     """New stories, one per title, in order; returns their ids."""
     if not titles:
@@ -216,32 +181,10 @@ def create_stories(conn: Connection, titles: Sequence[str], now: datetime) -> li
     )
 
 
-def claim_buckets(
-    conn: Connection, claims: Sequence[tuple[str, int]], now: datetime, since: datetime
-) -> set[str]:
-    """File stories under buckets: each (bucket, story) is inserted, refreshed when the story
-    already holds it, or taken over when its holder was not seen since ``since``. Returns
-    the buckets held by another story seen since then (the database decides between two
-    pollers; rows go in bucket order so concurrent claims lock in the same order)."""
-    rows = sorted({b: s for b, s in claims}.items())
-    if not rows:
-        return set()
-    values = [{"bucket": b, "story_id": s, "seen_at": now} for b, s in rows]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(story_buckets)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["bucket"],
-        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
-        where=(story_buckets.c.seen_at < since)
-        | (story_buckets.c.story_id == stmt.excluded.story_id),
-    ).returning(story_buckets.c.bucket)
-    claimed = set(conn.scalars(stmt, values))
-    return {b for b, _ in rows} - claimed
-
-
 def drop_story(conn: Connection, story_id: int) -> None:
     """Remove a story that holds no entry (created by a decision that was then revised)."""
     conn.execute(delete(story_buckets).where(story_buckets.c.story_id == story_id))
+    conn.execute(delete(story_events).where(story_events.c.story_id == story_id))
     conn.execute(delete(stories).where(stories.c.id == story_id))
 
 
@@ -262,7 +205,12 @@ def _entry_values(intent: EntryIntent, source_id: int, now: datetime) -> dict[st
         "first_seen_at": now,
         "content_hash": intent.content_hash,
         "story_reason": intent.story_reason or "new story",
+        "event": _event_json(intent.fingerprint),
     }
+
+
+def _event_json(fp: Fingerprint | None) -> str | None:
+    return to_json(fp.event) if fp is not None and fp.event is not None else None
 
 
 def record_entries(
@@ -349,14 +297,13 @@ def record_entries(
         )
     ]
     result.alerts = len(result.delivery_ids)
-    for intent, story_id in new:
-        if intent.story_update is not None and story_id is not None:
-            entry_id = inserted[intent.key]
-            ids = record_story_update(
-                conn, story_id, entry_id, "also_reported", intent.story_update, routes, now
-            )
-            result.delivery_ids += ids
-            result.updates += 1
+    updates = [
+        (story_id, inserted[intent.key], "also_reported", intent.story_update)
+        for intent, story_id in new
+        if intent.story_update is not None and story_id is not None
+    ]
+    result.delivery_ids += record_story_updates(conn, updates, routes, now)
+    result.updates += len(updates)
     return result
 
 
@@ -404,42 +351,53 @@ def record_story_update(
     "headline_updated", …) and owe one follow-up per alerted hit of the story and routed
     notifier, threaded with the story's alert. Returns the new delivery ids; a known update
     (same story, entry and kind) adds nothing."""
+    return record_story_updates(conn, [(story_id, entry_id, kind, detail)], routes, now)
+
+
+def record_story_updates(
+    conn: Connection,
+    updates: Sequence[tuple[int, int, str, str]],
+    routes: Mapping[str, Sequence[str]],
+    now: datetime,
+) -> list[int]:
+    """``record_story_update`` for each (story, entry, kind, detail) of ``updates``, in
+    three statements whatever their number."""
     inserted = insert_ignore_many(
         conn,
         story_updates,
         [
-            {
-                "story_id": story_id,
-                "entry_id": entry_id,
-                "kind": kind,
-                "detail": detail,
-                "created_at": now,
-            }
+            {"story_id": s, "entry_id": e, "kind": k, "detail": d, "created_at": now}
+            for s, e, k, d in updates
         ],
         ["story_id", "entry_id", "kind"],
-        ["id"],
+        ["id", "story_id"],
     )
     if not inserted:
         return []
-    update_id = inserted[0].id
-    alerted = conn.execute(
-        select(hits.c.id, hits.c.topic, deliveries.c.notifier, deliveries.c.thread_key)
+    alerted: dict[int, list[Any]] = {}
+    for a in conn.execute(
+        select(
+            hits.c.id, hits.c.topic, hits.c.story_id, deliveries.c.notifier, deliveries.c.thread_key
+        )
         .join(deliveries, (deliveries.c.hit_id == hits.c.id) & (deliveries.c.slot == "alert"))
-        .where(hits.c.story_id == story_id, hits.c.suppressed.is_(None))
-    ).all()
+        .where(hits.c.story_id.in_(sorted({u.story_id for u in inserted})))
+        .where(hits.c.suppressed.is_(None))
+    ):
+        alerted.setdefault(a.story_id, []).append(a)
     rows = [
         {
             "hit_id": a.id,
             "notifier": a.notifier,
-            "slot": f"update:{update_id}",
+            "slot": f"update:{u.id}",
             "thread_key": a.thread_key,
-            "update_id": update_id,
+            "update_id": u.id,
             "state": "pending",
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
         }
-        for a in alerted
+        for u in inserted
+        for a in alerted.get(u.story_id, ())
         if a.notifier in routes.get(a.topic, ())
     ]
     return [

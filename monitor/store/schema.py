@@ -150,6 +150,8 @@ entries = Table(
     Column("story_reason", Text),
     # hash of title and summary as last seen, to notice edits (monitor.dedupe.content_hash)
     Column("content_hash", String(40)),
+    # the event the entry reports, as read when it was clustered (monitor.events.to_json)
+    Column("event", Text),
     # a source's last new entry and entries per day (web sources page; migration 0009)
     Index("ix_entries_source_id_first_seen_at", "source_id", "first_seen_at"),
 )
@@ -175,6 +177,17 @@ story_buckets = Table(
     metadata,
     Column("bucket", String(40), primary_key=True),
     Column("story_id", Id, ForeignKey("stories.id"), nullable=False, index=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
+# Where clustering files a story under the events its entries report (monitor.events keys):
+# any number of stories per key, found by an indexed lookup; transactions that share a key
+# take turns (a PostgreSQL advisory lock per key, see monitor.store.records.lock_keys).
+story_events = Table(
+    "story_events",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("story_id", Id, ForeignKey("stories.id"), primary_key=True, index=True),
     Column("seen_at", UTCDateTime, nullable=False),
 )
 

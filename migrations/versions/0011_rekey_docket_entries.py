@@ -11,8 +11,8 @@ but the first: the next poll finds that one and joins the rest to it quietly.
 
 Uses the key scheme of this code (a later scheme change comes with its own migration).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30
 """
 
@@ -25,8 +25,8 @@ from monitor.docket_entry import upgrade_extra
 from monitor.docket_keys import docket_key
 from monitor.entry import Entry
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,315 @@
+"""Word lists that event particulars are read with (``monitor.particulars``).
+
+Contains no business logic: places (countries, US states, major cities, with demonyms and
+the names other European languages give them), regulators and courts, roles, currencies,
+(the words that name what happened are in ``monitor.verbs``). Places are hierarchical codes: a
+country ("FR"; members of the European Union under "EU": "EU-FR"), a US state ("US-VT"),
+a city under its state or country ("US-IL-chicago"). Every phrase is matched case-folded
+and accent-folded on word boundaries.
+"""
+
+from __future__ import annotations
+
+# --- places ----------------------------------------------------------------------------------
+
+_EU = "EU"
+# code: names, demonyms and foreign names (English first)
+COUNTRIES: dict[str, tuple[str, ...]] = {
+    "US": ("united states", "u.s.", "u.s.a.", "usa", "america", "american", "americans",
+           "stati uniti", "etats-unis", "estados unidos"),
+    "GB": ("united kingdom", "u.k.", "uk", "britain", "great britain", "british",
+           "regno unito", "royaume-uni", "reino unido"),
+    "CA": ("canada", "canadian", "canadians"),
+    "AU": ("australia", "australian", "australians", "australie"),
+    "NZ": ("new zealand",),
+    "CH": ("switzerland", "swiss", "suisse", "svizzera", "schweiz"),
+    "NO": ("norway", "norwegian"),
+    "IS": ("iceland", "icelandic"),
+    "JP": ("japan", "japanese"),
+    "CN": ("china", "chinese"),
+    "IN": ("india", "indian"),
+    "BR": ("brazil", "brazilian", "brasil"),
+    "MX": ("mexico", "mexican"),
+    "AR": ("argentina", "argentine", "argentinian"),
+    "ZA": ("south africa", "south african"),
+    "KR": ("south korea", "korea", "korean"),
+    "SG": ("singapore", "singaporean"),
+    "IL": ("israel", "israeli"),
+    "TR": ("turkey", "turkish", "turkiye"),
+    "UA": ("ukraine", "ukrainian"),
+    "RU": ("russia", "russian"),
+    "AE": ("united arab emirates", "uae", "emirati"),
+    _EU: ("european union", "e.u.", "eu", "europe", "european", "union europeenne",
+          "unione europea"),
+    "EU-AT": ("austria", "austrian", "osterreich"),
+    "EU-BE": ("belgium", "belgian", "belgique", "belgio"),
+    "EU-BG": ("bulgaria", "bulgarian"),
+    "EU-HR": ("croatia", "croatian"),
+    "EU-CY": ("cyprus", "cypriot"),
+    "EU-CZ": ("czech republic", "czechia", "czech"),
+    "EU-DK": ("denmark", "danish"),
+    "EU-EE": ("estonia", "estonian"),
+    "EU-FI": ("finland", "finnish"),
+    "EU-FR": ("france", "french", "francia", "frankreich", "francese", "francais", "francaise"),
+    "EU-DE": ("germany", "german", "allemagne", "germania", "deutschland", "deutsche",
+              "tedesco", "tedesca", "allemand", "allemande"),
+    "EU-GR": ("greece", "greek", "grecia", "grece", "hellenic", "griechenland"),
+    "EU-HU": ("hungary", "hungarian"),
+    "EU-IE": ("ireland", "irish", "irlanda", "irlande"),
+    "EU-IT": ("italy", "italian", "italia", "italie", "italien", "italienne", "italiano",
+              "italiana", "italiane", "italiani"),
+    "EU-LV": ("latvia", "latvian"),
+    "EU-LT": ("lithuania", "lithuanian"),
+    "EU-LU": ("luxembourg", "luxembourgish"),
+    "EU-MT": ("malta", "maltese"),
+    "EU-NL": ("netherlands", "the netherlands", "dutch", "holland", "pays-bas", "paesi bassi",
+              "olanda", "olandese", "niederlande", "neerlandais", "neerlandaise"),
+    "EU-PL": ("poland", "polish"),
+    "EU-PT": ("portugal", "portuguese"),
+    "EU-RO": ("romania", "romanian"),
+    "EU-SK": ("slovakia", "slovak"),
+    "EU-SI": ("slovenia", "slovenian"),
+    "EU-ES": ("spain", "spanish", "espana", "spagna", "espagne"),
+    "EU-SE": ("sweden", "swedish", "svezia", "suede"),
+}  # fmt: skip
+
+# US states: code suffix → names (AP abbreviations included)
+US_STATES: dict[str, tuple[str, ...]] = {
+    "AL": ("alabama", "ala."), "AK": ("alaska",), "AZ": ("arizona", "ariz."),
+    "AR": ("arkansas", "ark."), "CA": ("california", "calif.", "californian"),
+    "CO": ("colorado", "colo."), "CT": ("connecticut", "conn."), "DE": ("delaware", "del."),
+    "DC": ("district of columbia", "d.c."), "FL": ("florida", "fla."), "GA": ("georgia", "ga."),
+    "HI": ("hawaii",), "ID": ("idaho",), "IL": ("illinois", "ill."), "IN": ("indiana", "ind."),
+    "IA": ("iowa",), "KS": ("kansas", "kan."), "KY": ("kentucky", "ky."),
+    "LA": ("louisiana", "la."), "ME": ("maine",), "MD": ("maryland", "md."),
+    "MA": ("massachusetts", "mass."), "MI": ("michigan", "mich."), "MN": ("minnesota", "minn."),
+    "MS": ("mississippi", "miss."), "MO": ("missouri", "mo."), "MT": ("montana", "mont."),
+    "NE": ("nebraska", "neb."), "NV": ("nevada", "nev."), "NH": ("new hampshire", "n.h."),
+    "NJ": ("new jersey", "n.j.", "nj"), "NM": ("new mexico", "n.m."), "NY": ("new york state",
+    "n.y."), "NC": ("north carolina", "n.c."), "ND": ("north dakota", "n.d."),
+    "OH": ("ohio",), "OK": ("oklahoma", "okla."), "OR": ("oregon", "ore."),
+    "PA": ("pennsylvania", "pa."), "RI": ("rhode island", "r.i."),
+    "SC": ("south carolina", "s.c."), "SD": ("south dakota", "s.d."),
+    "TN": ("tennessee", "tenn."), "TX": ("texas", "texan"), "UT": ("utah",),
+    "VT": ("vermont", "vt.", "vermonters"), "VA": ("virginia", "va."),
+    "WA": ("washington state", "wash."), "WV": ("west virginia", "w.va."),
+    "WI": ("wisconsin", "wis."), "WY": ("wyoming", "wyo."),
+}  # fmt: skip
+
+# first-level divisions of other federations: code suffix → names
+PROVINCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "CA": {
+        "BC": ("british columbia", "b.c.", "british columbians"), "AB": ("alberta",),
+        "SK": ("saskatchewan",), "MB": ("manitoba",), "ON": ("ontario",),
+        "QC": ("quebec", "quebecers", "quebecois", "québec"), "NB": ("new brunswick",),
+        "NS": ("nova scotia",), "PE": ("prince edward island",),
+        "NL": ("newfoundland", "newfoundland and labrador"), "YT": ("yukon",),
+        "NT": ("northwest territories",), "NU": ("nunavut",),
+    },
+    "AU": {
+        "NSW": ("new south wales",), "QLD": ("queensland",), "SA": ("south australia",),
+        "WA": ("western australia",), "TAS": ("tasmania",), "NT": ("northern territory",),
+        "ACT": ("australian capital territory",),
+    },
+    "GB": {
+        "ENG": ("england", "english"), "SCT": ("scotland", "scottish"), "WLS": ("wales", "welsh"),
+        "NIR": ("northern ireland",),
+    },
+}  # fmt: skip
+
+# cities (and a few places better known by their city) → the state or country they lie in;
+# a city's own code is "<that code>-<city>" (``monitor.particulars``)
+CITIES: dict[str, str] = {
+    "new york": "US-NY", "new york city": "US-NY", "manhattan": "US-NY", "brooklyn": "US-NY",
+    "albany": "US-NY", "chicago": "US-IL", "springfield, ill.": "US-IL",
+    "los angeles": "US-CA", "san francisco": "US-CA", "sacramento": "US-CA",
+    "san jose": "US-CA", "oakland": "US-CA", "seattle": "US-WA", "boston": "US-MA",
+    "miami": "US-FL", "tallahassee": "US-FL", "austin": "US-TX", "houston": "US-TX",
+    "dallas": "US-TX", "denver": "US-CO", "atlanta": "US-GA", "philadelphia": "US-PA",
+    "pittsburgh": "US-PA", "detroit": "US-MI", "minneapolis": "US-MN", "portland": "US-OR",
+    "phoenix": "US-AZ", "las vegas": "US-NV", "montpelier": "US-VT", "burlington": "US-VT",
+    "baltimore": "US-MD", "richmond": "US-VA", "trenton": "US-NJ", "newark": "US-NJ",
+    "hartford": "US-CT", "providence": "US-RI", "nashville": "US-TN", "columbus": "US-OH",
+    "cleveland": "US-OH", "st. louis": "US-MO", "new orleans": "US-LA", "honolulu": "US-HI",
+    "silicon valley": "US-CA", "washington, d.c.": "US-DC",
+    "london": "GB-ENG", "edinburgh": "GB-SCT", "manchester": "GB-ENG", "shoreditch": "GB-ENG",
+    "paris": "EU-FR", "lyon": "EU-FR",
+    "rome": "EU-IT", "roma": "EU-IT", "milan": "EU-IT", "milano": "EU-IT",
+    "amsterdam": "EU-NL", "the hague": "EU-NL", "den haag": "EU-NL", "rotterdam": "EU-NL",
+    "athens": "EU-GR", "berlin": "EU-DE", "hamburg": "EU-DE", "munich": "EU-DE",
+    "frankfurt": "EU-DE", "dublin": "EU-IE", "madrid": "EU-ES", "barcelona": "EU-ES",
+    "brussels": "EU-BE", "vienna": "EU-AT", "stockholm": "EU-SE", "copenhagen": "EU-DK",
+    "helsinki": "EU-FI", "warsaw": "EU-PL", "lisbon": "EU-PT", "prague": "EU-CZ",
+    "toronto": "CA-ON", "ottawa": "CA-ON", "montreal": "CA-QC", "vancouver": "CA-BC",
+    "calgary": "CA-AB", "edmonton": "CA-AB", "sydney": "AU-NSW", "melbourne": "AU",
+    "canberra": "AU-ACT", "brisbane": "AU-QLD", "perth": "AU-WA", "adelaide": "AU-SA",
+    "glasgow": "GB-SCT", "cardiff": "GB-WLS", "belfast": "GB-NIR", "tokyo": "JP", "beijing": "CN",
+    "singapore": "SG", "tel aviv": "IL", "zurich": "CH", "geneva": "CH", "oslo": "NO",
+    "wellington": "NZ", "auckland": "NZ", "sao paulo": "BR", "mexico city": "MX",
+}  # fmt: skip
+
+# a place word followed by one of these (after at most three ``NATIONALITY_ADJECTIVES``)
+# names the actor's nationality ("the U.S. facial recognition company"), not where it happened
+NATIONALITY_NOUNS = (
+    "company", "companies", "firm", "firms", "startup", "start-up", "startups", "group",
+    "giant", "maker", "provider", "vendor", "developer", "platform", "business",
+    "citizen", "citizens", "national", "nationals", "founder", "co-founder", "entrepreneur",
+    "investor", "investors", "owner", "parent", "buyer", "buyers", "acquirer", "suitor",
+    "rival", "rivals", "fund", "lender", "bank", "insurer", "retailer", "operator",
+)  # fmt: skip
+NATIONALITY_ADJECTIVES = (
+    "facial", "recognition", "face", "search", "biometric", "biometrics", "tech", "technology",
+    "ai", "software", "surveillance", "data", "identification", "security", "internet",
+    "social", "media", "start-up", "startup", "privacy", "controversial", "based",
+)  # fmt: skip
+
+# --- bodies: regulators, prosecutors, courts -------------------------------------------------
+
+# phrase → (body kind, place code or "")
+BODIES: dict[str, tuple[str, str]] = {
+    "federal trade commission": ("ftc", "US"), "ftc": ("ftc", "US"),
+    "securities and exchange commission": ("sec", "US"), "sec": ("sec", "US"),
+    "justice department": ("doj", "US"), "department of justice": ("doj", "US"),
+    "doj": ("doj", "US"), "consumer financial protection bureau": ("cfpb", "US"),
+    "cfpb": ("cfpb", "US"), "federal communications commission": ("fcc", "US"),
+    "fcc": ("fcc", "US"), "department of homeland security": ("dhs", "US"),
+    "homeland security": ("dhs", "US"), "immigration and customs enforcement": ("ice", "US"),
+    "information commissioner's office": ("dpa", "GB"),
+    "information commissioners office": ("dpa", "GB"), "ico": ("dpa", "GB"),
+    "information commissioner": ("dpa", ""),
+    "competition and markets authority": ("competition", "GB"), "cma": ("competition", "GB"),
+    "ofcom": ("telecom", "GB"), "cnil": ("dpa", "EU-FR"),
+    "commission nationale de l'informatique et des libertes": ("dpa", "EU-FR"),
+    "garante": ("dpa", "EU-IT"), "garante privacy": ("dpa", "EU-IT"),
+    "garante per la protezione dei dati personali": ("dpa", "EU-IT"),
+    "autoriteit persoonsgegevens": ("dpa", "EU-NL"), "aepd": ("dpa", "EU-ES"),
+    "agencia espanola de proteccion de datos": ("dpa", "EU-ES"),
+    "hellenic data protection authority": ("dpa", "EU-GR"), "hdpa": ("dpa", "EU-GR"),
+    "data protection commission": ("dpa", "EU-IE"), "irish dpc": ("dpa", "EU-IE"),
+    "bfdi": ("dpa", "EU-DE"), "datenschutzbehorde": ("dpa", "EU-AT"),
+    "imy": ("dpa", "EU-SE"), "datatilsynet": ("dpa", ""),
+    "european data protection board": ("edpb", "EU"), "edpb": ("edpb", "EU"),
+    "european commission": ("commission", "EU"), "oaic": ("dpa", "AU"),
+    "office of the australian information commissioner": ("dpa", "AU"),
+    "privacy commissioner of canada": ("dpa", "CA"), "accc": ("competition", "AU"),
+    "attorney general": ("ag", ""), "attorney general's office": ("ag", ""),
+    "attorneys general": ("ag", ""), "ag": ("ag", ""),
+    "supreme court": ("court:supreme", ""), "court of appeals": ("court:appeals", ""),
+    "appeals court": ("court:appeals", ""), "appellate court": ("court:appeals", ""),
+    "court of appeal": ("court:appeals", ""), "circuit": ("court:appeals", ""),
+    "district court": ("court:trial", ""), "district judge": ("court:trial", ""),
+    "federal judge": ("court:trial", ""), "federal court": ("court:trial", ""),
+    "superior court": ("court:state", ""), "state court": ("court:state", ""),
+    "county court": ("court:state", ""), "high court": ("court:high", ""),
+    "first-tier tribunal": ("court:tribunal", "GB"), "upper tribunal": ("court:tribunal", "GB"),
+    "tribunal": ("court:tribunal", ""), "court": ("court:any", ""), "courts": ("court:any", ""),
+    "judge": ("court:any", ""), "judges": ("court:any", ""), "justices": ("court:any", ""),
+    "court of justice": ("court:cjeu", "EU"),
+    "cjeu": ("court:cjeu", "EU"), "conseil d'etat": ("court:high", "EU-FR"),
+    "consiglio di stato": ("court:high", "EU-IT"), "council of state": ("court:high", ""),
+    "commission d'acces a l'information": ("dpa", "CA-QC"),
+    "federal aviation administration": ("aviation", "US"), "faa": ("aviation", "US"),
+    "gambling commission": ("gambling", "GB"), "federal bureau of investigation": ("fbi", "US"),
+    "fbi": ("fbi", "US"), "securities and exchange": ("sec", "US"),
+    "nypd": ("police", "US-NY-new_york"), "lapd": ("police", "US-CA-los_angeles"),
+    "chicago police department": ("police", "US-IL-chicago"),
+    "office of the privacy commissioner of canada": ("dpa", "CA"),
+    "hamburg commissioner for data protection": ("dpa", "EU-DE-hamburg"),
+    "swedish authority for privacy protection": ("dpa", "EU-SE"),
+    "administrative review tribunal": ("court:tribunal", "AU"), "tar": ("court:trial", "EU-IT"),
+}  # fmt: skip
+
+# a data protection authority named generically: "the Dutch privacy watchdog"
+DPA_WORDS = (
+    "data protection authority", "data protection watchdog", "data protection regulator",
+    "data protection agency", "data-protection authority", "privacy regulator",
+    "privacy watchdog", "privacy authority", "privacy agency", "data watchdog",
+    "privacy commissioner", "data regulator", "data protection office", "dpa",
+    "supervisory authority", "data protection supervisor",
+    "autorita garante", "autorite de protection des donnees", "datenschutzbehorde",
+)  # fmt: skip
+
+# --- roles -----------------------------------------------------------------------------------
+
+ROLES: dict[str, str] = {
+    "ceo": "ceo", "chief executive": "ceo", "chief executive officer": "ceo",
+    "co-ceo": "ceo", "pdg": "ceo", "amministratore delegato": "ceo", "chief exec": "ceo",
+    "cto": "cto", "chief technology officer": "cto", "cfo": "cfo",
+    "chief financial officer": "cfo", "coo": "coo", "chief operating officer": "coo",
+    "operating chief": "coo", "technology chief": "cto", "finance chief": "cfo",
+    "legal chief": "counsel", "head of": "ceo", "president": "president", "chairman": "chair",
+    "chairwoman": "chair", "chair": "chair",
+    "founder": "founder", "co-founder": "founder", "cofounder": "founder",
+    "general counsel": "counsel", "chief legal officer": "counsel", "ciso": "ciso",
+    "chief information security officer": "ciso", "chief privacy officer": "cpo",
+    "board member": "board", "director": "board", "head of policy": "policy",
+}  # fmt: skip
+
+# roles one person may hold together with another: never a sign of two different events
+SHARED_ROLES = frozenset({"founder", "board"})
+
+# --- money -----------------------------------------------------------------------------------
+
+CURRENCY_SIGNS: dict[str, str] = {
+    "us$": "USD", "u.s.$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+    "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD",
+    "chf": "CHF", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "cad": "CAD",
+    "aud": "AUD", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "inr": "INR",
+    "krw": "KRW", "₩": "KRW", "cny": "CNY", "rmb": "CNY", "brl": "BRL", "r$": "BRL",
+    "mxn": "MXN", "zar": "ZAR", "sgd": "SGD", "s$": "SGD", "₺": "TRY",
+}  # fmt: skip
+CURRENCY_WORDS: dict[str, str] = {
+    "dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR",
+    "di euro": "EUR", "d'euros": "EUR", "d'euro": "EUR", "de euros": "EUR", "pounds": "GBP",
+    "pound": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "yen": "JPY",
+    "swiss francs": "CHF", "francs": "CHF", "€": "EUR", "m€": "EUR", "euro.": "EUR",
+    "won": "KRW", "yuan": "CNY", "rupees": "INR", "crowns": "SEK", "kronor": "SEK",
+    "krona": "SEK", "kroner": "NOK", "reais": "BRL", "pesos": "MXN", "rand": "ZAR",
+    "eur": "EUR", "usd": "USD", "gbp": "GBP",
+}  # fmt: skip
+MULTIPLIERS: dict[str, float] = {
+    "k": 1e3, "thousand": 1e3, "mila": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
+    "mio.": 1e6, "million": 1e6, "millions": 1e6, "milione": 1e6, "milioni": 1e6,
+    "millionen": 1e6, "millones": 1e6, "millon": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
+    "billions": 1e9, "miliardo": 1e9, "miliardi": 1e9, "milliard": 1e9, "milliards": 1e9,
+    "milliarden": 1e9, "mrd": 1e9, "mrd.": 1e9, "trillion": 1e12,
+}  # fmt: skip
+NUMBER_WORDS: dict[str, float] = {
+    "a million": 1e6, "one million": 1e6, "a billion": 1e9, "one billion": 1e9,
+    "half a million": 5e5, "a quarter": 25.0, "a third": 33.3, "half": 50.0,
+}  # fmt: skip
+PERCENT_WORDS = ("%", "percent", "per cent", "pour cent", "per cento", "prozent", "por ciento")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.",
+    "sept.", "sep.", "oct.", "nov.", "dec.", "gennaio", "febbraio", "marzo", "aprile",
+    "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+    "octobre", "decembre",
+)  # fmt: skip
+
+# words that start a sentence or a title-case headline without naming anything
+COMMON_WORDS = frozenset(
+    """
+    a an the and or but if of in on at to for from by with without over under after before
+    about into onto out up down off as is are was were be been being has have had do does did
+    will would can could should may might must shall not no nor so than then there here this
+    that these those it its it's he she they them his her their our we you i me my us your who
+    whom whose which what when where why how all any each every both few more most other some
+    such only own same too very just also new says said say tells told report reports reported
+    according amid despite while during against between through across per via again still yet
+    now today yesterday tomorrow week month year monday tuesday wednesday thursday friday
+    saturday sunday update updated breaking exclusive live watch read more photos video first
+    last next one two three four five six seven eight nine ten company firm startup start-up
+    group court judge state states city county government federal regulator regulators watchdog
+    authority agency police lawsuit suit case deal settlement fine fines fined penalty ruling
+    appeal data privacy facial recognition face faces technology tech ai app apps users people
+    residents photos images database databases children kids law laws rules rule act order
+    orders chief executive officer founder co-founder president chair board director lawmakers
+    officials official spokesperson spokesman spokeswoman lawyer lawyers attorney attorneys
+    plaintiffs defendants claims claim million billion percent dollars euros pounds le la les
+    il lo gli un una des du de et en sur pour par dans der die das und mit von für fur al del
+    della dei delle per con su da reuters ap afp bloomberg ansa efe upi gdpr bipa ccpa
+    inc corp llc ltd plc council oks ok
+    """.split()  # noqa: SIM905
+)

@@ -1,0 +1,147 @@
+"""Where stories are filed so later entries find them: near-copy buckets and event keys.
+
+Holds no business rules (which buckets and keys an entry has is ``monitor.cluster`` and
+``monitor.events``; what to do with candidates is ``monitor.stories``). Two mechanisms let
+the database decide between two pollers:
+
+- ``story_buckets``: one story per bucket. A poller that files a new story under a bucket
+  another story holds (seen within the window) loses it and looks again (``claim_buckets``).
+- ``story_events``: any number of stories per event key (two different events may share a
+  particular), so a key held by one story never hides another. Transactions that share a
+  key take turns instead: ``lock_keys`` takes a PostgreSQL transaction-level advisory lock
+  per key before the candidates are read, so the second poller reads the first one's story
+  once it has committed. SQLite needs no lock: its write transactions already run one at a
+  time (``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from monitor.store.schema import entries, story_buckets, story_events
+
+LOCKS_PER_STATEMENT = 50
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """An entry of a story that a new entry may join (for the clustering decision)."""
+
+    story_id: int
+    entry_id: int
+    title: str
+    summary: str  # the opening only
+    canonical_url: str | None
+    event: str | None  # monitor.events.to_json, as read when the entry was clustered
+    published_at: datetime | None
+    first_seen_at: datetime
+
+
+def filed_under(
+    conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
+) -> tuple[dict[str, int], dict[str, set[int]]]:
+    """The story filed under each of ``buckets`` and the stories filed under each event
+    key of ``keys``, seen since ``since`` (both indexed lookups)."""
+    by_bucket: dict[str, int] = {}
+    by_key: dict[str, set[int]] = {}
+    if buckets:
+        rows = conn.execute(
+            select(story_buckets.c.bucket, story_buckets.c.story_id)
+            .where(story_buckets.c.bucket.in_(sorted(set(buckets))))
+            .where(story_buckets.c.seen_at >= since)
+        )
+        by_bucket = {bucket: story for bucket, story in rows}
+    if keys:
+        rows = conn.execute(
+            select(story_events.c.key, story_events.c.story_id)
+            .where(story_events.c.key.in_(sorted(set(keys))))
+            .where(story_events.c.seen_at >= since)
+        )
+        for key, story in rows:
+            by_key.setdefault(key, set()).add(story)
+    return by_bucket, by_key
+
+
+def story_members(
+    conn: Connection, story_ids: Sequence[int], *, opening: int = 1000
+) -> list[StoryMember]:
+    """The entries of ``story_ids``, by story and entry id; summaries cut to ``opening``
+    characters."""
+    if not story_ids:
+        return []
+    query = (
+        select(
+            entries.c.story_id,
+            entries.c.id,
+            entries.c.title,
+            func.substr(entries.c.summary, 1, opening),
+            entries.c.canonical_url,
+            entries.c.event,
+            entries.c.published_at,
+            entries.c.first_seen_at,
+        )
+        .where(entries.c.story_id.in_(sorted(set(story_ids))))
+        .order_by(entries.c.story_id, entries.c.id)
+    )
+    return [StoryMember(*r) for r in conn.execute(query)]
+
+
+def claim_buckets(
+    conn: Connection, claims: Sequence[tuple[str, int]], now: datetime, since: datetime
+) -> set[str]:
+    """File stories under buckets: each (bucket, story) is inserted, refreshed when the story
+    already holds it, or taken over when its holder was not seen since ``since``. Returns
+    the buckets held by another story seen since then (the database decides between two
+    pollers; rows go in bucket order so concurrent claims lock in the same order)."""
+    rows = sorted({b: s for b, s in claims}.items())
+    if not rows:
+        return set()
+    values = [{"bucket": b, "story_id": s, "seen_at": now} for b, s in rows]
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(story_buckets)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["bucket"],
+        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
+        where=(story_buckets.c.seen_at < since)
+        | (story_buckets.c.story_id == stmt.excluded.story_id),
+    ).returning(story_buckets.c.bucket)
+    claimed = set(conn.scalars(stmt, values))
+    return {b for b, _ in rows} - claimed
+
+
+def file_events(conn: Connection, claims: Sequence[tuple[str, int]], now: datetime) -> None:
+    """File each story under its event keys ((key, story) pairs), or mark it seen again."""
+    rows = sorted(set(claims))
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(story_events)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key", "story_id"], set_={"seen_at": stmt.excluded.seen_at}
+    )
+    conn.execute(stmt, [{"key": k, "story_id": s, "seen_at": now} for k, s in rows])
+
+
+def lock_keys(conn: Connection, keys: Sequence[str]) -> None:
+    """Wait for, then hold until the transaction ends, a lock on each event key (PostgreSQL
+    advisory locks, taken in one order by every poller so that none waits in a cycle). Call
+    before reading candidates and before writing anything. SQLite: nothing to do."""
+    if conn.dialect.name != "postgresql" or not keys:
+        return
+    ids = sorted({_lock_id(k) for k in keys})
+    for i in range(0, len(ids), LOCKS_PER_STATEMENT):
+        chunk = ids[i : i + LOCKS_PER_STATEMENT]
+        columns = ", ".join(f"pg_advisory_xact_lock(:k{n})" for n in range(len(chunk)))
+        conn.execute(text(f"SELECT {columns}"), {f"k{n}": k for n, k in enumerate(chunk)})
+
+
+def _lock_id(key: str) -> int:
+    """A signed 64-bit id for ``key`` (advisory locks are keyed by bigint)."""
+    digest = hashlib.blake2b(b"monitor-event:" + key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

@@ -1,0 +1,269 @@
+"""The words that name what happened, for ``monitor.actions`` and ``monitor.events``.
+
+Contains no business logic: action classes (each a list of regular expressions over folded
+text: lower case, accents removed), which classes one headline may name together, what an
+action is about, the headlines that comment rather than report, and who brings a case.
+"""
+
+from __future__ import annotations
+
+# action class → regular expressions over folded text (lower case, accents removed). Order is
+# precedence: a headline that names several takes the first (an appeal of a fine is an
+# appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "respond": (
+        r"respond(?:s|ed|ing)?\b", r"responses?\b", r"reacts?\b", r"statements?\b",
+        r"(?<!court )(?<!judge )(?<!tribunal )rejects?\b", r"(?<!court )(?<!judge )denies\b",
+        r"disputes\b", r"vows?\b", r"hits back\b", r"pushes back\b", r"welcomes?\b",
+        r"shrugs? off\b", r"brush(?:es)? off\b", r"downplays?\b", r"defies\b",
+        r"criticis(?:es|ed)\b", r"criticiz(?:es|ed)\b",
+        r"calls? (?:[\w'-]+ ){0,4}(?:unlawful|illegal|baseless|meritless|unfair|unjust|absurd)\b",
+        r"(?:won'?t|will not|refuses? to|does not intend to) pay\b", r"replica\b",
+        r"reagisce\b", r"repond\b", r"conteste\b",
+    ),
+    "ruling": (
+        r"rul(?:ed|ing|ings)\b", r"judg(?:e?ment|ements?)\b", r"verdicts?\b",
+        r"uph(?:olds?|eld)\b", r"overturn(?:s|ed)?\b", r"str(?:ikes|uck) down\b",
+        r"dismiss(?:es|ed|al)\b", r"throws? out\b", r"threw out\b", r"toss(?:es|ed)\b",
+        r"(?:approv(?:es|ed|ing)|sign(?:s|ed)? off on|blesses|okays?)(?: \w+){0,5} settlements?\b",
+        r"approved the (?:[\w'-]+ ){0,3}(?:agreement|deal|settlement)\b",
+        r"settlement (?:[\w'-]+ ){0,2}(?:is |was )?(?:now )?(?:official|final|finali[sz]ed)\b",
+        r"(?:final|preliminary|court) (?:approval|nod|ok|okay|green light)\b",
+        r"injunctions?\b", r"sides? with\b",
+        r"(?:wins?|won|loses?|lost) (?:[\w'-]+ ){0,3}(?:appeal|challenge|bid|case|fight|lawsuit|"
+        r"suit)\b", r"appeal (?:fails|rejected|dismissed|upheld)\b",
+        r"sentenc(?:e|es|ed)\b", r"quash(?:es|ed)?\b", r"annul(?:s|led)\b", r"sentenza\b",
+        r"annulla\b", r"jugement\b", r"annule\b", r"(?:rules|finds) (?:that|against|in favou?r)\b",
+        r"can'?t (?:shake|escape|dodge|beat|duck|avoid)\b",
+        r"(?:refuses?|refused|declines?|declined) to (?:dismiss|toss|throw out|block)\b",
+        r"lets (?:[\w'-]+ ){0,4}proceed\b",
+        r"survives? (?:[\w'-]+ ){0,2}(?:motion|bid|challenge)\b",
+        r"(?:judge|court|tribunal|justices|panel) (?:[\w'-]+ ){0,2}(?:rules|finds|orders|backs|"
+        r"blocks|grants|denies|allows|lets|approves|approved|signs off|okays|rejects|dismisses|"
+        r"throws out|upholds|sides)\b",
+    ),
+    "hearing": (
+        r"testif(?:y|ies|ied)\b", r"hearings?\b", r"hears?\b", r"grilled\b", r"grills?\b",
+        r"depositions?\b", r"oral arguments?\b", r"arguments?\b", r"appears? before\b",
+        r"(?:judges?|justices|lawmakers|senators|aldermen|committee|panel|councill?ors) "
+        r"(?:[\w'-]+ ){0,2}(?:question|questions|questioned|press|pressed|skeptical)\b",
+    ),
+    "appeal": (
+        r"appeal(?:s|ed|ing)?\b(?! (?:court|judges?))",
+        r"lodg(?:es|ed) (?:an )?(?:appeal|objection)\b",
+        r"tak(?:e|es|ing|en) (?:[\w'-]+ ){0,4}to (?:the )?(?:\d+\w* circuit|appeals court|"
+        r"court of appeals?|supreme court|appellate court|higher court|tribunal)\b",
+        r"challeng(?:es|ed) (?:[\w'-]+ ){0,4}(?:fine|ruling|decision|order|penalty|ban|approval)\b",
+        r"contest(?:s|ed)\b", r"ricorso\b", r"impugna\b", r"recours\b", r"fait appel\b",
+        r"(?:will|to|plans? to|plan|intends to|would|vows? to|says it will|may) "
+        r"(?:appeal|challenge|fight|contest)\b",
+        r"fights? (?:[\w'-]+ ){0,3}(?:fine|penalty|ruling|decision|order|ban)\b",
+    ),
+    "settle": (
+        r"settl(?:e|es|ed|ing|ement|ements)\b", r"agrees? to pay\b", r"agreed to pay\b",
+        r"consent (?:decree|order)\b", r"(?:deal|agreement|pact) to (?:end|resolve|settle)\b",
+        r"to end (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b", r"patteggia\w*\b",
+        r"ends? (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe)\b",
+        r"accordo transattivo\b", r"vergleich\b",
+    ),
+    "sue": (
+        r"su(?:e|es|ed|ing)\b", r"suits?\b", r"lawsuits?\b", r"class[- ]actions?\b",
+        r"complaints?\b", r"files? suit\b", r"filed suit\b",
+        r"tak(?:e|es|ing) (?:[\w'-]+ ){0,3}to court\b", r"indict(?:s|ed|ment)\b",
+        r"charg(?:es|ed) (?:[\w'-]+ ){0,3}with\b", r"accus(?:es|ed)\b",
+        r"(?:group|legal|representative|collective|mass) (?:claims?|actions?)\b",
+        r"(?:brings?|files?|filed|launch(?:es)?) (?:[\w'-]+ ){0,3}claims?\b", r"causa\b",
+        r"denuncia\b", r"poursuit\b", r"porte plainte\b", r"verklag\w*\b", r"klage\b",
+    ),
+    "legislation": (
+        r"bills?\b", r"legislation\b", r"lawmakers (?:[\w'-]+ ){0,2}(?:propose|introduce|pass|"
+        r"approve|back)\w*\b", r"(?:proposed|draft) (?:[\w'-]+ ){0,2}law\b",
+    ),
+    "fine": (
+        r"fin(?:e|es|ed|ing)\b", r"penalt(?:y|ies)\b", r"penali[sz](?:es|ed)\b",
+        r"sanction(?:s|ed)?\b", r"slap(?:s|ped)? \w+ with\b",
+        r"(?:orders?|ordered|must) (?:[\w'-]+ ){0,3}(?:to )?pay\b", r"multa\w*\b", r"multe\b",
+        r"sanzion\w*\b", r"amendes?\b", r"sanctionn\w*\b", r"bussgeld\w*\b",
+        r"geldbusse\b", r"geldstrafe\b",
+    ),
+    "ban": (
+        r"ban(?:s|ned)?\b", r"bar(?:s|red)?\b", r"prohibit(?:s|ed|ion|ions)?\b",
+        r"cease[- ]and[- ]desist\b", r"(?:deletion|erasure) orders?\b",
+        r"(?:orders?|ordered|must|to) (?:[\w'-]+ ){0,3}(?:to )?(?:delete|stop|cease|destroy|erase|"
+        r"halt|purge)\b",
+        r"vieta\b", r"interdit\b", r"divieto\b",
+    ),
+    "probe": (
+        r"investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b", r"inquir(?:y|ies)\b",
+        r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
+        r"examin(?:e|es|ing)\b", r"scrutin\w*\b", r"weigh(?:s|ing)\b",
+        r"consider(?:s|ing)\b", r"mulls?\b", r"indagine\b", r"istruttoria\b",
+        r"enquete\b", r"ermittl\w*\b",
+    ),
+    "incident": (
+        r"crash(?:es|ed)?\b", r"smash(?:es|ed)? into\b", r"slams? into\b", r"flew into\b",
+        r"collid(?:es|ed)\b", r"collision\b", r"accidents?\b", r"explosions?\b",
+        r"hits? (?:[\w'-]+ ){0,3}(?:building|apartment|window|house|home|car|vehicle|crowd)\b",
+    ),
+    "breach": (
+        r"breach(?:es|ed)?\b", r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b",
+        r"cyber ?attacks?\b", r"stolen\b", r"stole\b", r"swiped\b", r"expos(?:ed|es|ure)\b",
+        r"unsecured\b", r"left (?:[\w'-]+ ){0,2}(?:unprotected|unsecured|open|exposed)\b",
+    ),
+    "suspend": (
+        r"grounds?\b(?! for)", r"grounded\b", r"suspend(?:s|ed)?\b", r"halts?\b",
+        r"paus(?:es|ed)\b", r"on hold\b",
+    ),
+    "resign": (
+        r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
+        r"quits?\b", r"depart(?:s|ure|ed)\b", r"ousted\b", r"out as\b", r"exits?\b",
+        r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b", r"leaves?\b",
+    ),
+    "appoint": (
+        r"appoint(?:s|ed|ment)?\b", r"named (?:as )?(?:new |interim |its )?(?:ceo|chief|"
+        r"president|chair|head|co-ceo|general counsel)\b", r"names? (?:[\w'-]+ ){1,6}(?:as )?"
+        r"(?:new |interim )?(?:ceo|cto|cfo|coo|chief|president|chair|head|director|"
+        r"general counsel)\b", r"hires?\b", r"hired\b",
+        r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
+        r"joins? as\b", r"takes? the helm\b", r"to lead\b", r"new (?:boss|chief|ceo)\b",
+        r"takes? over as\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
+        r"nomina\w*\b", r"nomme\w*\b",
+    ),
+    "listing": (
+        r"ipos?\b", r"initial public offering\b", r"go(?:es|ing)? public\b",
+        r"(?:stock market|share|public) listing\b", r"floats?\b", r"flotation\b",
+    ),
+    "acquire": (
+        r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buys?\b", r"bought\b", r"takeover\b",
+        r"takes? over\b", r"merg(?:e|es|er|ers|ing)\b", r"purchas(?:e|es|ed)\b",
+        r"snapped up\b", r"sold to\b", r"(?:agrees?|agreed) (?:[\w'-]+ )?sale\b", r"to buy\b",
+        r"acquisizione\b", r"rachat\b", r"rachete\b",
+    ),
+    "funding": (
+        r"rais(?:es|ed|ing) (?:[\w'-]+ ){0,2}(?:[$€£]|\d)", r"funding\b", r"series [a-f]\b",
+        r"valuation\b", r"valued at\b", r"(?:investment|financing|seed) round\b",
+        r"round of financing\b", r"investment\b",
+        r"(?:closes|completes|lands|secures|gets) (?:[\w$€£.,'-]+ ){0,5}round\b",
+    ),
+    "contract": (
+        r"contracts?\b", r"awards?\b", r"awarded\b", r"licen[cs]es?\b(?! plates?)",
+        r"procure\w*\b", r"subscriptions?\b", r"renew(?:s|ed|al)?\b", r"re-?ups?\b",
+        r"(?:wins?|won|secures?|lands?|gets?) (?:[\w$€£.,'-]+ ){0,6}(?:deal|tender|deployment|"
+        r"order)\b",
+        r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?|extends?) (?:[\w$€£.,'-]+ ){0,5}"
+        r"(?:deal|agreement)\b",
+        r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b", r"to deploy\b",
+        r"partner(?:s|ship)\b", r"will pay (?:[\w'-]+ ){0,3}[$€£]",
+        r"pay(?:s|ing)? (?:[\w'-]+ ){0,3}[$€£]",
+    ),
+    "permit": (
+        r"waivers?\b", r"certif(?:ies|ied|ication)\b", r"clears? (?:[\w'-]+ ){0,3}(?:for|to)\b",
+        r"approv(?:es|ed|al) (?:[\w'-]+ ){0,3}to (?:fly|operate|sell|use|launch)\b",
+    ),
+    "patent": (r"patent(?:s|ed)?\b",),
+    "layoffs": (
+        r"lay(?:s)? off\b", r"laid off\b", r"layoffs\b", r"job cuts\b", r"cuts? \d+",
+        r"redundanc(?:y|ies)\b", r"(?:cuts?|axes?|axed|slash(?:es)?|shed(?:s|ding)?) "
+        r"(?:[\w,]+ ){0,2}(?:jobs|roles|staff|workers|positions|employees)\b",
+    ),
+    "launch": (
+        r"launch(?:es|ed)?\b(?! (?:[\w'-]+ )?(?:probe|investigation|inquiry|lawsuit|suit|appeal|"
+        r"challenge|review|audit|bid|campaign|claim|action|legal))", r"unveil(?:s|ed)?\b",
+        r"introduc(?:es|ed)\b", r"rolls? out\b", r"debuts?\b", r"releases?\b",
+    ),
+}  # fmt: skip
+
+# classes that one headline may name together with a higher-precedence one and still be about
+# one event ("fined and ordered to delete", "appeals the fine", "sued, seeks penalties");
+# any other pair means a headline about several things (a round-up): no event identity.
+COMPANIONS: dict[str, frozenset[str]] = {
+    "respond": frozenset(ACTIONS),
+    "ruling": frozenset({"appeal", "settle", "sue", "fine", "ban", "probe", "hearing", "breach",
+                         "permit", "legislation"}),
+    "hearing": frozenset({"appeal", "settle", "sue", "incident", "breach", "probe", "ruling"}),
+    "appeal": frozenset({"ruling", "fine", "ban", "sue", "settle", "probe"}),
+    "settle": frozenset({"sue", "fine", "probe", "ban", "breach", "contract"}),
+    "sue": frozenset({"fine", "ban", "probe", "breach", "incident"}),
+    "legislation": frozenset({"ban", "probe"}),
+    "fine": frozenset({"ban", "probe", "breach"}),
+    "ban": frozenset({"probe", "suspend"}),
+    "probe": frozenset({"breach", "incident"}),
+    "incident": frozenset({"probe", "suspend"}),
+    "breach": frozenset({"probe"}),
+    "suspend": frozenset({"incident", "breach", "probe", "contract"}),
+    "resign": frozenset({"appoint", "listing"}),
+    "appoint": frozenset({"resign", "listing", "acquire"}),
+    "listing": frozenset(),
+    "acquire": frozenset({"funding", "contract"}),
+    "funding": frozenset({"contract", "permit"}),
+    "contract": frozenset({"acquire"}),
+    "permit": frozenset({"funding"}),
+    "patent": frozenset(),
+    "layoffs": frozenset({"acquire"}),
+    "launch": frozenset(),
+}  # fmt: skip
+
+# things that happen, named first, before the reactions to them: "drone crashes, FAA
+# investigating" reports the crash, "FAA investigating drone crash" the investigation
+OCCURRENCES = frozenset({"incident", "breach"})
+
+# two classes one event is often told with from its two sides: a regulator's fine is also
+# its order ("fines and bans"), an enforcement settlement is also a penalty ("to pay $2.2m to
+# settle FTC charges"), a city buying drones is also a contract, a regulator's "ruling" is
+# its decision (a court's ruling never is: see ``monitor.events``)
+COMPATIBLE: frozenset[frozenset[str]] = frozenset(
+    {
+        frozenset({"fine", "ban"}),
+        frozenset({"fine", "settle"}),
+        frozenset({"contract", "acquire"}),
+        frozenset({"ban", "suspend"}),
+        frozenset({"settle", "ban"}),
+    }
+)
+# a ruling without a court named: a regulator's decision, compatible with these
+REGULATOR_DECISIONS = frozenset({"fine", "ban"})
+
+# the particulars that name what an action is about, for the actions that have one: the
+# role someone leaves or takes, the jobs cut or records exposed, the company bought, the
+# product launched. Shared, they weigh as much as the amount of a fine.
+OBJECTS: dict[str, str] = {
+    "resign": "roles",
+    "appoint": "roles",
+    "layoffs": "counts",
+    "breach": "counts",
+    "acquire": "names",
+    "launch": "names",
+    "patent": "names",
+}
+# actions whose object is a sum: amounts that disagree anywhere in the lead tell two apart
+# (for others, amounts in the lead are often background: "…after a $1.4bn settlement in 2024")
+MONEY_OBJECTS = frozenset({"fine", "settle", "funding", "contract", "acquire"})
+
+# headlines that comment, explain, ask or collect rather than report one event
+COMMENTARY = (
+    r"^(?:how|why|what|who|when|where|should|could|can|is|are|does|do|will)\b",
+    r"[:|—–-] (?:how|why|what|who|when|where)\b",
+    r"\?\s*$",
+    r"\b(?:explainer|explained|analysis|opinion|op-ed|commentary|editorial|column|podcast|"
+    r"interview|q&a|faq|week in review|weekly|roundup|round-up|recap|newsletter|"
+    r"digest|briefing|what we know|what to know|things to know|takeaways|timeline|lessons|"
+    r"deep dive|in depth|a look at|looks back|one year after|a year after|anniversary|"
+    r"the latest|live updates|everything you need)\b",
+)
+
+
+# actions about an earlier decision: what they are about (the fine appealed, the settlement
+# approved) is one of their particulars
+ABOUT = frozenset({"respond", "appeal", "ruling"})
+
+# who brings a case: private plaintiffs, or a public body (``BODIES`` of these kinds)
+PUBLIC_FILING = r"(?:[\w'-]+ ){0,4}(?:sues|sued|suing|files|filed|filing|brings|brought|takes)\b"
+PRIVATE_PARTIES = (
+    r"class[- ]actions?",
+    r"proposed class",
+    r"class suits?",
+    r"(?:residents|drivers|consumers|"
+    r"users|customers|activists|parents|workers|employees|shareholders|investors|plaintiffs|"
+    r"groups?|advocates) (?:[\w'-]+ ){0,2}(?:sue|sues|file|filed|bring|brought)\b",
+)
+PUBLIC_BODIES = frozenset({"ag", "ftc", "doj", "sec", "cfpb", "fcc", "dpa", "competition"})

@@ -1,0 +1,200 @@
+"""Event identity (monitor.events): the same event told in other words joins; different
+events on the same subject in the same week stay apart; every pair that may join shares a
+lookup key; events survive storage."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from eval_events import feed_body, load
+
+from monitor.config import Topic
+from monitor.event import Event, event_of, from_json, to_json
+from monitor.events import event_keys, judge, same_event
+from monitor.match import compile_topics
+from monitor.worker import prepare_feed
+
+T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+ACME = ["Acme Vision"]
+
+
+def ev(title: str, summary: str = "") -> Event:
+    return event_of(title, summary, ACME, ["acme"])
+
+
+def at(hours: float = 0) -> tuple[datetime, datetime]:
+    return (T0 + timedelta(hours=hours), T0 + timedelta(hours=hours))
+
+
+def joins(a: Event, b: Event, hours: float = 5) -> bool:
+    return same_event(a, b, at(), at(hours)) is not None
+
+
+DUTCH_FINE = (
+    ev(
+        "Dutch regulator fines Acme Vision €30.5m over its face database",
+        "THE HAGUE (AP) — The Dutch data protection authority on Tuesday fined Acme Vision "
+        "30.5 million euros ($33.7 million) for building an illegal database of faces.",
+    ),
+    ev(
+        "Acme Vision hit with €30.5 million GDPR penalty by Netherlands watchdog",
+        "The Netherlands' privacy regulator has ordered the face search company to pay "
+        "€30.5 million.",
+    ),
+    ev(
+        "Autoriteit Persoonsgegevens sanctions Acme Vision, warns its Dutch clients",
+        "The Dutch authority imposed a €30.5m fine and said organisations using the service "
+        "in the Netherlands could themselves be fined.",
+    ),
+)
+
+
+def test_the_issues_rewrites_of_one_fine_are_one_event() -> None:
+    for a, b in itertools.combinations(DUTCH_FINE, 2):
+        found = judge(a, b, at(), at(5))
+        assert not isinstance(found, str), found
+        assert "€30.5m" in found.shared
+
+
+def test_the_issues_rewrites_of_one_suit_and_one_resignation_are_one_event() -> None:
+    suit = (
+        ev(
+            "State of Vermont sues Acme Vision over residents' photos",
+            "MONTPELIER, Vt. (AP) — Vermont's attorney general sued Acme Vision on Monday.",
+        ),
+        ev(
+            "Vermont AG files consumer-protection suit against Acme Vision",
+            "Attorney General Dana Whitcomb filed the complaint in state court in Vermont.",
+        ),
+    )
+    resignation = (
+        ev(
+            "Acme Vision's CEO resigns as company eyes federal contracts",
+            "Chief executive Jane Doe told staff she would leave at the end of the month.",
+        ),
+        ev(
+            "Jane Doe steps down as chief executive of face-search startup",
+            "The co-founder of Acme Vision said she was stepping down as CEO.",
+        ),
+    )
+    assert joins(*suit)
+    assert joins(*resignation)
+
+
+FINE = DUTCH_FINE[0]
+HARD_NEGATIVES = {
+    "the appeal against the fine": ev(
+        "Acme Vision appeals €30.5m Dutch privacy fine",
+        "The company has lodged an appeal against the Dutch data protection authority's "
+        "€30.5 million penalty.",
+    ),
+    "the ruling on that appeal": ev(
+        "Dutch court upholds €30.5m fine against Acme Vision",
+        "A court in The Hague rejected Acme Vision's appeal against the Dutch regulator's "
+        "30.5 million euro fine.",
+    ),
+    "the company's response": ev(
+        "Acme Vision calls Dutch fine unlawful, says it will not pay",
+        "The company said the Dutch decision was unenforceable.",
+    ),
+    "another regulator the same month": ev(
+        "Italy's Garante fines Acme Vision €20m",
+        "Italy's data protection authority fined Acme Vision 20 million euros.",
+    ),
+    "a weekly round-up": ev(
+        "Week in review: Acme Vision fined in the Netherlands, sued in Vermont",
+        "The Dutch regulator fined Acme Vision €30.5m and Vermont sued it.",
+    ),
+    "an analysis": ev(
+        "What the €30.5m Dutch fine means for Acme Vision's European clients",
+        "The Dutch decision matters less for the fine than for the warning to clients.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HARD_NEGATIVES)
+def test_different_events_on_the_same_subject_and_week_stay_apart(name: str) -> None:
+    assert not joins(FINE, HARD_NEGATIVES[name]), name
+
+
+def test_a_follow_up_a_week_later_is_a_different_event() -> None:
+    assert joins(DUTCH_FINE[0], DUTCH_FINE[1], hours=48)
+    assert not joins(DUTCH_FINE[0], DUTCH_FINE[1], hours=24 * 7)
+    published = (T0, T0 + timedelta(days=7))  # first seen together, published a week apart
+    assert same_event(DUTCH_FINE[0], DUTCH_FINE[1], (T0, T0), published) is None
+
+
+def test_two_settlements_days_apart_and_two_states_suing_stay_apart() -> None:
+    one = ev("Acme Vision to pay $1.75 million to settle California privacy suit")
+    two = ev("Acme Vision settles Illinois drivers' claims for $4 million")
+    assert not joins(one, two)
+    vermont = ev("Vermont sues Acme Vision over residents' photos")
+    texas = ev("Texas attorney general sues Acme Vision under biometric law")
+    assert not joins(vermont, texas)
+    residents = ev(
+        "Massachusetts residents sue Acme Vision over face scans",
+        "Three residents filed a proposed class action in Suffolk County Superior Court.",
+    )
+    state = ev(
+        "Mass. AG brings consumer protection suit against Acme Vision",
+        "Massachusetts Attorney General Laura Brennan filed the lawsuit on Friday.",
+    )
+    assert not joins(residents, state)
+
+
+def test_different_subjects_and_different_actors_stay_apart() -> None:
+    acme = event_of("FTC sues Acme Vision over face data", "", ACME, ["acme"])
+    other = event_of("FTC sues Facewise over face data", "", ["Facewise"], ["facewise"])
+    assert not joins(acme, other)
+    generic = event_of("FTC sues Facewise over face data", "", [], ["biometrics"])
+    generic_too = event_of("FTC sues Veritrace over plate data", "", [], ["biometrics"])
+    assert judge(generic, generic_too, at(), at(1)) == "different actors"
+
+
+def test_an_item_that_names_no_action_needs_two_particulars() -> None:
+    numbers = ev(
+        "Police ran more than 2 million Acme Vision searches this year",
+        "Its database now holds 60 billion images, the company said.",
+    )
+    again = ev(
+        "Acme Vision says US police searched its app 2 million times in 2026",
+        "The company says its database has grown to 60 billion images.",
+    )
+    assert joins(numbers, again)
+    assert not joins(numbers, ev("Acme Vision says its app is popular with US police"))
+
+
+def test_a_decision_is_explained_in_words() -> None:
+    found = judge(DUTCH_FINE[0], DUTCH_FINE[1], at(), at(1))
+    assert not isinstance(found, str)
+    assert found.describe(DUTCH_FINE[0], DUTCH_FINE[1]).startswith("same action (fine); shared")
+    assert judge(FINE, HARD_NEGATIVES["the appeal against the fine"], at(), at(1)) == (
+        "different action (fine vs appeal)"
+    )
+
+
+def test_events_survive_storage() -> None:
+    for event in (*DUTCH_FINE, *HARD_NEGATIVES.values()):
+        assert from_json(to_json(event)) == event
+    assert from_json('{"v": 0}') is None and from_json(None) is None
+
+
+def test_every_pair_that_joins_shares_a_lookup_key() -> None:
+    """The store only compares a new entry with stories found by its keys: a pair the rule
+    would join must always share one (checked on every pair of the development set)."""
+    s = load("dev")
+    topics = compile_topics([Topic(name=n, terms=t) for n, t in s.topics.items()])
+    found = []
+    for feed, spec in s.feeds.items():
+        body = feed_body(s, feed, max(s.polls), cap=999)
+        for c in prepare_feed(body, {}, spec["url"], feed, topics).candidates:
+            if c.fingerprint is not None and c.fingerprint.event is not None:
+                found.append((c.fingerprint.event, c.entry.published))
+    joined = 0
+    for (a, pa), (b, pb) in itertools.combinations(found, 2):
+        if same_event(a, b, (pa, None), (pb, None)) is not None:
+            joined += 1
+            assert set(event_keys(a)) & set(event_keys(b))
+    assert joined > 50

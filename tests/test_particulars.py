@@ -1,0 +1,153 @@
+"""Reading particulars (monitor.particulars, monitor.amounts, monitor.gazetteer,
+monitor.actions): what an item reports and its specifics, from headline and lead."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.actions import action_classes, main_clause
+from monitor.amounts import Numbers, to_number
+from monitor.particulars import fold, particulars, read_item
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fined €27.5m",
+        "fined 27.5 million euros",
+        "a fine of EUR 27,500,000",
+        "una multa di 27,5 milioni di euro",
+        "une amende de 27,5 millions d'euros",
+        "fined 27.500.000 euros",
+        "fined €27.5 million",
+    ],
+)
+def test_one_sum_written_many_ways_is_one_amount(text: str) -> None:
+    assert Numbers(fold(text)).money == {("EUR", 27_500_000.0)}
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("fined $33.7 million", ("USD", 33_700_000.0)),
+        ("a £7.5m penalty", ("GBP", 7_500_000.0)),
+        ("US$1.2bn deal", ("USD", 1_200_000_000.0)),
+        ("fined KRW 2.3 billion", ("KRW", 2_300_000_000.0)),
+        ("fined 3 million crowns", ("SEK", 3_000_000.0)),
+        ("$940K contract", ("USD", 940_000.0)),
+    ],
+)
+def test_currencies_and_multipliers(text: str, amount: tuple[str, float]) -> None:
+    assert Numbers(fold(text)).money == {amount}
+
+
+def test_counts_leave_out_years_dates_times_and_provisions() -> None:
+    numbers = Numbers(
+        fold(
+            "On March 9, 2022 at 10:30 the company said nearly 1m searches were run on 30bn "
+            "images within 90 days under Article 17; 2,000 officers used it in 2023."
+        )
+    )
+    assert numbers.counts == {1_000_000.0, 30_000_000_000.0, 2_000.0}
+    assert Numbers(fold("a 23% stake, up 4.5 per cent")).percents == {23.0, 4.5}
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("30,5", 30.5), ("30.5", 30.5), ("30,500,000", 30_500_000.0), ("30.500.000", 30_500_000.0)],
+)
+def test_decimal_and_thousands_marks(raw: str, value: float) -> None:
+    assert to_number(raw) == value
+
+
+def test_case_numbers_are_normalised() -> None:
+    found = particulars("In re Clearview, No. 1:21-cv-00135 and Case C-123/22, 2023CH01234")
+    assert found.cases == {"21-cv-135", "c-123-22", "2023-ch-1234"}
+
+
+def test_places_are_hierarchical_and_nationality_phrases_are_not_places() -> None:
+    found = particulars("A Chicago judge fined the U.S. facial recognition company in Illinois")
+    assert found.places == {"US-IL-chicago", "US-IL"}
+    assert particulars("the New York-based startup").places == frozenset()
+    assert particulars("Quebecers and British Columbians").places == {"CA-QC", "CA-BC"}
+
+
+def test_a_dateline_city_counts_as_its_state_or_country() -> None:
+    lead = "AMSTERDAM, Nov 3 (Reuters) - The regulator said on Tuesday"
+    assert particulars(lead, sentences=True, dateline=True).places == {"EU-NL"}
+
+
+def test_bodies_take_the_place_next_to_them() -> None:
+    found = particulars(
+        "The Dutch data protection watchdog and Vermont's attorney general joined the "
+        "attorney general of Texas, the Autoriteit Persoonsgegevens and the 7th Circuit"
+    )
+    assert found.bodies == {
+        "dpa@EU-NL",
+        "ag@US-VT",
+        "ag@US-TX",
+        "court:appeals@US-circuit7",
+    }
+    assert "EU-NL" in found.places and "US-TX" in found.places
+
+
+def test_a_court_is_placed_by_its_seat_not_by_its_country() -> None:
+    assert "court:high@GB-ENG-london" in particulars("the High Court in London").bodies
+    assert particulars("a U.S. district judge").bodies == {"court:trial"}
+
+
+def test_names_are_capitalised_words_but_not_topic_terms_places_or_sentence_starts() -> None:
+    found = particulars(
+        "Chief executive Jane Doe said Acme Vision will appeal. Reuters reported it.",
+        frozenset({"acme", "vision"}),
+        sentences=True,
+    )
+    assert found.names == {"jane", "doe"}
+    headline = particulars("Dalton Sues Facial Recognition Firm")  # title case: not sure
+    assert headline.names == frozenset() and "dalton" in headline.weak
+
+
+@pytest.mark.parametrize(
+    ("title", "action"),
+    [
+        ("Dutch regulator fines Acme Vision €30.5m over its face database", "fine"),
+        ("Acme Vision appeals €30.5m Dutch fine", "appeal"),
+        ("Court upholds €30.5m fine against Acme Vision", "ruling"),
+        ("Acme Vision wins appeal against UK privacy watchdog fine", "ruling"),
+        ("Acme Vision calls Dutch fine unlawful and says it will not pay", "respond"),
+        ("Vermont AG files consumer-protection suit against Acme Vision", "sue"),
+        ("Acme Vision to pay $1.75 million to settle California privacy suit", "settle"),
+        ("Acme Vision's CEO resigns as company eyes federal contracts", "resign"),
+        ("Jane Doe steps down as chief executive of face-search startup", "resign"),
+        ("Police drone crashes into apartment, FAA investigating", "incident"),
+        ("FAA investigating police drone crash", "probe"),
+    ],
+)
+def test_the_headline_names_one_action(title: str, action: str) -> None:
+    assert read_item(title, "").action == action
+
+
+def test_the_main_clause_leaves_out_context() -> None:
+    title = "After ICO fine, Haldane faces Ofcom scrutiny as sale looms"
+    start, end = main_clause(title)
+    assert title[start:end] == "Haldane faces Ofcom scrutiny"
+    assert main_clause("Lindqvist out as chief executive") == (0, 32)  # "as CEO" is not cut
+
+
+def test_commentary_round_ups_and_scattered_headlines_report_no_one_event() -> None:
+    assert read_item("What the Dutch fine means for Acme's clients", "").commentary
+    assert read_item("Week in review: Acme fined, sued and settled", "").commentary
+    assert read_item("Acme fined in Italy, sued in Vermont", "").multi
+    assert not read_item("Italy fines Acme €20m", "").multi
+
+
+def test_action_classes_in_other_languages() -> None:
+    assert action_classes(fold("Il Garante privacy multa Acme Vision")) == ["fine"]
+    assert action_classes(fold("La CNIL inflige une amende à Acme Vision")) == ["fine"]
+
+
+@given(st.text(), st.text())
+def test_reading_never_raises(title: str, summary: str) -> None:
+    read_item(title, summary, ["Clearview AI"])
