@@ -277,7 +277,10 @@ def _serve(
             return
         if task is None:
             return
-        reply = _call(task, budget)
+        try:
+            reply = _call(task, budget)
+        except BudgetExceeded:  # the signal came again while _call was already stopping
+            reply = ("retire", f"stopped after {budget:g}s of CPU time (the feed budget)")
         try:
             conn.send(reply)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
@@ -286,12 +289,14 @@ def _serve(
             return
 
 
-def _call(
-    task: tuple[Callable[..., Any], tuple[object, ...]], budget: float | None
-) -> tuple[str, Any]:
+def _call(task: Task, budget: float | None) -> tuple[str, Any]:
+    global _armed
     fn, args = task
     if budget:
-        signal.setitimer(signal.ITIMER_PROF, budget)
+        _armed = True
+        # repeats every 50 ms: a SIGPROF whose exception some code swallowed (a __del__, a
+        # callback from C) comes again until the task is stopped
+        signal.setitimer(signal.ITIMER_PROF, budget, 0.05)
     try:
         return "ok", fn(*args)
     except BudgetExceeded:
@@ -301,11 +306,16 @@ def _call(
         exc.worker_traceback = "".join(traceback.format_exception(exc))  # type: ignore[attr-defined]
         return "error", _picklable(exc)
     finally:
+        _armed = False
         signal.setitimer(signal.ITIMER_PROF, 0)
 
 
+_armed = False  # a task is running under a budget: SIGPROF stops it
+
+
 def _over_budget(signum: int, frame: FrameType | None) -> None:
-    raise BudgetExceeded  # Python runs signal handlers in the main thread: the task's
+    if _armed:  # Python runs signal handlers in the main thread: the task's
+        raise BudgetExceeded
 
 
 def _picklable(exc: Exception) -> Exception:
