@@ -88,7 +88,6 @@ async def open_app(
     try:
         if check_schema:
             await store.run(require_current_schema, store.engine)
-        await pool.warm_up()
         async with Fetcher(config.settings.http) as fetcher:
             poller = Poller(config, store, fetcher, parse_pool=pool, owner=owner)
             deliverer = Deliverer.for_config(config, store, notifiers, owner)

@@ -146,28 +146,30 @@ def test_a_surrogate_character_reference_costs_one_character_not_the_feed(
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    "value", ["99999999999999", "1e12", "inf", "-1", "Fri, 31 Dec 9999 23:59:59 GMT"]
-)
+ABSURD = ["99999999999999", "1e12", "inf", "-1", "Fri, 31 Dec 9999 23:59:59 GMT"]
+
+
 def test_an_absurd_retry_after_is_a_bounded_backoff(
-    feed_server: FeedServer, tmp_path: Path, value: str
+    feed_server: FeedServer, tmp_path: Path
 ) -> None:
-    feed_server.set_error("/busy.xml", 503, {"Retry-After": value})
+    busy = {f"busy{n}": f"/busy{n}.xml" for n in range(len(ABSURD))}
+    for path, value in zip(busy.values(), ABSURD, strict=True):
+        feed_server.set_error(path, 503, {"Retry-After": value})
     feed_server.set_feed("/a.xml", rss([story(1, FIRST)]))
+    sources = {name: feed_server.url(path) for name, path in busy.items()}
     config = cli_config(
-        tmp_path,
-        {"busy": feed_server.url("/busy.xml"), "wire": feed_server.url("/a.xml")},
-        "  max_backoff: 1h\n",
+        tmp_path, {**sources, "wire": feed_server.url("/a.xml")}, "  max_backoff: 1h\n"
     )
     before = datetime.now(UTC)
     result = monitor("poll", "--once", "--config", str(config))
     assert result.returncode == 1, result.stderr
-    assert "failed: busy: HTTP 503 Service Unavailable" in result.stdout
+    for name in busy:
+        assert f"failed: {name}: HTTP 503 Service Unavailable" in result.stdout
+        [(failures, due)] = _source_rows(tmp_path, name)
+        assert failures == 1
+        assert before < due <= datetime.now(UTC) + timedelta(hours=1)
     assert FIRST in result.stdout
     assert "Traceback" not in result.stderr
-    [(failures, due)] = _source_rows(tmp_path, "busy")
-    assert failures == 1
-    assert before < due <= datetime.now(UTC) + timedelta(hours=1)
 
 
 def _source_rows(tmp_path: Path, name: str) -> list[tuple[int, datetime]]:
