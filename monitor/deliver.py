@@ -210,6 +210,13 @@ class Deliverer:
             # sent. It is one small UPDATE, written before anything else happens.
             await self.store.run(self._mark_sent, [alert.delivery_id], receipt)
             report.sent += 1
+            log.info(
+                "delivery %d sent to %s: %s",
+                alert.delivery_id,
+                alert.notifier,
+                alert.title[:120],
+                extra=log_ids(alert),
+            )
             if key is not None and (alert.thread_id or receipt.external_id):
                 threads.setdefault(key, alert.thread_id or receipt.external_id or "")
 
@@ -300,6 +307,7 @@ class Deliverer:
             alert.notifier,
             "dead-lettered" if dead else f"retry in {delay.total_seconds():.0f}s",
             exc,
+            extra=log_ids(alert),
         )
         with self.store.begin() as conn:
             outbox.mark_failed(
@@ -319,6 +327,17 @@ class Deliverer:
     def _in_tx(self, fn: Callable[..., object], *args: object) -> None:
         with self.store.begin() as conn:
             fn(conn, *args)
+
+
+def log_ids(alert: Alert) -> dict[str, object]:
+    """The ids a log line about ``alert`` carries (fields of a JSON log line)."""
+    return {
+        "delivery": alert.delivery_id,
+        "notifier": alert.notifier,
+        "topic": alert.topic,
+        "story": alert.story_id,
+        "source": alert.source,
+    }
 
 
 async def _attempt(notifier: str, send: Callable[[], Awaitable[str | Receipt | None]]) -> Receipt:

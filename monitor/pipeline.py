@@ -17,7 +17,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from monitor.config import Config, Source
@@ -136,7 +136,12 @@ class Poller:
             return await self._poll(source, state, dry_run)
         except StoreError as exc:
             self._unrecorded.add(state.id)
-            log.warning("%s: poll not recorded, the database is unavailable: %s", source.name, exc)
+            log.warning(
+                "%s: poll not recorded, the database is unavailable: %s",
+                source.name,
+                exc,
+                extra={"source": source.name},
+            )
             return PollReport(source.name, "failed", f"not recorded: {exc}")
 
     async def _poll(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
@@ -163,12 +168,15 @@ class Poller:
         return self._updated(source, recorded)
 
     def _updated(self, source: Source, recorded: Recorded) -> PollReport:
+        ids = {"source": source.name}
         if recorded.bozo:
-            log.info("%s: feed is malformed but readable: %s", source.name, recorded.bozo)
+            log.info(
+                "%s: feed is malformed but readable: %s", source.name, recorded.bozo, extra=ids
+            )
         if recorded.gap is not None:
-            log.warning("%s: %s", source.name, recorded.gap.describe())
+            log.warning("%s: %s", source.name, recorded.gap.describe(), extra=ids)
         if recorded.warning is not None:
-            log.warning("%s: %s", source.name, recorded.warning)
+            log.warning("%s: %s", source.name, recorded.warning, extra=ids)
         result = recorded.result
         return PollReport(
             source.name,
@@ -253,7 +261,14 @@ class Poller:
             retry_after=retry_after,
         )
         log.warning(
-            "%s: poll failed (%d in a row): %s", source.name, state.consecutive_failures + 1, error
+            "%s: poll failed (%d in a row): %s; GET %s; next try in %s (at %s)",
+            source.name,
+            state.consecutive_failures + 1,
+            error,
+            state.url,
+            _span(due - now),
+            f"{due:%Y-%m-%d %H:%M:%S} UTC",
+            extra={"source": source.name},
         )
         await self._record(src.Outcome(state.id, now, due, success=False, error=error), dry_run)
         return PollReport(source.name, "failed", error)
@@ -295,8 +310,21 @@ def _internal(source: Source, exc: Exception) -> str:
     """A bug met while polling ``source``: logged with its traceback (the worker's, when it
     happened there), and the short reason recorded on the source."""
     trace = getattr(exc, "worker_traceback", None)
+    ids = {"source": source.name}
     if trace:
-        log.error("%s: internal error while polling:\n%s", source.name, trace)
+        log.error("%s: internal error while polling:\n%s", source.name, trace, extra=ids)
     else:
-        log.error("%s: internal error while polling", source.name, exc_info=exc)
+        log.error("%s: internal error while polling", source.name, exc_info=exc, extra=ids)
     return f"internal error: {type(exc).__name__}: {exc}"[:500]
+
+
+def _span(delta: timedelta) -> str:
+    """A wait in words a person reads at a glance: 45s, 8m, 2h5m."""
+    seconds = max(0, round(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, _ = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes}m" if minutes else f"{hours}h"

@@ -2,12 +2,14 @@
 
 Polls all sources concurrently through the same ``Poller`` the service uses, then (unless a
 dry run) sends what the outbox owes through the configured notifiers. Progress is a bar on a
-terminal and one plain line per source otherwise, both on standard error.
+terminal and one plain line per source otherwise (a log record with JSON logs), all on
+standard error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +21,12 @@ from rich.progress import Progress
 from monitor.app import open_app
 from monitor.config import Config
 from monitor.deliver import DeliveryReport
+from monitor.logs import logs_are_json
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
 from monitor.store.sources import SourceState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -82,6 +87,8 @@ class _progress:
             task = self._bar.add_task("polling", total=self.total)
             bar = self._bar
             return lambda report: bar.update(task, advance=1, description=report.source)
+        if logs_are_json():  # standard error carries JSON lines only: progress is one of them
+            return lambda report: log.info(_describe(report), extra={"source": report.source})
         return lambda report: click.echo(_describe(report), err=True)
 
     def __exit__(self, *exc: object) -> None:

@@ -164,6 +164,7 @@ class Service:
             f" ({report.error})" if report.error else "",
             report.new_entries,
             report.new_hits,
+            extra={"source": report.source},
         )
         if report.alerts:
             await self._deliver_tick()

@@ -31,10 +31,12 @@ def monitor(
     )
 
 
-def start(*args: str) -> tuple[subprocess.Popen[str], Lines, Lines]:
+def start(
+    *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], Lines, Lines]:
     """Start ``monitor ARGS`` in the background (a service): the process and collectors of
-    its stdout and stderr lines. The caller stops it."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    its stdout and stderr lines (``env`` added to ours). The caller stops it."""
+    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", *args],
         stdout=subprocess.PIPE,

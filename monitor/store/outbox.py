@@ -97,6 +97,7 @@ def _alert_query() -> Select[Any]:
             deliveries.c.id.label("delivery_id"),
             deliveries.c.notifier,
             hits.c.topic,
+            hits.c.story_id,
             sources.c.name.label("source"),
             sources.c.kind.label("source_kind"),
             entries.c.title,

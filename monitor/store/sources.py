@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
+from monitor.store.records import insert_ignore_many
 from monitor.store.schema import entries, sources
 
 
@@ -47,30 +48,41 @@ _STATE_COLUMNS = [sources.c[f] for f in SourceState.__dataclass_fields__]
 
 def sync_sources(conn: Connection, specs: Sequence[SourceSpec], now: datetime) -> None:
     """Make the sources table agree with the config: insert new names, update changed URLs
-    (forgetting validators that belonged to the old URL), deactivate names no longer listed."""
-    known = {r.name: r for r in conn.execute(select(sources.c.name, sources.c.url, sources.c.kind))}
+    (forgetting validators that belonged to the old URL), deactivate names no longer listed.
+    Replicas starting together may all run it at once: new names are inserted or ignored
+    (the unique name decides), then every row is brought up to date."""
+    insert_ignore_many(
+        conn,
+        sources,
+        [
+            {
+                "name": s.name,
+                "url": s.url,
+                "kind": s.kind,
+                "active": True,
+                "consecutive_failures": 0,
+                "created_at": now,
+            }
+            for s in specs
+        ],
+        ["name"],
+        ["id"],
+    )
+    columns = select(sources.c.name, sources.c.url, sources.c.kind, sources.c.active)
+    known = {r.name: r for r in conn.execute(columns)}
     for spec in specs:
-        row = known.get(spec.name)
-        if row is None:
-            conn.execute(
-                sources.insert().values(
-                    name=spec.name,
-                    url=spec.url,
-                    kind=spec.kind,
-                    active=True,
-                    consecutive_failures=0,
-                    created_at=now,
-                )
+        row = known[spec.name]
+        if (row.url, row.kind, row.active) == (spec.url, spec.kind, True):
+            continue  # as configured: no write, no row lock for other replicas to wait on
+        values: dict[str, object] = {"active": True, "kind": spec.kind}
+        if row.url != spec.url:
+            values.update(
+                url=spec.url, etag=None, last_modified=None, body_hash=None, next_due_at=None
             )
-        else:
-            values: dict[str, object] = {"active": True, "kind": spec.kind}
-            if row.url != spec.url:
-                values.update(
-                    url=spec.url, etag=None, last_modified=None, body_hash=None, next_due_at=None
-                )
-            conn.execute(update(sources).where(sources.c.name == spec.name).values(**values))
+        conn.execute(update(sources).where(sources.c.name == spec.name).values(**values))
     names = [s.name for s in specs]
-    conn.execute(update(sources).where(sources.c.name.not_in(names)).values(active=False))
+    gone = update(sources).where(sources.c.name.not_in(names), sources.c.active.is_(True))
+    conn.execute(gone.values(active=False))
 
 
 def claim_sources(
