@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
+from sqlalchemy import Connection
+
 from monitor.config import Config, Source
 from monitor.decide import AlertRules, next_due
 from monitor.entry import Alert
@@ -28,7 +30,7 @@ from monitor.fetch import Fetcher, FetchResult, Validators
 from monitor.ingest import FeedWrite, Recorded
 from monitor.outcomes import OutcomeWriter
 from monitor.pool import WorkerPool
-from monitor.store import Store
+from monitor.store import Store, fleet
 from monitor.store import dockets as cov
 from monitor.store import sources as src
 from monitor.worker import ingest_feed
@@ -105,10 +107,7 @@ class Poller:
         """Lease sources to poll: the due ones, or all of them. Raises StoreError when the
         database does not answer. Sources whose poll could not be recorded (the database was
         away) are released first, so they are polled again as soon as it is back."""
-        if self._unrecorded:
-            ids = sorted(self._unrecorded)
-            await self.store.run(self._in_tx, src.release_sources, self.owner, ids)
-            self._unrecorded.difference_update(ids)
+        await self._release_unrecorded()
         return await self.store.run(
             self._in_tx,
             src.claim_sources,
@@ -120,8 +119,38 @@ class Poller:
             names=list(self._sources),
         )
 
+    async def claim_share(self, room: int, alive: timedelta) -> list[src.SourceState]:
+        """Lease this replica's fair share of the due sources (``fleet.fair_share``: what is
+        due split with the live replicas, seen within ``alive``, that have not ticked since
+        it became due; at most ``room``), and record that this one is alive and ticked.
+        Raises StoreError when the database does not answer."""
+        await self._release_unrecorded()
+        return await self.store.run(self._in_tx, self._claim_share, room, alive)
+
+    def _claim_share(self, conn: Connection, room: int, alive: timedelta) -> list[src.SourceState]:
+        now, names = self._clock(), list(self._sources)
+        due, since = fleet.due_sources(conn, now, names)
+        waiting = fleet.waiting_replicas(conn, self.owner, since, now, alive) if since else 0
+        fleet.heartbeat(conn, self.owner, now)
+        share = fleet.fair_share(due, waiting, room)
+        if share == 0:
+            return []
+        lease = self.config.settings.source_lease
+        return src.claim_sources(conn, self.owner, now, lease, limit=share, names=names)
+
+    async def leave_fleet(self) -> None:
+        """Hand back every lease and leave the fleet (graceful shutdown)."""
+        await self.store.run(self._in_tx, src.release_sources, self.owner)
+        await self.store.run(self._in_tx, fleet.leave, self.owner)
+
     async def release(self) -> None:
         await self.store.run(self._in_tx, src.release_sources, self.owner)
+
+    async def _release_unrecorded(self) -> None:
+        if self._unrecorded:
+            ids = sorted(self._unrecorded)
+            await self.store.run(self._in_tx, src.release_sources, self.owner, ids)
+            self._unrecorded.difference_update(ids)
 
     async def poll(self, state: src.SourceState, *, dry_run: bool = False) -> PollReport:
         """Poll one leased source and record the outcome (rolled back when ``dry_run``).

@@ -45,6 +45,8 @@ class Service:
         # a source polled every 2s needs a tick at least that often
         shortest = min((app.config.interval_for(s) for s in app.config.sources), default=poll_every)
         self.poll_every = max(min(poll_every, shortest), timedelta(seconds=1))
+        # a replica that has not ticked for this long no longer counts in the fair shares
+        self.alive = max(3 * self.poll_every, timedelta(seconds=30))
         self.deliver_every = deliver_every
         self.max_polls = max_polls
         self.drain_timeout = drain_timeout
@@ -118,7 +120,7 @@ class Service:
         if self._stop.is_set() or room <= 0:
             return
         try:
-            claimed = await self.app.poller.claim(due_only=True, limit=room)
+            claimed = await self.app.poller.claim_share(room, self.alive)
         except StoreError as exc:
             self._outage.down(exc)
             return
@@ -220,7 +222,7 @@ class Service:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
-        await self.app.poller.release()
+        await self.app.poller.leave_fleet()
         await self.app.deliverer.release()
         if self.health is not None:
             self.health.stop()
