@@ -4,6 +4,7 @@ Slack channel for the whole fleet."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from clirun import ok
 from feedgen import rss, story
 from feedserver import FeedServer
 from fleetrun import Fleet, fleet_config
+from slackstub import SlackStub
 from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.postgres
@@ -88,3 +90,36 @@ def _make_all_due(url: str) -> None:
     with engine.begin() as conn:
         conn.execute(text("UPDATE sources SET next_due_at = now() AT TIME ZONE 'UTC'"))
     engine.dispose()
+
+
+def test_a_slack_channel_pace_holds_for_two_replicas_and_each_story_is_sent_once(
+    pg_url: str, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    count, pace = 16, 0.5
+    with SlackStub() as slack:
+        notifier = (
+            "notifiers:\n  - name: desk\n    type: slack\n"
+            f"    webhook_url: {slack.webhook_url}\n    pace: {pace}s\n"
+        )
+        sources = _sources(feed_server, count)
+        config = fleet_config(tmp_path, pg_url, sources, extra=notifier)
+        ok("db", "upgrade", "--config", str(config))
+        feed_server.latency = 0.2
+        with Fleet(2, "--config", str(config)) as fleet:
+            fleet.wait_running()
+            messages = slack.wait_for(count, timeout=120)
+            time.sleep(2 * pace)  # anything extra would have arrived by now
+            codes = fleet.stop()
+        messages = slack.messages
+    assert codes == [0, 0], fleet.logs()
+    senders = [
+        sum("delivery " in line for line in r.stderr.text().splitlines()) for r in fleet.replicas
+    ]
+    assert min(senders) > 0, f"one replica sent everything: {senders}"  # both sent: a real test
+    texts = [m["text"] for m in messages]
+    assert len(texts) == count and len(set(texts)) == count, texts  # every story once
+    arrivals = sorted(m["at"] for m in messages)
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    # slots are pace apart; an HTTP round trip may shift one arrival a little, never by half
+    assert min(gaps) > pace / 2, f"messages {min(gaps):.2f}s apart with pace {pace}s: {gaps}"
+    assert (arrivals[-1] - arrivals[0]) >= (count - 1) * pace * 0.9

@@ -19,7 +19,7 @@ import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -40,9 +40,19 @@ DEFAULT_RETRY_AFTER = 30.0  # seconds, when a 429 says nothing readable
 MAX_RETRY_AFTER = 3600.0  # the longest a Retry-After can hold a channel (inf, 1e12: this)
 
 
+class Pace(Protocol):
+    """Waits until a message to channel ``key`` may go (``Pacer`` here, or the fleet-wide
+    ``monitor.pace.FleetPacer`` that reserves slots in the database)."""
+
+    interval: float
+
+    async def wait(self, key: str) -> None: ...
+
+
 class Pacer:
-    """At most one message per ``interval`` seconds per key (a channel). Waiting here is
-    pacing, bounded by ``interval``; failures never wait (the outbox reschedules them)."""
+    """At most one message per ``interval`` seconds per key (a channel), in this process.
+    Waiting here is pacing, bounded by ``interval``; failures never wait (the outbox
+    reschedules them)."""
 
     def __init__(
         self,
@@ -89,7 +99,17 @@ class SlackNotifier:
                 retry_handlers=[],
             )
             self._channel = config.channel
-        self._pacer = Pacer(config.pace.total_seconds())
+        self._pacer: Pace = Pacer(config.pace.total_seconds())
+
+    def pace_with(self, pacer: Pace) -> None:
+        """Pace this channel with ``pacer`` (with ``pacer.interval``: the configured pace)
+        instead of this process's own pacer: replicas share one pace."""
+        self._pacer = pacer
+
+    @property
+    def pace(self) -> float:
+        """The configured least time between two messages to the channel, in seconds."""
+        return self._pacer.interval
 
     async def send(self, alert: Alert) -> str | None:
         """Post ``alert``; return the message ``ts`` (bot mode) or None. Raises NotifyError."""
