@@ -54,6 +54,8 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
         if config is not None:
             issues += _query_issues(file, config, lines, issues)
             config = _with_database_url(config, env.get("DATABASE_URL"))
+            config, found = _with_health_env(config, env)
+            issues += found
             secrets += url_secrets(config.settings.database_url) + secret_values(config)
     register_secrets(secrets)
     problems = _problems(file, data, lines, issues, secrets)
@@ -70,6 +72,25 @@ def _with_database_url(config: Config, url: str | None) -> Config:
         return config
     settings = config.settings.model_copy(update={"database_url": url})
     return config.model_copy(update={"settings": settings})
+
+
+HEALTH_ENV = ("MONITOR_HEALTH_HOST", "MONITOR_HEALTH_PORT")
+
+
+def _with_health_env(config: Config, env: Mapping[str, str]) -> tuple[Config, list[Issue]]:
+    """Where /healthz is served when the file sets no ``settings.health.port``: at
+    $MONITOR_HEALTH_HOST:$MONITOR_HEALTH_PORT when the port variable is set (the container
+    image sets 0.0.0.0 and 8080, so its HEALTHCHECK always finds a server). A port the file
+    sets wins."""
+    port_text = env.get("MONITOR_HEALTH_PORT", "").strip()
+    if config.settings.health.port is not None or not port_text:
+        return config, []
+    if not port_text.isdigit() or int(port_text) > 65535:
+        return config, [(("MONITOR_HEALTH_PORT",), "(environment variable) must be 0-65535")]
+    host = env.get("MONITOR_HEALTH_HOST", "").strip() or config.settings.health.host
+    health = config.settings.health.model_copy(update={"host": host, "port": int(port_text)})
+    settings = config.settings.model_copy(update={"health": health})
+    return config.model_copy(update={"settings": settings}), []
 
 
 def _database_url_problems(

@@ -55,7 +55,10 @@ class Service:
         self._delivery: asyncio.Task[None] | None = None
         self._digests: set[asyncio.Task[None]] = set()
         self._plans = digest_plans(app.config)
-        self.check = HealthCheck(app.config.settings.database_url, app.pool.health)
+        self._scheduler: AsyncIOScheduler | None = None
+        self.check = HealthCheck(
+            app.config.settings.database_url, app.pool.health, scheduler_running=self.ticking
+        )
         self.metrics = Metrics(self.check)
         self.health: HealthServer | None = None
         self._outage = Outage()
@@ -63,6 +66,10 @@ class Service:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def ticking(self) -> bool:
+        """Whether the scheduler runs and the service is not stopping (for /readyz)."""
+        return self._scheduler is not None and self._scheduler.running and not self._stop.is_set()
 
     async def run(self) -> None:
         """Sync sources, tick until stopped, then drain and release."""
@@ -72,7 +79,7 @@ class Service:
         await self.app.poller.sync_sources()
         self._serve_health()
         self._serve_web()
-        scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
+        scheduler = self._scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
         scheduler.add_job(
             self._poll_tick,
             "interval",
@@ -134,6 +141,7 @@ class Service:
         """Start /healthz and /metrics when configured; a busy port is logged, not fatal."""
         settings = self.app.config.settings.health
         if settings.port is None:
+            log.info("health: not served (set settings.health.port or MONITOR_HEALTH_PORT)")
             return
         try:
             self.health = HealthServer(self.check, self.metrics, settings.host, settings.port)
@@ -141,7 +149,11 @@ class Service:
             log.error("health: cannot serve on %s:%s: %s", settings.host, settings.port, exc)
             return
         self.health.start()
-        log.info("health and metrics on http://%s:%d/healthz", settings.host, self.health.port)
+        log.info(
+            "health and metrics on http://%s:%d/healthz (and /readyz, /metrics)",
+            settings.host,
+            self.health.port,
+        )
 
     def _serve_web(self) -> None:
         """Start the web pages when settings.web.port is set; a busy port is logged."""

@@ -208,17 +208,29 @@ def _alembic_logs() -> Iterator[None]:
         logger.setLevel(before)
 
 
+def code_head(engine: Engine) -> str | None:
+    """The code's migration head revision(s), comma-separated (None: no migrations)."""
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    return ",".join(sorted(heads)) or None
+
+
+def schema_revision(conn: Connection) -> str | None:
+    """The database's revision(s), comma-separated (None: an empty database). Raises
+    SQLAlchemyError when the database does not answer."""
+    return ",".join(sorted(MigrationContext.configure(conn).get_current_heads())) or None
+
+
 def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
     """(current revision(s) of the database, head revision(s) of the code), each a
     comma-separated string or None."""
-    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    head = code_head(engine)
     try:
         with engine.connect() as conn:
             wait_for_migration(conn)
-            current = MigrationContext.configure(conn).get_current_heads()
+            current = schema_revision(conn)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot reach database {redact_url(str(engine.url))}: {exc}") from exc
-    return (",".join(sorted(current)) or None), (",".join(sorted(heads)) or None)
+    return current, head
 
 
 def require_current_schema(engine: Engine) -> None:
