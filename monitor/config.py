@@ -500,6 +500,16 @@ class Route(_Model):
         return local >= q.start or local < q.end
 
 
+class OpsRoute(_Model):
+    """Who hears when a source breaks (``ops`` in feeds.yaml): one message to each of
+    ``notifiers`` when a source has failed for ``failing_for`` or a docket feed shows a
+    coverage gap, one when it recovers."""
+
+    notifiers: list[str] = Field(min_length=1)
+    failing_for: Duration = timedelta(hours=6)
+    coverage_gaps: bool = True
+
+
 _DEFAULT_NOTIFIER = ConsoleNotifier(name="console", type="console")
 
 
@@ -509,6 +519,7 @@ class Config(_Model):
     topics: list[Topic] = Field(default_factory=list)
     notifiers: list[NotifierConfig] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
+    ops: OpsRoute | None = None  # messages about broken sources; None: health only
 
     def effective_notifiers(self) -> list[NotifierConfig]:
         """The configured notifiers, or a single console notifier named ``console``."""

@@ -286,6 +286,8 @@ def _cross_check(data: Any) -> list[Issue]:
         issues += _missing_refs(route, ("routes", i), "notifiers", notifiers, "notifier")
     for i, source in _items(data, "sources"):
         issues += _missing_refs(source, ("sources", i), "topics", topics, "topic")
+    if isinstance(data.get("ops"), dict):
+        issues += _missing_refs(data["ops"], ("ops",), "notifiers", notifiers, "notifier")
     return issues + _tracked_case_courts(data)
 
 

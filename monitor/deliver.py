@@ -33,6 +33,7 @@ from monitor.notify import DigestNotifier, Notifier, Receipt
 from monitor.pipeline import utcnow
 from monitor.redact import redact
 from monitor.store import Store, outbox
+from monitor.store.sources import SourceState
 
 log = logging.getLogger(__name__)
 
@@ -369,5 +370,25 @@ async def send_test(notifier: Notifier, now: datetime | None = None) -> Receipt:
         terms=("test",),  # the snippet marks it: bold where the channel can
         snippet=f"A **test** sent by `monitor test-notify` at {when:%Y-%m-%d %H:%M:%S} UTC.",
         thread_key=f"test:{when.timestamp()}",
+    )
+    return await _attempt(notifier.name, lambda: notifier.send(alert))
+
+
+async def send_ops(notifier: Notifier, title: str, detail: str, source: SourceState) -> Receipt:
+    """Send one ops message about ``source`` through ``notifier`` (no outbox: ``ops`` state
+    on the source makes it once). Raises NotifyError when the channel refuses or fails it."""
+    when = utcnow()
+    alert = Alert(
+        delivery_id=0,
+        notifier=notifier.name,
+        topic="ops",
+        source=source.name,
+        source_kind=source.kind,
+        title=title,
+        link=source.url,
+        published=when,
+        terms=(),
+        snippet=detail,
+        thread_key=f"ops:{source.name}",
     )
     return await _attempt(notifier.name, lambda: notifier.send(alert))

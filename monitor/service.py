@@ -22,11 +22,14 @@ from monitor.app import App
 from monitor.digest import DigestPlan, digest_plans
 from monitor.errors import StoreError
 from monitor.health import HealthCheck, HealthServer, Metrics
+from monitor.ops import OpsWatch
 from monitor.pipeline import utcnow
 from monitor.store import sources as src
 from monitor.web.server import WebServer
 
 log = logging.getLogger(__name__)
+
+OPS_EVERY = timedelta(seconds=30)  # how often sources are checked for the ops route
 
 
 class Service:
@@ -62,6 +65,8 @@ class Service:
         self.metrics = Metrics(self.check)
         self.health: HealthServer | None = None
         self._outage = Outage()
+        ops = app.config.ops
+        self._ops = OpsWatch(app.store, ops, app.deliverer.notifiers) if ops else None
         self.web: WebServer | None = None
 
     def stop(self) -> None:
@@ -98,6 +103,15 @@ class Service:
             coalesce=True,
             next_run_time=utcnow(),
         )
+        if self._ops is not None:
+            scheduler.add_job(
+                self._ops_tick,
+                "interval",
+                seconds=min(OPS_EVERY, self.poll_every).total_seconds(),
+                id="ops",
+                max_instances=1,
+                coalesce=True,
+            )
         for plan in self._plans:  # one digest email per notifier, schedule and time zone
             scheduler.add_job(
                 self._digest_tick,
@@ -182,6 +196,14 @@ class Service:
         )
         if report.alerts:
             await self._deliver_tick()
+
+    async def _ops_tick(self) -> None:
+        if self._ops is None or self._stop.is_set():
+            return
+        try:
+            await self._ops.check()
+        except StoreError as exc:
+            self._outage.down(exc)
 
     async def _deliver_tick(self) -> None:
         if self._stop.is_set() or (self._delivery is not None and not self._delivery.done()):

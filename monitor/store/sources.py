@@ -276,3 +276,29 @@ def source_activity(conn: Connection, since: datetime) -> list[SourceActivity]:
         last, count = data.pop("last_new_at"), data.pop("recent")
         found.append(SourceActivity(SourceState(**data), last, int(count or 0)))
     return found
+
+
+def set_ops_state(conn: Connection, source_id: int, old: str | None, new: str | None) -> bool:
+    """Move a source's ops state from ``old`` to ``new``; False when another replica moved
+    it first (so exactly one replica tells ops about each change)."""
+    result = conn.execute(
+        update(sources)
+        .where(sources.c.id == source_id, sources.c.ops_state.is_not_distinct_from(old))
+        .values(ops_state=new)
+    )
+    return bool(result.rowcount)
+
+
+def ops_rows(conn: Connection) -> list[tuple[SourceState, datetime | None, str | None]]:
+    """Every active, unpaused source with since when it fails and what ops were told."""
+    rows = conn.execute(
+        select(*_STATE_COLUMNS, sources.c.failing_since, sources.c.ops_state)
+        .where(sources.c.active.is_(True), sources.c.paused.is_(False))
+        .order_by(sources.c.name)
+    )
+    found = []
+    for r in rows:
+        data = r._asdict()
+        since, state = data.pop("failing_since"), data.pop("ops_state")
+        found.append((SourceState(**data), since, state))
+    return found
