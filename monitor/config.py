@@ -135,6 +135,16 @@ class DeliverySettings(_Model):
     lease: Duration = timedelta(minutes=5)  # a crashed sender's rows are owed again after this
 
 
+class RetentionSettings(_Model):
+    """How long rows are kept (``monitor run`` prunes daily, ``monitor db prune`` on demand);
+    None: for ever. Nothing still owed is pruned."""
+
+    entries: Duration | None = None  # entries first seen longer ago, once nothing refers to them
+    hits: Duration | None = None  # hits whose alerts are all sent or dead
+    dead_deliveries: Duration | None = None
+    batch: int = Field(default=500, gt=0, le=10000)  # rows per transaction
+
+
 class HealthSettings(_Model):
     """Where ``monitor run`` serves /healthz and /metrics; no port: not served."""
 
@@ -229,6 +239,7 @@ class Settings(_Model):
     http: HttpSettings = HttpSettings()
     delivery: DeliverySettings = DeliverySettings()
     health: HealthSettings = HealthSettings()
+    retention: RetentionSettings = RetentionSettings()
     source_lease: Duration = timedelta(minutes=5)  # a crashed poller's sources wait this long
 
     @field_validator("source_lease")

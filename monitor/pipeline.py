@@ -83,7 +83,7 @@ class Poller:
         self._clock = clock
         self._sources = {s.name: s for s in config.sources}
         self._outcomes = OutcomeWriter(store)
-        self._max_age = {t.name: t.max_age for t in config.topics}
+        self._max_age = alert_ages(config)
         self._routes = config.routes_by_topic()
         # routes may take only some source kinds (news, dockets)
         self._kind_routes: dict[str, dict[str, list[str]]] = {
@@ -310,6 +310,18 @@ class Poller:
     def _in_tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.store.begin() as conn:
             return fn(conn, *args, **kwargs)
+
+
+def alert_ages(config: Config) -> dict[str, timedelta | None]:
+    """Per topic, how old a published entry may be and still alert: the topic's
+    ``max_age``, and never older than ``settings.retention.entries`` (an entry that old may
+    be one already pruned: alerting again would be a repeat)."""
+    kept = config.settings.retention.entries
+    ages: dict[str, timedelta | None] = {}
+    for topic in config.topics:
+        limits = [age for age in (topic.max_age, kept) if age is not None]
+        ages[topic.name] = min(limits) if limits else None
+    return ages
 
 
 def process_owner() -> str:

@@ -24,12 +24,17 @@ from monitor.errors import StoreError
 from monitor.health import HealthCheck, HealthServer, Metrics
 from monitor.ops import OpsWatch
 from monitor.pipeline import utcnow
+from monitor.retention import prune, steps
+from monitor.store import fleet
 from monitor.store import sources as src
 from monitor.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
 OPS_EVERY = timedelta(seconds=30)  # how often sources are checked for the ops route
+RETENTION_EVERY = timedelta(days=1)  # settings.retention is applied this often (fleet-wide)
+RETENTION_CHECK = timedelta(hours=1)  # how often a replica asks whether the day's run is due
+RETENTION_FIRST = timedelta(seconds=10)  # after start: not in the way of the first polls
 
 
 class Service:
@@ -111,6 +116,16 @@ class Service:
                 id="ops",
                 max_instances=1,
                 coalesce=True,
+            )
+        if steps(self.app.config.settings.retention):
+            scheduler.add_job(
+                self._retention_tick,
+                "interval",
+                seconds=RETENTION_CHECK.total_seconds(),
+                id="retention",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=utcnow() + RETENTION_FIRST,
             )
         for plan in self._plans:  # one digest email per notifier, schedule and time zone
             scheduler.add_job(
@@ -204,6 +219,23 @@ class Service:
             await self._ops.check()
         except StoreError as exc:
             self._outage.down(exc)
+
+    async def _retention_tick(self) -> None:
+        """Prune once a day, on one replica of the fleet (the first to claim the day)."""
+        if self._stop.is_set():
+            return
+        try:
+            if not await self.app.store.run(self._claim_retention):
+                return
+            report = await prune(self.app.store, self.app.config.settings.retention, utcnow())
+        except StoreError as exc:
+            self._outage.down(exc)
+            return
+        log.info("retention: %s", report.describe())
+
+    def _claim_retention(self) -> bool:
+        with self.app.store.begin() as conn:
+            return fleet.claim_job(conn, "retention", utcnow(), RETENTION_EVERY)
 
     async def _deliver_tick(self) -> None:
         if self._stop.is_set() or (self._delivery is not None and not self._delivery.done()):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import click
 
 from monitor.cli.base import config_option, load, main, opened_store
-from monitor.store.db import redact_url, schema_revisions, upgrade
+from monitor.pipeline import utcnow
+from monitor.retention import prune
+from monitor.store.db import redact_url, require_current_schema, schema_revisions, upgrade
 
 
 @main.group("db")
@@ -33,3 +37,14 @@ def db_current(config_path: str) -> None:
         current, head = schema_revisions(store.engine)
     state = "up to date" if current == head else "out of date: run `monitor db upgrade`"
     click.echo(f"database at {current or 'nothing'}, code at {head}: {state}")
+
+
+@db.command("prune")
+@config_option
+def db_prune(config_path: str) -> None:
+    """Delete rows older than settings.retention says (in small batches), now."""
+    config = load(config_path)
+    with opened_store(config) as store:
+        require_current_schema(store.engine)
+        report = asyncio.run(prune(store, config.settings.retention, utcnow()))
+    click.echo(report.describe())
