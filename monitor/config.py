@@ -106,14 +106,23 @@ class Backfill(_Model):
 _BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 
 
+BACKFILL_BARE_NUMBER = (
+    "a bare number is seconds here, as in every duration (it used to mean days): "
+    "write 90d for 90 days, or 3600s for an hour"
+)
+
+
 def _parse_backfill(value: Any) -> Any:
-    """``all`` / ``none`` / a duration (``3d``); a bare number means days, not seconds."""
+    """``all`` / ``none`` / a duration (``3d``). A bare number is seconds like in every
+    duration; one under a day's worth is refused (a config written when bare numbers meant
+    days would otherwise shrink to seconds without a word)."""
     if isinstance(value, str) and value.strip() in ("all", "none"):
         return {"mode": value.strip()}
     if isinstance(value, bool | dict | Backfill):
         return value
-    if isinstance(value, int | float) or (isinstance(value, str) and _BARE_NUMBER.match(value)):
-        return {"mode": "days", "days": f"{str(value).strip()}d"}
+    bare = isinstance(value, int | float) or (isinstance(value, str) and _BARE_NUMBER.match(value))
+    if bare and float(value) < 86400:
+        raise ValueError(BACKFILL_BARE_NUMBER)
     return {"mode": "days", "days": value}
 
 

@@ -33,10 +33,11 @@ config_option = click.option(
 )
 
 
-def load(path: str, *, exit_code: int = 1) -> Config:
-    """The config at ``path``; else every problem printed and an exit with ``exit_code``."""
+def load(path: str, *, exit_code: int = 1, delivery: bool = True) -> Config:
+    """The config at ``path``; else every problem printed and an exit with ``exit_code``.
+    ``delivery`` False: a read-only command, which needs no notifier (nor its secrets)."""
     try:
-        return load_config(path)
+        return load_config(path, delivery=delivery)
     except ConfigError as exc:
         for problem in exc.problems:
             if logs_are_json():

@@ -16,7 +16,7 @@ from monitor.store import dockets
 @click.option("--entries", default=5, show_default=True, help="Latest entries shown per case.")
 def cases_cmd(config_path: str, topic: str | None, entries: int) -> None:
     """List tracked cases (each topic's cases) with their latest docket entries."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     topics = [t for t in config.topics if topic is None or t.name == topic]
     if topic is not None and not topics:
         raise click.BadParameter(f"no topic named {topic!r}", param_hint="--topic")

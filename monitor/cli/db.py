@@ -22,7 +22,7 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(config_path: str, revision: str) -> None:
     """Apply the migrations in migrations/ (to head by default)."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     with opened_store(config) as store:
         upgrade(store.engine, revision)
         current, _ = schema_revisions(store.engine)
@@ -33,7 +33,7 @@ def db_upgrade(config_path: str, revision: str) -> None:
 @config_option
 def db_current(config_path: str) -> None:
     """Show the database's schema revision and the code's."""
-    with opened_store(load(config_path)) as store:
+    with opened_store(load(config_path, delivery=False)) as store:
         current, head = schema_revisions(store.engine)
     state = "up to date" if current == head else "out of date: run `monitor db upgrade`"
     click.echo(f"database at {current or 'nothing'}, code at {head}: {state}")
@@ -43,7 +43,7 @@ def db_current(config_path: str) -> None:
 @config_option
 def db_prune(config_path: str) -> None:
     """Delete rows older than settings.retention says (in small batches), now."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     with opened_store(config) as store:
         require_current_schema(store.engine)
         report = asyncio.run(prune(store, config.settings.retention, utcnow()))

@@ -32,7 +32,7 @@ from monitor.store import records as rec
 @click.option("--limit", default=1000, show_default=True)
 def hits_cmd(config_path: str, topic: str | None, since: timedelta, fmt: str, limit: int) -> None:
     """List recorded hits: source, title, link, published time, topic, matched terms."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     with transaction(config, commit=False) as conn:
         rows = rec.list_hits(conn, topic=topic, since=datetime.now(UTC) - since, limit=limit)
     _print_hits(rows, fmt)

@@ -17,7 +17,7 @@ from monitor.store.stories import StoryReport, story_report
 def story_cmd(config_path: str, story_id: int) -> None:
     """Show story STORY_ID: its entries (source, title, link, why each joined) and its
     updates (also reported, headline updated)."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     with transaction(config) as conn:
         report = story_report(conn, story_id)
     if report is None:
