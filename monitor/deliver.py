@@ -25,6 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 
+from apscheduler.triggers.cron import CronTrigger
+
 from monitor.config import Config, Route
 from monitor.digest import DigestPlan
 from monitor.entry import Alert
@@ -170,6 +172,19 @@ class Deliverer:
         for group in audiences.values():
             await self._send_digest(notifier, group, report)
         return report
+
+    async def missed_digest(self, plan: DigestPlan, trigger: CronTrigger) -> bool:
+        """Whether a scheduled run of ``plan`` passed while it owed something (the service
+        was down then): the next run of ``trigger`` after its oldest owed row is past."""
+        oldest = await self.store.run(self._oldest_owed, plan)
+        if oldest is None:
+            return False
+        due = trigger.get_next_fire_time(None, oldest)
+        return due is not None and due <= self._clock()
+
+    def _oldest_owed(self, plan: DigestPlan) -> datetime | None:
+        with self.store.begin(commit=False) as conn:
+            return outbox.oldest_owed(conn, plan.pairs)
 
     async def _send_digest(
         self, notifier: DigestNotifier, alerts: Sequence[Alert], report: DeliveryReport

@@ -138,6 +138,8 @@ class Service:
                 misfire_grace_time=3600,
             )
         scheduler.start()
+        for plan in self._plans:  # digests owed from downtime: one now, not one per period
+            self._track(asyncio.create_task(self._catch_up(plan), name=f"catch-up {plan.notifier}"))
         log.info(
             "monitor running: %d sources, %d topics",
             len(self.app.config.sources),
@@ -261,7 +263,24 @@ class Service:
     async def _digest_tick(self, plan: DigestPlan) -> None:
         if self._stop.is_set():
             return
-        task = asyncio.create_task(self._digest(plan), name=f"digest {plan.notifier}")
+        self._track(asyncio.create_task(self._digest(plan), name=f"digest {plan.notifier}"))
+
+    async def _catch_up(self, plan: DigestPlan) -> None:
+        """Send ``plan``'s digest now if a scheduled one was missed while this service (every
+        replica) was down; replicas starting together send it once (rows are leased)."""
+        trigger = CronTrigger.from_crontab(plan.schedule, timezone=plan.timezone)
+        try:
+            if not await self.app.deliverer.missed_digest(plan, trigger):
+                return
+        except StoreError as exc:
+            self._outage.down(exc)
+            return
+        log.info(
+            "digest for %s: a scheduled digest was missed while down: sending it now", plan.notifier
+        )
+        await self._digest(plan)
+
+    def _track(self, task: asyncio.Task[None]) -> None:
         self._digests.add(task)
         task.add_done_callback(self._digests.discard)
 

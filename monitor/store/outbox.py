@@ -235,6 +235,19 @@ def claim_deliveries(
     return _alerts(conn, ids)
 
 
+def oldest_owed(conn: Connection, pairs: Collection[tuple[str, str]]) -> datetime | None:
+    """When the oldest delivery still owed (pending, sending or failed) of these (topic,
+    notifier) pairs was created, or None when none is owed."""
+    query = (
+        select(deliveries.c.created_at)
+        .join(hits, hits.c.id == deliveries.c.hit_id)
+        .where(deliveries.c.state.in_(("pending", "sending", "failed")), _pairs(pairs))
+        .order_by(deliveries.c.created_at)
+        .limit(1)
+    )
+    return conn.scalar(query)
+
+
 def pending_alerts(conn: Connection, delivery_ids: list[int]) -> list[Alert]:
     """Read alerts by delivery id without claiming them (dry runs and previews)."""
     return _alerts(conn, delivery_ids)
