@@ -82,7 +82,7 @@ async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterato
     store = Store(config.settings.database_url)
     workers = worker_count(config.settings.workers)
     pool = parse_pool(config, workers)
-    notifiers = build_notifiers(config.effective_notifiers())
+    notifiers = build_notifiers(config.effective_notifiers(), config.settings.timezone)
     pace_fleet(notifiers, store)  # replicas on one database share each channel's pace
     try:
         if check_schema:

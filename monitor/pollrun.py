@@ -96,12 +96,13 @@ class _progress:
             self._bar.stop()
 
 
-def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
-    """Dry runs first print each alert that would be sent; then the totals."""
+def print_summary(summary: PollSummary, *, dry_run: bool, zone: str = "UTC") -> None:
+    """Dry runs first print each alert that would be sent (times in ``zone``); then the
+    totals."""
     if dry_run:
         previews = [a for r in summary.reports for a in r.previews]
         for alert in previews:
-            click.echo(render_alert(alert))
+            click.echo(render_alert(alert, zone))
     reports = summary.reports
     click.echo(
         f"Polled {len(reports)} sources: {summary.count('updated')} updated, "

@@ -78,7 +78,8 @@ class Pacer:
 class SlackNotifier:
     """Posts alerts to one Slack channel (a webhook's, or ``channel`` with a bot token)."""
 
-    def __init__(self, config: SlackConfig) -> None:
+    def __init__(self, config: SlackConfig, *, timezone: str = "UTC") -> None:
+        # ``timezone`` is unused: Slack shows each reader a message's time in their own zone
         self.name = config.name
         self._config = config
         timeout = max(1, math.ceil(config.timeout.total_seconds()))
