@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -62,6 +64,7 @@ class Service:
         self._polls: set[asyncio.Task[None]] = set()
         self._delivery: asyncio.Task[None] | None = None
         self._digests: set[asyncio.Task[None]] = set()
+        self._jobs: dict[str, asyncio.Task[None]] = {}  # claim, ops, retention: one each
         self._plans = digest_plans(app.config)
         self._scheduler: AsyncIOScheduler | None = None
         self.check = HealthCheck(
@@ -153,16 +156,29 @@ class Service:
                 loop.remove_signal_handler(sig)
             await self._drain()
 
-    async def _poll_tick(self) -> None:
-        room = self.max_polls - len(self._polls)
-        if self._stop.is_set() or room <= 0:
+    def _start_job(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run ``work`` as a task of its own, unless the last one of ``name`` still runs.
+        Scheduler jobs only start these: a stop cancels scheduler jobs in flight, while
+        these finish (``_drain`` waits for them), so no claim is cut off half-way."""
+        running = self._jobs.get(name)
+        if self._stop.is_set() or (running is not None and not running.done()):
             return
+        self._jobs[name] = asyncio.create_task(work(), name=name)
+
+    async def _poll_tick(self) -> None:
+        if self.max_polls - len(self._polls) > 0:
+            self._start_job("claim", self._claim_polls)
+
+    async def _claim_polls(self) -> None:
+        room = self.max_polls - len(self._polls)
         try:
             claimed = await self.app.poller.claim_share(room, self.alive)
         except StoreError as exc:
             self._outage.down(exc)
             return
         self._outage.up()
+        if self._stop.is_set():
+            return  # stopping: the leases just taken are handed back by _drain
         for state in claimed:
             task = asyncio.create_task(self._poll_one(state), name=f"poll {state.name}")
             self._polls.add(task)
@@ -215,7 +231,10 @@ class Service:
             await self._deliver_tick()
 
     async def _ops_tick(self) -> None:
-        if self._ops is None or self._stop.is_set():
+        self._start_job("ops", self._check_ops)
+
+    async def _check_ops(self) -> None:
+        if self._ops is None:
             return
         try:
             await self._ops.check()
@@ -223,9 +242,10 @@ class Service:
             self._outage.down(exc)
 
     async def _retention_tick(self) -> None:
+        self._start_job("retention", self._apply_retention)
+
+    async def _apply_retention(self) -> None:
         """Prune once a day, on one replica of the fleet (the first to claim the day)."""
-        if self._stop.is_set():
-            return
         try:
             if not await self.app.store.run(self._claim_retention):
                 return
@@ -300,6 +320,9 @@ class Service:
 
     async def _drain(self) -> None:
         """Let in-flight work finish (bounded), then hand back every lease we hold."""
+        jobs = [t for t in self._jobs.values() if not t.done()]
+        if jobs:  # a claim in flight ends first: it starts no poll once stopping
+            await asyncio.wait(jobs, timeout=self.drain_timeout.total_seconds())
         pending = [*self._polls, *self._digests, *([self._delivery] if self._delivery else [])]
         if pending:
             log.info("stopping: waiting for %d in-flight tasks", len(pending))

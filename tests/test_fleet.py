@@ -33,7 +33,7 @@ def test_three_replicas_started_at_once_with_migrate_on_a_fresh_database_all_com
         fleet.wait_running()
         codes = fleet.stop()
     assert codes == [0, 0, 0], fleet.logs()
-    assert "Traceback" not in fleet.logs()
+    assert "Traceback" not in fleet.logs(), fleet.logs()
 
 
 def test_three_replicas_started_at_once_register_the_configured_sources_once(
