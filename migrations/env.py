@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from monitor.store.schema import UTCDateTime, metadata
 
@@ -17,12 +17,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
     return False
 
 
-config = context.config
-engine = config.attributes.get("engine")
-if engine is None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///monitor.db")
-
-with engine.connect() as connection:
+def run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -32,3 +27,16 @@ with engine.connect() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+config = context.config
+# monitor.store.db.upgrade hands over a connection holding the migration lock
+given = config.attributes.get("connection")
+if given is not None:
+    run_migrations(given)
+else:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///monitor.db")
+    with engine.connect() as connection:
+        run_migrations(connection)

@@ -16,6 +16,7 @@ from monitor.config import Config, hang_deadline
 from monitor.deliver import Deliverer
 from monitor.fetch import Fetcher
 from monitor.notify import build_notifiers
+from monitor.pace import pace_fleet
 from monitor.pipeline import Poller, process_owner
 from monitor.pool import WorkerPool
 from monitor.redact import registered_secrets
@@ -84,7 +85,8 @@ async def open_app(
     store = Store(config.settings.database_url)
     workers = workers or worker_count(config.settings.workers)
     pool = parse_pool(config, workers)
-    notifiers = build_notifiers(config.effective_notifiers())
+    notifiers = build_notifiers(config.effective_notifiers(), config.settings.timezone)
+    pace_fleet(notifiers, store)  # replicas on one database share each channel's pace
     try:
         if check_schema:
             await store.run(require_current_schema, store.engine)

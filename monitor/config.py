@@ -106,14 +106,23 @@ class Backfill(_Model):
 _BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 
 
+BACKFILL_BARE_NUMBER = (
+    "a bare number is seconds here, as in every duration (it used to mean days): "
+    "write 90d for 90 days, or 3600s for an hour"
+)
+
+
 def _parse_backfill(value: Any) -> Any:
-    """``all`` / ``none`` / a duration (``3d``); a bare number means days, not seconds."""
+    """``all`` / ``none`` / a duration (``3d``). A bare number is seconds like in every
+    duration; one under a day's worth is refused (a config written when bare numbers meant
+    days would otherwise shrink to seconds without a word)."""
     if isinstance(value, str) and value.strip() in ("all", "none"):
         return {"mode": value.strip()}
     if isinstance(value, bool | dict | Backfill):
         return value
-    if isinstance(value, int | float) or (isinstance(value, str) and _BARE_NUMBER.match(value)):
-        return {"mode": "days", "days": f"{str(value).strip()}d"}
+    bare = isinstance(value, int | float) or (isinstance(value, str) and _BARE_NUMBER.match(value))
+    if bare and float(value) < 86400:
+        raise ValueError(BACKFILL_BARE_NUMBER)
     return {"mode": "days", "days": value}
 
 
@@ -133,6 +142,16 @@ class HttpSettings(_Model):
 class DeliverySettings(_Model):
     max_attempts: int = Field(default=8, gt=0)  # then a delivery is dead
     lease: Duration = timedelta(minutes=5)  # a crashed sender's rows are owed again after this
+
+
+class RetentionSettings(_Model):
+    """How long rows are kept (``monitor run`` prunes daily, ``monitor db prune`` on demand);
+    None: for ever. Nothing still owed is pruned."""
+
+    entries: Duration | None = None  # entries first seen longer ago, once nothing refers to them
+    hits: Duration | None = None  # hits whose alerts are all sent or dead
+    dead_deliveries: Duration | None = None
+    batch: int = Field(default=500, gt=0, le=10000)  # rows per transaction
 
 
 class HealthSettings(_Model):
@@ -229,6 +248,7 @@ class Settings(_Model):
     http: HttpSettings = HttpSettings()
     delivery: DeliverySettings = DeliverySettings()
     health: HealthSettings = HealthSettings()
+    retention: RetentionSettings = RetentionSettings()
     source_lease: Duration = timedelta(minutes=5)  # a crashed poller's sources wait this long
 
     @field_validator("source_lease")
@@ -503,6 +523,16 @@ class Route(_Model):
         return local >= q.start or local < q.end
 
 
+class OpsRoute(_Model):
+    """Who hears when a source breaks (``ops`` in feeds.yaml): one message to each of
+    ``notifiers`` when a source has failed for ``failing_for`` or a docket feed shows a
+    coverage gap, one when it recovers."""
+
+    notifiers: list[str] = Field(min_length=1)
+    failing_for: Duration = timedelta(hours=6)
+    coverage_gaps: bool = True
+
+
 _DEFAULT_NOTIFIER = ConsoleNotifier(name="console", type="console")
 
 
@@ -512,6 +542,7 @@ class Config(_Model):
     topics: list[Topic] = Field(default_factory=list)
     notifiers: list[NotifierConfig] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
+    ops: OpsRoute | None = None  # messages about broken sources; None: health only
 
     def effective_notifiers(self) -> list[NotifierConfig]:
         """The configured notifiers, or a single console notifier named ``console``."""

@@ -34,12 +34,22 @@ _RECURSIVE = "recursive YAML alias (a node that contains itself)"
 _REF = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
 
 
-def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> Config:
+DELIVERY_SECTIONS = ("notifiers", "routes", "ops")  # what only sending needs
+
+
+def load_config(
+    path: str | os.PathLike[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    delivery: bool = True,
+) -> Config:
     """Load, interpolate and validate the config file at ``path``.
 
     ``env`` (default ``os.environ``) feeds ``${VAR}`` references, and a non-empty
     ``DATABASE_URL`` in it replaces ``settings.database_url``. Every secret loaded is
-    registered with ``monitor.redact``, whether the file is valid or not.
+    registered with ``monitor.redact``, whether the file is valid or not. With
+    ``delivery`` False (read-only commands: they send nothing), the notifiers, routes and
+    ops sections are left out unread, so their secrets need not be set.
     Raises ConfigError listing every Problem found (file, 1-based line, key, message).
     """
     env = os.environ if env is None else env
@@ -47,6 +57,8 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
     data, lines, issues = _read_yaml(file)
     secrets: list[str] = []
     config = None
+    if isinstance(data, dict) and not delivery:
+        data = {k: v for k, v in data.items() if k not in DELIVERY_SECTIONS}
     if data is not None:
         data, found = _interpolate(data, env, (), secrets)
         config, invalid = _validate(data)
@@ -54,6 +66,8 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
         if config is not None:
             issues += _query_issues(file, config, lines, issues)
             config = _with_database_url(config, env.get("DATABASE_URL"))
+            config, found = _with_health_env(config, env)
+            issues += found
             secrets += url_secrets(config.settings.database_url) + secret_values(config)
     register_secrets(secrets)
     problems = _problems(file, data, lines, issues, secrets)
@@ -70,6 +84,25 @@ def _with_database_url(config: Config, url: str | None) -> Config:
         return config
     settings = config.settings.model_copy(update={"database_url": url})
     return config.model_copy(update={"settings": settings})
+
+
+HEALTH_ENV = ("MONITOR_HEALTH_HOST", "MONITOR_HEALTH_PORT")
+
+
+def _with_health_env(config: Config, env: Mapping[str, str]) -> tuple[Config, list[Issue]]:
+    """Where /healthz is served when the file sets no ``settings.health.port``: at
+    $MONITOR_HEALTH_HOST:$MONITOR_HEALTH_PORT when the port variable is set (the container
+    image sets 0.0.0.0 and 8080, so its HEALTHCHECK always finds a server). A port the file
+    sets wins."""
+    port_text = env.get("MONITOR_HEALTH_PORT", "").strip()
+    if config.settings.health.port is not None or not port_text:
+        return config, []
+    if not port_text.isdigit() or int(port_text) > 65535:
+        return config, [(("MONITOR_HEALTH_PORT",), "(environment variable) must be 0-65535")]
+    host = env.get("MONITOR_HEALTH_HOST", "").strip() or config.settings.health.host
+    health = config.settings.health.model_copy(update={"host": host, "port": int(port_text)})
+    settings = config.settings.model_copy(update={"health": health})
+    return config.model_copy(update={"settings": settings}), []
 
 
 def _database_url_problems(
@@ -265,7 +298,32 @@ def _cross_check(data: Any) -> list[Issue]:
         issues += _missing_refs(route, ("routes", i), "notifiers", notifiers, "notifier")
     for i, source in _items(data, "sources"):
         issues += _missing_refs(source, ("sources", i), "topics", topics, "topic")
+    issues += _digest_route_notifiers(data)
+    if isinstance(data.get("ops"), dict):
+        issues += _missing_refs(data["ops"], ("ops",), "notifiers", notifiers, "notifier")
     return issues + _tracked_case_courts(data)
+
+
+DIGEST_TYPES = frozenset({"email"})  # notifier types that can send a digest
+
+
+def _digest_route_notifiers(data: dict[str, Any]) -> list[Issue]:
+    """A digest route's notifiers must be able to send digests (email): anything else would
+    hold its alerts for ever."""
+    types = {n.get("name"): n.get("type") for _, n in _items(data, "notifiers")}
+    if not data.get("notifiers"):
+        types = {"console": "console"}
+    issues: list[Issue] = []
+    for i, route in _items(data, "routes"):
+        names = route.get("notifiers")
+        if route.get("mode") != "digest" or not isinstance(names, list):
+            continue
+        for j, name in enumerate(names):
+            kind = types.get(name)
+            if isinstance(kind, str) and kind not in DIGEST_TYPES:
+                message = f"a digest route needs an email notifier; {name!r} is {kind}"
+                issues.append((("routes", i, "notifiers", j), message))
+    return issues
 
 
 def _tracked_case_courts(data: dict[str, Any]) -> list[Issue]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 
+from apscheduler.triggers.cron import CronTrigger
+
 from monitor.config import Config, Route
 from monitor.digest import DigestPlan
 from monitor.entry import Alert
@@ -33,6 +35,7 @@ from monitor.notify import DigestNotifier, Notifier, Receipt
 from monitor.pipeline import utcnow
 from monitor.redact import redact
 from monitor.store import Store, outbox
+from monitor.store.sources import SourceState
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +173,19 @@ class Deliverer:
             await self._send_digest(notifier, group, report)
         return report
 
+    async def missed_digest(self, plan: DigestPlan, trigger: CronTrigger) -> bool:
+        """Whether a scheduled run of ``plan`` passed while it owed something (the service
+        was down then): the next run of ``trigger`` after its oldest owed row is past."""
+        oldest = await self.store.run(self._oldest_owed, plan)
+        if oldest is None:
+            return False
+        due = trigger.get_next_fire_time(None, oldest)
+        return due is not None and due <= self._clock()
+
+    def _oldest_owed(self, plan: DigestPlan) -> datetime | None:
+        with self.store.begin(commit=False) as conn:
+            return outbox.oldest_owed(conn, plan.pairs)
+
     async def _send_digest(
         self, notifier: DigestNotifier, alerts: Sequence[Alert], report: DeliveryReport
     ) -> None:
@@ -210,6 +226,13 @@ class Deliverer:
             # sent. It is one small UPDATE, written before anything else happens.
             await self.store.run(self._mark_sent, [alert.delivery_id], receipt)
             report.sent += 1
+            log.info(
+                "delivery %d sent to %s: %s",
+                alert.delivery_id,
+                alert.notifier,
+                alert.title[:120],
+                extra=log_ids(alert),
+            )
             if key is not None and (alert.thread_id or receipt.external_id):
                 threads.setdefault(key, alert.thread_id or receipt.external_id or "")
 
@@ -300,6 +323,7 @@ class Deliverer:
             alert.notifier,
             "dead-lettered" if dead else f"retry in {delay.total_seconds():.0f}s",
             exc,
+            extra=log_ids(alert),
         )
         with self.store.begin() as conn:
             outbox.mark_failed(
@@ -319,6 +343,17 @@ class Deliverer:
     def _in_tx(self, fn: Callable[..., object], *args: object) -> None:
         with self.store.begin() as conn:
             fn(conn, *args)
+
+
+def log_ids(alert: Alert) -> dict[str, object]:
+    """The ids a log line about ``alert`` carries (fields of a JSON log line)."""
+    return {
+        "delivery": alert.delivery_id,
+        "notifier": alert.notifier,
+        "topic": alert.topic,
+        "story": alert.story_id,
+        "source": alert.source,
+    }
 
 
 async def _attempt(notifier: str, send: Callable[[], Awaitable[str | Receipt | None]]) -> Receipt:
@@ -350,5 +385,25 @@ async def send_test(notifier: Notifier, now: datetime | None = None) -> Receipt:
         terms=("test",),  # the snippet marks it: bold where the channel can
         snippet=f"A **test** sent by `monitor test-notify` at {when:%Y-%m-%d %H:%M:%S} UTC.",
         thread_key=f"test:{when.timestamp()}",
+    )
+    return await _attempt(notifier.name, lambda: notifier.send(alert))
+
+
+async def send_ops(notifier: Notifier, title: str, detail: str, source: SourceState) -> Receipt:
+    """Send one ops message about ``source`` through ``notifier`` (no outbox: ``ops`` state
+    on the source makes it once). Raises NotifyError when the channel refuses or fails it."""
+    when = utcnow()
+    alert = Alert(
+        delivery_id=0,
+        notifier=notifier.name,
+        topic="ops",
+        source=source.name,
+        source_kind=source.kind,
+        title=title,
+        link=source.url,
+        published=when,
+        terms=(),
+        snippet=detail,
+        thread_key=f"ops:{source.name}",
     )
     return await _attempt(notifier.name, lambda: notifier.send(alert))

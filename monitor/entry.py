@@ -74,6 +74,7 @@ class Alert:
     thread_id: str | None = None
     # who is still owed this message when only some recipients got it (email); None: all
     recipients: tuple[str, ...] | None = None
+    story_id: int | None = None  # the story alerted on (logs name it)
 
     @property
     def outlet(self) -> str:

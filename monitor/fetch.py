@@ -146,7 +146,7 @@ class Fetcher:
                 aiohttp.ClientError,
                 zlib.error,
             ) as exc:
-                raise _translate_error(exc, self._settings) from exc
+                raise _translate_error(exc, self._settings, host) from exc
 
     def _host_slot(self, host: str) -> asyncio.Semaphore:
         slot = self._host_slots.get(host)
@@ -393,12 +393,12 @@ _PLAIN_MESSAGES: tuple[tuple[type[Exception], str], ...] = (
 )
 
 
-def _translate_error(exc: Exception, settings: HttpSettings) -> FetchError:
+def _translate_error(exc: Exception, settings: HttpSettings, host: str = "") -> FetchError:
     """The one mapping from httpx, aiohttp (the pool under it), deadline and decoding errors
-    to a short FetchError."""
+    to a short FetchError; a failed connection names ``host``."""
     pool_error = next((c for c in _causes(exc) if isinstance(c, aiohttp.ClientError)), None)
     if pool_error is not None:
-        return _translate_pool_error(pool_error, exc, settings)
+        return _translate_pool_error(pool_error, exc, settings, host)
     if isinstance(exc, TimeoutError):
         return FetchTimeoutError(f"timed out after {_seconds(settings.deadline)}")
     if isinstance(exc, httpx.ConnectTimeout):
@@ -406,7 +406,7 @@ def _translate_error(exc: Exception, settings: HttpSettings) -> FetchError:
     if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
         return FetchTimeoutError(f"no data for {_seconds(settings.read_timeout)}")
     if isinstance(exc, httpx.ConnectError):
-        return FetchError(_connect_message(exc))
+        return FetchError(_connect_message(exc, host))
     for kind, message in _PLAIN_MESSAGES:
         if isinstance(exc, kind):
             return FetchError(message)
@@ -414,7 +414,7 @@ def _translate_error(exc: Exception, settings: HttpSettings) -> FetchError:
 
 
 def _translate_pool_error(
-    error: aiohttp.ClientError, exc: Exception, settings: HttpSettings
+    error: aiohttp.ClientError, exc: Exception, settings: HttpSettings, host: str
 ) -> FetchError:
     """An aiohttp error, which httpx-aiohttp re-raises as a broader httpx error."""
     if isinstance(error, aiohttp.ConnectionTimeoutError):
@@ -424,7 +424,7 @@ def _translate_pool_error(
     if isinstance(error, aiohttp.ClientProxyConnectionError | aiohttp.ClientHttpProxyError):
         return FetchError("proxy error")
     if isinstance(error, aiohttp.ClientConnectorError):
-        return FetchError(_connect_message(exc))
+        return FetchError(_connect_message(exc, host))
     if isinstance(error, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
         return FetchError("the server broke the HTTP protocol or closed the connection")
     if isinstance(error, aiohttp.ClientPayloadError | aiohttp.ClientOSError):
@@ -434,8 +434,16 @@ def _translate_pool_error(
     return FetchError(f"HTTP error ({type(error).__name__})")
 
 
-def _connect_message(exc: BaseException) -> str:
-    """Name the cause of a failed connection from the OS / ssl errors chained to it."""
+def _connect_message(exc: BaseException, host: str) -> str:
+    """Name the cause of a failed connection from the OS / ssl errors chained to it, and
+    the host it was to (``host not found: news.example.com``)."""
+    reason = _connect_reason(exc)
+    if not host:
+        return reason
+    return f"{reason} ({host})" if reason.startswith("TLS") else f"{reason}: {host}"
+
+
+def _connect_reason(exc: BaseException) -> str:
     for cause in _causes(exc):
         if isinstance(cause, aiohttp.ClientError):  # wraps (and subclasses) the real error
             continue

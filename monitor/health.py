@@ -7,6 +7,10 @@ sources, a worker pool that cannot start workers); 503 with the reason when the 
 does not answer. It answers within ``HEALTH_DEADLINE_S`` whatever the database does: it
 reads through its own engine with short timeouts (never the poller's busy timeout) on a
 thread it waits for only that long.
+``GET /readyz``: 200 ``{"ready": true, ...}`` when the database answers, its schema is at the
+code's migration head and the scheduler runs; else 503 with ``ready: false`` and the
+``reasons`` (a replica is alive while it migrates or waits for the database, ready only
+once it can work). Answers within the same deadline.
 ``GET /metrics``: Prometheus text — gauges read the same way at scrape time (sources by
 state, consecutive failures per source, deliveries by state) plus the process's counters.
 Served by a stdlib WSGI server on a daemon thread; it never touches the scheduler. Holds no
@@ -22,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
@@ -33,7 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from monitor.errors import MonitorError, StoreError
 from monitor.pipeline import utcnow
 from monitor.store import Store
-from monitor.store.db import make_probe_engine, redact_url
+from monitor.store.db import code_head, make_probe_engine, redact_url, schema_revision
 from monitor.store.dockets import list_gaps
 from monitor.store.schema import deliveries
 from monitor.store.sources import list_sources
@@ -42,6 +46,7 @@ GAPS_SHOWN = timedelta(days=1)  # /healthz lists docket coverage gaps detected t
 HEALTH_DEADLINE_S = 1.5  # /healthz answers within this (plus the HTTP round trip)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -90,10 +95,13 @@ class HealthCheck:
         pool_health: Callable[[], str | None] = lambda: None,
         *,
         deadline: float = HEALTH_DEADLINE_S,
+        scheduler_running: Callable[[], bool] = lambda: True,
     ) -> None:
         self._url = url
         self._engine = make_probe_engine(url)
         self._pool_health = pool_health
+        self._scheduler_running = scheduler_running
+        self._head = code_head(self._engine)
         self._deadline = deadline
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health")
         self._lock = threading.Lock()
@@ -118,12 +126,39 @@ class HealthCheck:
             if self._pending is None or self._pending.done():
                 self._pending = self._reader.submit(self._read)
             pending = self._pending
+        return self._wait(pending)
+
+    def readiness(self) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, JSON body) for /readyz: 200 when the database answers, its schema
+        is current and the scheduler runs; else 503 with the reasons."""
+        reasons = []
+        try:
+            schema = self._wait(self._reader.submit(self._read_schema))
+        except StoreError as exc:
+            reasons.append(str(exc))
+        else:
+            if schema != self._head:
+                reasons.append(f"database schema at {schema or 'nothing'}, code needs {self._head}")
+        if not self._scheduler_running():
+            reasons.append("the scheduler is not running")
+        body = {"ready": not reasons, "reasons": reasons}
+        return (200 if not reasons else 503), body
+
+    def _wait(self, pending: Future[T]) -> T:
         try:
             return pending.result(timeout=self._deadline)
         except FutureTimeout:
             raise StoreError(
                 f"database {redact_url(self._url)} did not answer within {self._deadline:g}s"
             ) from None
+
+    def _read_schema(self) -> str | None:
+        try:
+            with self._engine.connect() as conn:
+                return schema_revision(conn)
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise StoreError(f"database {redact_url(self._url)}: {reason}") from exc
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -186,13 +221,13 @@ def _app(
         if path == "/metrics":
             start("200 OK", [("Content-Type", "text/plain; version=0.0.4")])
             return [generate_latest(metrics.registry)]
-        if path == "/healthz":
-            code, body = check.status()
+        if path in ("/healthz", "/readyz"):
+            code, body = check.status() if path == "/healthz" else check.readiness()
             status = "200 OK" if code == 200 else "503 Service Unavailable"
             start(status, [("Content-Type", "application/json")])
             return [json.dumps(body).encode()]
         start("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"not found: try /healthz or /metrics\n"]
+        return [b"not found: try /healthz, /readyz or /metrics\n"]
 
     return app
 

@@ -17,8 +17,10 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
+
+from sqlalchemy import Connection
 
 from monitor.config import Config, Source
 from monitor.decide import AlertRules, next_due
@@ -28,7 +30,7 @@ from monitor.fetch import Fetcher, FetchResult, Validators
 from monitor.ingest import FeedWrite, Recorded
 from monitor.outcomes import OutcomeWriter
 from monitor.pool import WorkerPool
-from monitor.store import Store
+from monitor.store import Store, fleet
 from monitor.store import dockets as cov
 from monitor.store import sources as src
 from monitor.worker import ingest_feed
@@ -81,7 +83,7 @@ class Poller:
         self._clock = clock
         self._sources = {s.name: s for s in config.sources}
         self._outcomes = OutcomeWriter(store)
-        self._max_age = {t.name: t.max_age for t in config.topics}
+        self._max_age = alert_ages(config)
         self._routes = config.routes_by_topic()
         # routes may take only some source kinds (news, dockets)
         self._kind_routes: dict[str, dict[str, list[str]]] = {
@@ -105,10 +107,7 @@ class Poller:
         """Lease sources to poll: the due ones, or all of them. Raises StoreError when the
         database does not answer. Sources whose poll could not be recorded (the database was
         away) are released first, so they are polled again as soon as it is back."""
-        if self._unrecorded:
-            ids = sorted(self._unrecorded)
-            await self.store.run(self._in_tx, src.release_sources, self.owner, ids)
-            self._unrecorded.difference_update(ids)
+        await self._release_unrecorded()
         return await self.store.run(
             self._in_tx,
             src.claim_sources,
@@ -120,8 +119,38 @@ class Poller:
             names=list(self._sources),
         )
 
+    async def claim_share(self, room: int, alive: timedelta) -> list[src.SourceState]:
+        """Lease this replica's fair share of the due sources (``fleet.fair_share``: what is
+        due split with the live replicas, seen within ``alive``, that have not ticked since
+        it became due; at most ``room``), and record that this one is alive and ticked.
+        Raises StoreError when the database does not answer."""
+        await self._release_unrecorded()
+        return await self.store.run(self._in_tx, self._claim_share, room, alive)
+
+    def _claim_share(self, conn: Connection, room: int, alive: timedelta) -> list[src.SourceState]:
+        now, names = self._clock(), list(self._sources)
+        due, since = fleet.due_sources(conn, now, names)
+        waiting = fleet.waiting_replicas(conn, self.owner, since, now, alive) if since else 0
+        fleet.heartbeat(conn, self.owner, now)
+        share = fleet.fair_share(due, waiting, room)
+        if share == 0:
+            return []
+        lease = self.config.settings.source_lease
+        return src.claim_sources(conn, self.owner, now, lease, limit=share, names=names)
+
+    async def leave_fleet(self) -> None:
+        """Hand back every lease and leave the fleet (graceful shutdown)."""
+        await self.store.run(self._in_tx, src.release_sources, self.owner)
+        await self.store.run(self._in_tx, fleet.leave, self.owner)
+
     async def release(self) -> None:
         await self.store.run(self._in_tx, src.release_sources, self.owner)
+
+    async def _release_unrecorded(self) -> None:
+        if self._unrecorded:
+            ids = sorted(self._unrecorded)
+            await self.store.run(self._in_tx, src.release_sources, self.owner, ids)
+            self._unrecorded.difference_update(ids)
 
     async def poll(self, state: src.SourceState, *, dry_run: bool = False) -> PollReport:
         """Poll one leased source and record the outcome (rolled back when ``dry_run``).
@@ -136,7 +165,12 @@ class Poller:
             return await self._poll(source, state, dry_run)
         except StoreError as exc:
             self._unrecorded.add(state.id)
-            log.warning("%s: poll not recorded, the database is unavailable: %s", source.name, exc)
+            log.warning(
+                "%s: poll not recorded, the database is unavailable: %s",
+                source.name,
+                exc,
+                extra={"source": source.name},
+            )
             return PollReport(source.name, "failed", f"not recorded: {exc}")
 
     async def _poll(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
@@ -163,12 +197,15 @@ class Poller:
         return self._updated(source, recorded)
 
     def _updated(self, source: Source, recorded: Recorded) -> PollReport:
+        ids = {"source": source.name}
         if recorded.bozo:
-            log.info("%s: feed is malformed but readable: %s", source.name, recorded.bozo)
+            log.info(
+                "%s: feed is malformed but readable: %s", source.name, recorded.bozo, extra=ids
+            )
         if recorded.gap is not None:
-            log.warning("%s: %s", source.name, recorded.gap.describe())
+            log.warning("%s: %s", source.name, recorded.gap.describe(), extra=ids)
         if recorded.warning is not None:
-            log.warning("%s: %s", source.name, recorded.warning)
+            log.warning("%s: %s", source.name, recorded.warning, extra=ids)
         result = recorded.result
         return PollReport(
             source.name,
@@ -253,7 +290,14 @@ class Poller:
             retry_after=retry_after,
         )
         log.warning(
-            "%s: poll failed (%d in a row): %s", source.name, state.consecutive_failures + 1, error
+            "%s: poll failed (%d in a row): %s; GET %s; next try in %s (at %s)",
+            source.name,
+            state.consecutive_failures + 1,
+            error,
+            state.url,
+            _span(due - now),
+            f"{due:%Y-%m-%d %H:%M:%S} UTC",
+            extra={"source": source.name},
         )
         await self._record(src.Outcome(state.id, now, due, success=False, error=error), dry_run)
         return PollReport(source.name, "failed", error)
@@ -266,6 +310,18 @@ class Poller:
     def _in_tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.store.begin() as conn:
             return fn(conn, *args, **kwargs)
+
+
+def alert_ages(config: Config) -> dict[str, timedelta | None]:
+    """Per topic, how old a published entry may be and still alert: the topic's
+    ``max_age``, and never older than ``settings.retention.entries`` (an entry that old may
+    be one already pruned: alerting again would be a repeat)."""
+    kept = config.settings.retention.entries
+    ages: dict[str, timedelta | None] = {}
+    for topic in config.topics:
+        limits = [age for age in (topic.max_age, kept) if age is not None]
+        ages[topic.name] = min(limits) if limits else None
+    return ages
 
 
 def process_owner() -> str:
@@ -295,8 +351,21 @@ def _internal(source: Source, exc: Exception) -> str:
     """A bug met while polling ``source``: logged with its traceback (the worker's, when it
     happened there), and the short reason recorded on the source."""
     trace = getattr(exc, "worker_traceback", None)
+    ids = {"source": source.name}
     if trace:
-        log.error("%s: internal error while polling:\n%s", source.name, trace)
+        log.error("%s: internal error while polling:\n%s", source.name, trace, extra=ids)
     else:
-        log.error("%s: internal error while polling", source.name, exc_info=exc)
+        log.error("%s: internal error while polling", source.name, exc_info=exc, extra=ids)
     return f"internal error: {type(exc).__name__}: {exc}"[:500]
+
+
+def _span(delta: timedelta) -> str:
+    """A wait in words a person reads at a glance: 45s, 8m, 2h5m."""
+    seconds = max(0, round(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, _ = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes}m" if minutes else f"{hours}h"

@@ -5,12 +5,14 @@ dry run) sends what the outbox owes through the configured notifiers. A dry run 
 every feed in one worker's one transaction (``monitor.worker.end_dry_run`` rolls it back),
 so its previews group stories across feeds exactly as a real poll would: one alert per new
 story and the follow-ups threaded under it. Progress is a bar on a
-terminal and one plain line per source otherwise, both on standard error.
+terminal and one plain line per source otherwise (a log record with JSON logs), all on
+standard error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,10 +25,13 @@ from monitor.app import open_app
 from monitor.config import Config
 from monitor.deliver import DeliveryReport
 from monitor.entry import Alert
+from monitor.logs import logs_are_json
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
 from monitor.store.sources import SourceState
 from monitor.worker import end_dry_run
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -89,6 +94,8 @@ class _progress:
             task = self._bar.add_task("polling", total=self.total)
             bar = self._bar
             return lambda report: bar.update(task, advance=1, description=report.source)
+        if logs_are_json():  # standard error carries JSON lines only: progress is one of them
+            return lambda report: log.info(_describe(report), extra={"source": report.source})
         return lambda report: click.echo(_describe(report), err=True)
 
     def __exit__(self, *exc: object) -> None:
@@ -108,12 +115,12 @@ def threaded(previews: list[Alert]) -> list[Alert]:
     )
 
 
-def print_summary(summary: PollSummary, *, dry_run: bool) -> None:
+def print_summary(summary: PollSummary, *, dry_run: bool, zone: str = "UTC") -> None:
     """Dry runs first print each message that would be sent (alerts, each followed by its
-    follow-ups); then the totals."""
+    follow-ups; times in ``zone``); then the totals."""
     previews = threaded([a for r in summary.reports for a in r.previews])
     for alert in previews if dry_run else ():
-        click.echo(render_alert(alert))
+        click.echo(render_alert(alert, zone))
     reports = summary.reports
     click.echo(
         f"Polled {len(reports)} sources: {summary.count('updated')} updated, "

@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -22,11 +24,19 @@ from monitor.app import App
 from monitor.digest import DigestPlan, digest_plans
 from monitor.errors import StoreError
 from monitor.health import HealthCheck, HealthServer, Metrics
+from monitor.ops import OpsWatch
 from monitor.pipeline import utcnow
+from monitor.retention import prune, steps
+from monitor.store import fleet
 from monitor.store import sources as src
 from monitor.web.server import WebServer
 
 log = logging.getLogger(__name__)
+
+OPS_EVERY = timedelta(seconds=30)  # how often sources are checked for the ops route
+RETENTION_EVERY = timedelta(days=1)  # settings.retention is applied this often (fleet-wide)
+RETENTION_CHECK = timedelta(hours=1)  # how often a replica asks whether the day's run is due
+RETENTION_FIRST = timedelta(seconds=10)  # after start: not in the way of the first polls
 
 
 class Service:
@@ -45,6 +55,8 @@ class Service:
         # a source polled every 2s needs a tick at least that often
         shortest = min((app.config.interval_for(s) for s in app.config.sources), default=poll_every)
         self.poll_every = max(min(poll_every, shortest), timedelta(seconds=1))
+        # a replica that has not ticked for this long no longer counts in the fair shares
+        self.alive = max(3 * self.poll_every, timedelta(seconds=30))
         self.deliver_every = deliver_every
         self.max_polls = max_polls
         self.drain_timeout = drain_timeout
@@ -52,15 +64,25 @@ class Service:
         self._polls: set[asyncio.Task[None]] = set()
         self._delivery: asyncio.Task[None] | None = None
         self._digests: set[asyncio.Task[None]] = set()
+        self._jobs: dict[str, asyncio.Task[None]] = {}  # claim, ops, retention: one each
         self._plans = digest_plans(app.config)
-        self.check = HealthCheck(app.config.settings.database_url, app.pool.health)
+        self._scheduler: AsyncIOScheduler | None = None
+        self.check = HealthCheck(
+            app.config.settings.database_url, app.pool.health, scheduler_running=self.ticking
+        )
         self.metrics = Metrics(self.check)
         self.health: HealthServer | None = None
         self._outage = Outage()
+        ops = app.config.ops
+        self._ops = OpsWatch(app.store, ops, app.deliverer.notifiers) if ops else None
         self.web: WebServer | None = None
 
     def stop(self) -> None:
         self._stop.set()
+
+    def ticking(self) -> bool:
+        """Whether the scheduler runs and the service is not stopping (for /readyz)."""
+        return self._scheduler is not None and self._scheduler.running and not self._stop.is_set()
 
     async def run(self) -> None:
         """Sync sources, tick until stopped, then drain and release."""
@@ -70,7 +92,7 @@ class Service:
         await self.app.poller.sync_sources()
         self._serve_health()
         self._serve_web()
-        scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
+        scheduler = self._scheduler = AsyncIOScheduler(timezone=self.app.config.settings.timezone)
         scheduler.add_job(
             self._poll_tick,
             "interval",
@@ -89,6 +111,25 @@ class Service:
             coalesce=True,
             next_run_time=utcnow(),
         )
+        if self._ops is not None:
+            scheduler.add_job(
+                self._ops_tick,
+                "interval",
+                seconds=min(OPS_EVERY, self.poll_every).total_seconds(),
+                id="ops",
+                max_instances=1,
+                coalesce=True,
+            )
+        if steps(self.app.config.settings.retention):
+            scheduler.add_job(
+                self._retention_tick,
+                "interval",
+                seconds=RETENTION_CHECK.total_seconds(),
+                id="retention",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=utcnow() + RETENTION_FIRST,
+            )
         for plan in self._plans:  # one digest email per notifier, schedule and time zone
             scheduler.add_job(
                 self._digest_tick,
@@ -100,6 +141,8 @@ class Service:
                 misfire_grace_time=3600,
             )
         scheduler.start()
+        for plan in self._plans:  # digests owed from downtime: one now, not one per period
+            self._track(asyncio.create_task(self._catch_up(plan), name=f"catch-up {plan.notifier}"))
         log.info(
             "monitor running: %d sources, %d topics",
             len(self.app.config.sources),
@@ -113,16 +156,29 @@ class Service:
                 loop.remove_signal_handler(sig)
             await self._drain()
 
-    async def _poll_tick(self) -> None:
-        room = self.max_polls - len(self._polls)
-        if self._stop.is_set() or room <= 0:
+    def _start_job(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run ``work`` as a task of its own, unless the last one of ``name`` still runs.
+        Scheduler jobs only start these: a stop cancels scheduler jobs in flight, while
+        these finish (``_drain`` waits for them), so no claim is cut off half-way."""
+        running = self._jobs.get(name)
+        if self._stop.is_set() or (running is not None and not running.done()):
             return
+        self._jobs[name] = asyncio.create_task(work(), name=name)
+
+    async def _poll_tick(self) -> None:
+        if self.max_polls - len(self._polls) > 0:
+            self._start_job("claim", self._claim_polls)
+
+    async def _claim_polls(self) -> None:
+        room = self.max_polls - len(self._polls)
         try:
-            claimed = await self.app.poller.claim(due_only=True, limit=room)
+            claimed = await self.app.poller.claim_share(room, self.alive)
         except StoreError as exc:
             self._outage.down(exc)
             return
         self._outage.up()
+        if self._stop.is_set():
+            return  # stopping: the leases just taken are handed back by _drain
         for state in claimed:
             task = asyncio.create_task(self._poll_one(state), name=f"poll {state.name}")
             self._polls.add(task)
@@ -132,6 +188,7 @@ class Service:
         """Start /healthz and /metrics when configured; a busy port is logged, not fatal."""
         settings = self.app.config.settings.health
         if settings.port is None:
+            log.info("health: not served (set settings.health.port or MONITOR_HEALTH_PORT)")
             return
         try:
             self.health = HealthServer(self.check, self.metrics, settings.host, settings.port)
@@ -139,7 +196,11 @@ class Service:
             log.error("health: cannot serve on %s:%s: %s", settings.host, settings.port, exc)
             return
         self.health.start()
-        log.info("health and metrics on http://%s:%d/healthz", settings.host, self.health.port)
+        log.info(
+            "health and metrics on http://%s:%d/healthz (and /readyz, /metrics)",
+            settings.host,
+            self.health.port,
+        )
 
     def _serve_web(self) -> None:
         """Start the web pages when settings.web.port is set; a busy port is logged."""
@@ -164,9 +225,39 @@ class Service:
             f" ({report.error})" if report.error else "",
             report.new_entries,
             report.new_hits,
+            extra={"source": report.source},
         )
         if report.alerts:
             await self._deliver_tick()
+
+    async def _ops_tick(self) -> None:
+        self._start_job("ops", self._check_ops)
+
+    async def _check_ops(self) -> None:
+        if self._ops is None:
+            return
+        try:
+            await self._ops.check()
+        except StoreError as exc:
+            self._outage.down(exc)
+
+    async def _retention_tick(self) -> None:
+        self._start_job("retention", self._apply_retention)
+
+    async def _apply_retention(self) -> None:
+        """Prune once a day, on one replica of the fleet (the first to claim the day)."""
+        try:
+            if not await self.app.store.run(self._claim_retention):
+                return
+            report = await prune(self.app.store, self.app.config.settings.retention, utcnow())
+        except StoreError as exc:
+            self._outage.down(exc)
+            return
+        log.info("retention: %s", report.describe())
+
+    def _claim_retention(self) -> bool:
+        with self.app.store.begin() as conn:
+            return fleet.claim_job(conn, "retention", utcnow(), RETENTION_EVERY)
 
     async def _deliver_tick(self) -> None:
         if self._stop.is_set() or (self._delivery is not None and not self._delivery.done()):
@@ -192,7 +283,24 @@ class Service:
     async def _digest_tick(self, plan: DigestPlan) -> None:
         if self._stop.is_set():
             return
-        task = asyncio.create_task(self._digest(plan), name=f"digest {plan.notifier}")
+        self._track(asyncio.create_task(self._digest(plan), name=f"digest {plan.notifier}"))
+
+    async def _catch_up(self, plan: DigestPlan) -> None:
+        """Send ``plan``'s digest now if a scheduled one was missed while this service (every
+        replica) was down; replicas starting together send it once (rows are leased)."""
+        trigger = CronTrigger.from_crontab(plan.schedule, timezone=plan.timezone)
+        try:
+            if not await self.app.deliverer.missed_digest(plan, trigger):
+                return
+        except StoreError as exc:
+            self._outage.down(exc)
+            return
+        log.info(
+            "digest for %s: a scheduled digest was missed while down: sending it now", plan.notifier
+        )
+        await self._digest(plan)
+
+    def _track(self, task: asyncio.Task[None]) -> None:
         self._digests.add(task)
         task.add_done_callback(self._digests.discard)
 
@@ -212,6 +320,9 @@ class Service:
 
     async def _drain(self) -> None:
         """Let in-flight work finish (bounded), then hand back every lease we hold."""
+        jobs = [t for t in self._jobs.values() if not t.done()]
+        if jobs:  # a claim in flight ends first: it starts no poll once stopping
+            await asyncio.wait(jobs, timeout=self.drain_timeout.total_seconds())
         pending = [*self._polls, *self._digests, *([self._delivery] if self._delivery else [])]
         if pending:
             log.info("stopping: waiting for %d in-flight tasks", len(pending))
@@ -219,7 +330,7 @@ class Service:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
-        await self.app.poller.release()
+        await self.app.poller.leave_fleet()
         await self.app.deliverer.release()
         if self.health is not None:
             self.health.stop()

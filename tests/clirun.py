@@ -31,10 +31,12 @@ def monitor(
     )
 
 
-def start(*args: str) -> tuple[subprocess.Popen[str], Lines, Lines]:
+def start(
+    *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], Lines, Lines]:
     """Start ``monitor ARGS`` in the background (a service): the process and collectors of
-    its stdout and stderr lines. The caller stops it."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    its stdout and stderr lines (``env`` added to ours). The caller stops it."""
+    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", *args],
         stdout=subprocess.PIPE,
@@ -49,16 +51,6 @@ def ok(*args: str) -> subprocess.CompletedProcess[str]:
     """Run ``monitor ARGS`` and fail the test, showing its stderr, unless it exits 0."""
     result = monitor(*args)
     assert result.returncode == 0, f"monitor {' '.join(args)} failed:\n{result.stderr}"
-    return result
-
-
-def polled(config: str) -> subprocess.CompletedProcess[str]:
-    """Run ``monitor poll --once`` on ``config``; fail the test unless it ran to its summary
-    (exit 0, or 1 when some source failed, which fixtures with a broken feed expect)."""
-    result = monitor("poll", "--once", "--config", config)
-    assert result.returncode in (0, 1) and "Polled " in result.stdout, (
-        f"monitor poll --once failed:\n{result.stderr}"
-    )
     return result
 
 

@@ -140,7 +140,10 @@ class SlackStub:
         with self._lock:
             self._ts += 1
             ts = f"1700000000.{self._ts:06d}"
-            self._messages.append({"endpoint": endpoint, "ts": ts, **fields})
+            # "at": when it arrived (time.monotonic), for tests of pacing
+            self._messages.append(
+                {"endpoint": endpoint, "ts": ts, "at": time.monotonic(), **fields}
+            )
             return ts
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -359,14 +359,27 @@ def test_zero_interval_is_rejected(tmp_path: Path) -> None:
         ("none", Backfill(mode="none")),
         ("3d", Backfill(mode="days", days=timedelta(days=3))),
         ("12h", Backfill(mode="days", days=timedelta(hours=12))),
-        (3, Backfill(mode="days", days=timedelta(days=3))),
-        ("3", Backfill(mode="days", days=timedelta(days=3))),
+        (604800, Backfill(mode="days", days=timedelta(days=7))),  # seconds, like any duration
+        ("259200", Backfill(mode="days", days=timedelta(days=3))),
         ({"mode": "all"}, Backfill(mode="all")),
     ],
 )
 def test_backfill_forms(value: Any, expected: Backfill) -> None:
     settings = Config.model_validate({"settings": {"backfill": value}}).settings
     assert settings.backfill == expected
+
+
+@pytest.mark.parametrize("value", [90, "90", 7.5])
+def test_a_backfill_that_meant_days_is_refused_pointing_at_the_change(
+    value: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"settings:\n  backfill: {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.key) == (2, "settings.backfill")
+    assert "bare number is seconds here" in problem.message and "write 90d" in problem.message
 
 
 # --- topic queries (monitor.match) ---------------------------------------------------------
@@ -453,3 +466,17 @@ def test_a_database_url_that_does_not_parse_is_named_never_echoed(
     [problem] = problems_in_text(tmp_path, text, env)
     assert (problem.line, problem.key) == (line, key) and words in problem.message
     assert SECRET not in str(problem)
+
+
+def test_check_config_rejects_a_digest_route_without_an_email_notifier(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(
+        "topics:\n  - {name: t, terms: [x]}\n"
+        "notifiers:\n  - {name: desk, type: console}\n"
+        "routes:\n  - {topic: t, notifiers: [desk], mode: digest, schedule: '0 8 * * *'}\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.key) == (6, "routes[0].notifiers[0]")
+    assert problem.message == "a digest route needs an email notifier; 'desk' is console"

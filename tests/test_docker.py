@@ -8,9 +8,11 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,51 @@ def _wait_for(condition, proc: subprocess.Popen[str], timeout: float = 60) -> No
         if proc.poll() is not None or time.monotonic() > deadline:
             pytest.fail(f"image command did not start: {proc.communicate()[1]}")
         time.sleep(0.2)
+
+
+def test_the_image_serves_health_on_its_port_for_a_config_without_a_health_block(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    env = _env()
+    assert (env["MONITOR_HEALTH_HOST"], env["MONITOR_HEALTH_PORT"]) == ("0.0.0.0", "8080")
+    port = _free_port()  # the image's 8080 may be taken on this shared machine
+    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml")})  # no settings.health
+    assert "health:" not in config.read_text()
+    feed_server.set_feed("/a.xml", rss([story(1, "Clearview AI news")]))
+    cmd = json.loads(re.search(r"^CMD (\[.*\])$", DOCKERFILE, re.M).group(1))  # type: ignore[union-attr]
+    run_env = {**os.environ, **env, "MONITOR_HEALTH_PORT": str(port)}
+    run_env.update(
+        MONITOR_MIGRATIONS_DIR=str(ROOT / "migrations"),
+        MONITOR_CONFIG=str(config),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'monitor.db'}",
+        PATH=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+    )
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(f"http://127.0.0.1:{port}/healthz"):
+            assert proc.poll() is None and time.monotonic() < deadline, "nothing serves /healthz"
+            time.sleep(0.2)
+        ready = _answers(f"http://127.0.0.1:{port}/readyz")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert ready, err
+    assert f"health and metrics on http://0.0.0.0:{port}/healthz" in err
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -82,3 +82,56 @@ def test_health_is_degraded_while_worker_processes_cannot_start(db_url: str) -> 
 
 
 _DOWN = "cannot start a worker process: out of memory"
+
+
+def test_readyz_needs_a_current_schema_and_a_running_scheduler(db_url: str) -> None:
+    stopped = HealthCheck(db_url, scheduler_running=lambda: False)
+    try:
+        code, body = stopped.readiness()
+        assert code == 503 and body["ready"] is False
+        assert body["reasons"][0].startswith("database schema at nothing, code needs ")
+        assert body["reasons"][1] == "the scheduler is not running"
+        store = Store(db_url)
+        upgrade(store.engine)
+        store.close()
+        assert stopped.readiness() == (
+            503,
+            {"ready": False, "reasons": ["the scheduler is not running"]},
+        )
+    finally:
+        stopped.close()
+    running = HealthCheck(db_url)
+    try:
+        assert running.readiness() == (200, {"ready": True, "reasons": []})
+    finally:
+        running.close()
+
+
+def test_readyz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
+    check = HealthCheck("postgresql://monitor@127.0.0.1:1/monitor")  # nothing listens there
+    try:
+        code, body = check.readiness()
+    finally:
+        check.close()
+    assert code == 503 and body["ready"] is False and "127.0.0.1" in body["reasons"][0]
+
+
+def test_run_serves_readyz_beside_healthz(feed_server: FeedServer, tmp_path: Path) -> None:
+    feed_server.set_feed("/a.xml", rss([story(1, "Clearview AI fined again")]))
+    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml")})
+    config.write_text(config.read_text().replace("settings:\n", "settings:\n" + HEALTH, 1))
+    ok("db", "upgrade", "--config", str(config))
+    proc, _, stderr = start("run", "--config", str(config))
+    try:
+        stderr.wait_for("/healthz", timeout=60)
+        port = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", stderr.text())
+        assert port is not None
+        base = f"http://127.0.0.1:{port.group(1)}"
+        ready = wait_for(lambda: get(f"{base}/readyz")[0] == 200 and get(f"{base}/readyz"))
+        health = get(f"{base}/healthz")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    assert json.loads(ready[1]) == {"ready": True, "reasons": []}
+    assert health[0] == 200 and json.loads(health[1])["status"] == "ok"

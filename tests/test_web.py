@@ -14,7 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from clirun import monitor, ok, polled
+from clirun import monitor, ok
 from feedserver import FeedServer
 from slackstub import SlackStub
 from webdesk import (
@@ -30,6 +30,7 @@ from webdesk import (
     Served,
     desk_config,
     fill_desk,
+    poll_with_broken_feed,
     serve,
 )
 
@@ -276,10 +277,10 @@ def test_a_paused_source_is_not_polled_until_resumed(
     assert client.post("/admin/sources/wire/pause", {"csrf": token}).status == 303
     assert "state-paused" in client.get("/sources").text
     before = len(feeds.requests("/wire.xml"))
-    polled(str(config))
+    poll_with_broken_feed(config)
     assert len(feeds.requests("/wire.xml")) == before
     assert client.post("/admin/sources/wire/resume", {"csrf": token}).status == 303
-    polled(str(config))
+    poll_with_broken_feed(config)
     assert len(feeds.requests("/wire.xml")) == before + 1
     assert client.post("/admin/sources/nope/pause", {"csrf": token}).status == 404
     served.stderr.wait_for("web admin action: pause source 'wire': done", 10)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from clirun import Lines, ok, polled, start
+from clirun import Lines, monitor, ok, start
 from feedgen import rss, story
 from feedserver import FeedServer
 from slackstub import Answer, SlackStub
@@ -84,6 +84,14 @@ routes:
     return path
 
 
+def poll_with_broken_feed(config: Path) -> None:
+    """``monitor poll --once``, which exits 1 because the broken feed fails (and for no
+    other reason: the other sources were polled)."""
+    result = monitor("poll", "--once", "--config", str(config))
+    assert result.returncode == 1, result.stderr
+    assert "1 failed" in result.stdout and "failed: broken:" in result.stdout, result.stdout
+
+
 def fill_desk(config: Path, feeds: FeedServer, slack: SlackStub) -> None:
     """Poll twice (the second poll of the court finds a gap and a new hearing); the first
     Slack message is refused (a dead delivery), the broken feed fails; then add hostile
@@ -95,9 +103,9 @@ def fill_desk(config: Path, feeds: FeedServer, slack: SlackStub) -> None:
     )
     slack.script(Answer.error("channel_not_found"))
     ok("db", "upgrade", "--config", str(config))
-    polled(str(config))
+    poll_with_broken_feed(config)
     feeds.set_feed("/ilnd.xml", pacer_rss([NEW_CASE, HEARING]), etag=False, last_modified=False)
-    polled(str(config))
+    poll_with_broken_feed(config)
     add_hostile_entries(f"sqlite:///{config.parent / 'monitor.db'}")
 
 

@@ -5,7 +5,6 @@ every error message pass through ``monitor.redact``: no configured secret is eve
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -18,7 +17,8 @@ from monitor import __version__
 from monitor.config import Config, parse_duration
 from monitor.configfile import load_config
 from monitor.errors import ConfigError, MonitorError
-from monitor.redact import install_log_redaction, redact
+from monitor.logs import LOG_FORMATS, configure_logging, logs_are_json
+from monitor.redact import redact
 from monitor.store import Store
 
 DEFAULT_CONFIG = "feeds.yaml"
@@ -33,13 +33,17 @@ config_option = click.option(
 )
 
 
-def load(path: str, *, exit_code: int = 1) -> Config:
-    """The config at ``path``; else every problem printed and an exit with ``exit_code``."""
+def load(path: str, *, exit_code: int = 1, delivery: bool = True) -> Config:
+    """The config at ``path``; else every problem printed and an exit with ``exit_code``.
+    ``delivery`` False: a read-only command, which needs no notifier (nor its secrets)."""
     try:
-        return load_config(path)
+        return load_config(path, delivery=delivery)
     except ConfigError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            if logs_are_json():
+                logging.getLogger("monitor.config").error("%s", problem)
+            else:
+                click.echo(str(problem), err=True)
         n = len(exc.problems)
         raise _ConfigProblems(
             f"{path}: {n} problem{'s' if n != 1 else ''} found", exit_code
@@ -52,9 +56,40 @@ class _ConfigProblems(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click reads the class default
 
 
+GLOBAL_OPTIONS = ("--log-level", "--log-format")  # options of ``main`` that take a value
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``args`` with the global options (``GLOBAL_OPTIONS`` and their values) moved to the
+    front, wherever they were given: ``monitor run --log-level DEBUG`` works like
+    ``monitor --log-level DEBUG run``. Nothing after ``--`` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        elif arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 class RedactingGroup(click.Group):
     """A command group whose error messages (ClickException, usage errors) are masked of
-    every registered secret before click prints them."""
+    every registered secret before click prints them, and whose global options may also
+    come after the subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -63,6 +98,10 @@ class RedactingGroup(click.Group):
             # ``message`` is typed Final, but it is what click prints: mask it in place so
             # the exception keeps its kind, exit code and usage hint
             setattr(exc, "message", redact(exc.message))  # noqa: B010
+            if logs_are_json() and not isinstance(exc, click.UsageError):
+                # standard error carries JSON lines only: the error is one of them
+                logging.getLogger("monitor").error("%s", exc.message)
+                raise SystemExit(exc.exit_code) from None
             raise
 
 
@@ -76,16 +115,19 @@ class RedactingGroup(click.Group):
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
     help="Logging threshold; logs go to standard error.",
 )
-def main(log_level: str) -> None:
-    """Media-monitoring alerts from news and court-docket feeds."""
-    logging.basicConfig(
-        level=log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    install_log_redaction()  # secrets are learnt later, as each command loads its config
+@click.option(
+    "--log-format",
+    default="text",
+    show_default=True,
+    envvar="MONITOR_LOG_FORMAT",
+    type=click.Choice(LOG_FORMATS, case_sensitive=False),
+    help="text: one readable line per event; json: one JSON object per line (log shippers).",
+)
+def main(log_level: str, log_format: str) -> None:
+    """Media-monitoring alerts from news and court-docket feeds.
+
+    The global options (--log-level, --log-format) may also follow the command."""
+    configure_logging(log_level, log_format.lower())
 
 
 class _Duration(click.ParamType[timedelta]):

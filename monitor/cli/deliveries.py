@@ -65,7 +65,7 @@ def test_notify(config_path: str, notifier: str) -> None:
         raise click.BadParameter(f"no notifier named {notifier!r} (have: {names})")
 
     async def send() -> str | None:
-        channel = build_notifiers(configs)[notifier]
+        channel = build_notifiers(configs, config.settings.timezone)[notifier]
         try:
             return (await send_test(channel)).external_id
         finally:

@@ -58,7 +58,7 @@ def explain_cmd(
     why: each clause true or false, what it found, which exclusion fired. Exits 0 either way."""
     if sum(x is not None for x in (text, url, entry_id)) != 1:
         raise click.UsageError("give exactly one of TEXT, --url URL or --entry ID")
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     topic = _topic(config, config_path, topic_name)
     if text is not None:
         click.echo(explain_text(topic, text, source_name or "").render())
@@ -171,7 +171,7 @@ def _publisher(entry: Entry) -> list[str]:
 def backtest_cmd(config_path: str, topic_name: str, since: timedelta, fmt: str) -> None:
     """Run a topic as written in the config (edited or new) against stored entries; list those
     it would newly match and those with a hit it would stop matching."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     start = datetime.now(UTC) - since
     topic = _topic(config, config_path, topic_name)
     with transaction(config, commit=False) as conn:

@@ -14,6 +14,7 @@ import click
 
 from monitor.cli.base import DURATION, config_option, load, main, transaction
 from monitor.store import records as rec
+from monitor.timefmt import local_time
 
 
 @main.command("hits")
@@ -32,10 +33,10 @@ from monitor.store import records as rec
 @click.option("--limit", default=1000, show_default=True)
 def hits_cmd(config_path: str, topic: str | None, since: timedelta, fmt: str, limit: int) -> None:
     """List recorded hits: source, title, link, published time, topic, matched terms."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     with transaction(config, commit=False) as conn:
         rows = rec.list_hits(conn, topic=topic, since=datetime.now(UTC) - since, limit=limit)
-    _print_hits(rows, fmt)
+    _print_hits(rows, fmt, config.settings.timezone)
 
 
 _HIT_FIELDS = ("created_at", "topic", "source", "title", "link", "published", "terms", "suppressed")
@@ -61,7 +62,8 @@ def _hit_record(row: rec.HitRow) -> dict[str, Any]:
     }
 
 
-def _print_hits(rows: Sequence[rec.HitRow], fmt: str) -> None:
+def _print_hits(rows: Sequence[rec.HitRow], fmt: str, zone: str) -> None:
+    """JSON and CSV: times in ISO 8601 UTC (for machines); the table: in ``zone``."""
     records = [_hit_record(r) for r in rows]
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
@@ -75,17 +77,17 @@ def _print_hits(rows: Sequence[rec.HitRow], fmt: str) -> None:
             writer.writerow({**r, "terms": "; ".join(r["terms"])})
         click.echo(out.getvalue(), nl=False)
     else:
-        _print_table(records)
+        _print_table(records, [local_time(r.published, zone, none="") for r in rows])
 
 
-def _print_table(records: list[dict[str, Any]]) -> None:
+def _print_table(records: list[dict[str, Any]], published: list[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table("published", "topic", "source", "title", "terms", "link")
-    for r in records:
+    for r, when in zip(records, published, strict=True):
         table.add_row(
-            (r["published"] or "")[:16],
+            when,
             r["topic"],
             r["source"],
             r["title"],

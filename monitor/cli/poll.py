@@ -36,7 +36,7 @@ def poll(config_path: str, once: bool, dry_run: bool) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted: nothing more was claimed; leases were handed back", err=True)
         raise SystemExit(INTERRUPTED) from None
-    print_summary(summary, dry_run=dry_run)
+    print_summary(summary, dry_run=dry_run, zone=config.settings.timezone)
     if summary.count("failed"):
         raise SystemExit(1)
 

@@ -16,7 +16,7 @@ from monitor.store.sources import SourceState, list_sources
 def sources(config_path: str, failing: bool) -> None:
     """List sources, failing ones first: state, failures in a row, last poll, next poll,
     and the last error or warning."""
-    with transaction(load(config_path), commit=False) as conn:
+    with transaction(load(config_path, delivery=False), commit=False) as conn:
         rows = list_sources(conn)
     rows.sort(key=lambda r: (-r.consecutive_failures, r.name))
     shown = [r for r in rows if r.consecutive_failures or not failing]

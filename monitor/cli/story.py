@@ -9,6 +9,7 @@ import click
 
 from monitor.cli.base import config_option, load, main, transaction
 from monitor.store.stories import StoryReport, story_report
+from monitor.timefmt import local_time
 
 
 @main.command("story")
@@ -17,18 +18,18 @@ from monitor.store.stories import StoryReport, story_report
 def story_cmd(config_path: str, story_id: int) -> None:
     """Show story STORY_ID: its entries (source, title, link, why each joined) and its
     updates (also reported, headline updated)."""
-    config = load(config_path)
+    config = load(config_path, delivery=False)
     with transaction(config) as conn:
         report = story_report(conn, story_id)
     if report is None:
         raise click.ClickException(f"no story {story_id}")
-    click.echo(_render(report))
+    click.echo(_render(report, config.settings.timezone))
 
 
-def _render(report: StoryReport) -> str:
+def _render(report: StoryReport, zone: str) -> str:
     lines = [
         f"story {report.id}: {report.title}",
-        f"  created {report.created_at:%Y-%m-%d %H:%M} UTC; "
+        f"  created {local_time(report.created_at, zone)}; "
         f"topics: {', '.join(report.topics) or 'none'}",
         f"  entries ({len(report.members)}):",
     ]
@@ -39,6 +40,6 @@ def _render(report: StoryReport) -> str:
     lines.append(f"  updates ({len(report.updates)}):")
     for u in report.updates:
         lines.append(
-            f"    {u.created_at:%Y-%m-%d %H:%M} {u.kind} (entry #{u.entry_id}): {u.detail}"
+            f"    {local_time(u.created_at, zone)} {u.kind} (entry #{u.entry_id}): {u.detail}"
         )
     return "\n".join(lines)

@@ -60,7 +60,7 @@ class DigestNotifier(Notifier, Protocol):
     async def send_digest(self, alerts: Sequence[Alert]) -> str | Receipt | None: ...
 
 
-Factory = Callable[[Any], Notifier]
+Factory = Callable[..., Notifier]  # (config, *, timezone) → notifier
 
 
 def _registry() -> Mapping[str, Factory]:
@@ -73,7 +73,8 @@ def _registry() -> Mapping[str, Factory]:
     }
 
 
-def build_notifiers(configs: list[Any]) -> dict[str, Notifier]:
-    """Instantiate every configured notifier by its ``type``."""
+def build_notifiers(configs: list[Any], timezone: str = "UTC") -> dict[str, Notifier]:
+    """Instantiate every configured notifier by its ``type``; times they show people are
+    in ``timezone`` (``settings.timezone``)."""
     registry = _registry()
-    return {cfg.name: registry[cfg.type](cfg) for cfg in configs}
+    return {cfg.name: registry[cfg.type](cfg, timezone=timezone) for cfg in configs}

@@ -13,14 +13,15 @@ from monitor.config import ConsoleNotifier as ConsoleConfig
 from monitor.docket_entry import defendants_line
 from monitor.docket_keys import docket_lines
 from monitor.entry import Alert
+from monitor.timefmt import local_time
 
 
-def render_alert(alert: Alert) -> str:
-    """A plain-text block: topic rule, headline, link, outlet and time, terms, snippet.
-    A follow-up (story update) is one indented line under its story's headline."""
+def render_alert(alert: Alert, zone: str = "UTC") -> str:
+    """A plain-text block: topic rule, headline, link, outlet and time (in ``zone``), terms,
+    snippet. A follow-up (story update) is one indented line under its story's headline."""
     if alert.slot != "alert":
         return f"  ↳ {alert.topic}: {alert.title}\n    {alert.update_detail or alert.update_kind}\n"
-    when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "undated"
+    when = local_time(alert.published, zone)
     if alert.extra.get("docket"):
         return _render_docket(alert, when)
     lines = [
@@ -60,13 +61,16 @@ def _render_docket(alert: Alert, when: str) -> str:
 class ConsoleNotifier:
     """Writes each alert to a text stream (standard output by default)."""
 
-    def __init__(self, config: ConsoleConfig, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, config: ConsoleConfig, stream: TextIO | None = None, *, timezone: str = "UTC"
+    ) -> None:
         self.name = config.name
         self._stream = stream
+        self._zone = timezone
 
     async def send(self, alert: Alert) -> str | None:
         stream = self._stream or sys.stdout
-        stream.write(render_alert(alert) + "\n")
+        stream.write(render_alert(alert, self._zone) + "\n")
         stream.flush()
         return None
 

@@ -28,7 +28,14 @@ from email.utils import formatdate
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from monitor.config import EmailNotifier as EmailConfig
@@ -38,12 +45,15 @@ from monitor.errors import NotifyError
 from monitor.notify import Receipt, RecipientOutcome
 from monitor.notify.mailmime import clean_text, compose, id_header
 from monitor.notify.marks import plain_snippet, split_marks
+from monitor.timefmt import local_time
 
 SUBJECT_LIMIT = 180  # characters of the decoded subject, prefix included
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "undated"
+@pass_context
+def _when(context: Context, value: datetime | None) -> str:
+    """A time in the notifier's zone (the template's ``zone``, else UTC)."""
+    return local_time(value, context.get("zone") or "UTC")
 
 
 def _highlight(alert: Alert) -> Markup:
@@ -96,9 +106,10 @@ def message_id(key: str, sender: str) -> str:
 class EmailNotifier:
     """Sends alerts and digests to fixed recipients through one SMTP server."""
 
-    def __init__(self, config: EmailConfig) -> None:
+    def __init__(self, config: EmailConfig, *, timezone: str = "UTC") -> None:
         self.name = config.name
         self._config = config
+        self._zone = timezone
 
     async def send(self, alert: Alert) -> Receipt:
         message = self.alert_message(alert)
@@ -119,7 +130,7 @@ class EmailNotifier:
         """The message for one alert (or follow-up); raises NotifyError (permanent) when
         the configured sender or a recipient is not an email address."""
         docket = docket_view(alert.extra) if is_docket(alert) else None
-        context = {"alert": alert, "docket": docket, "notifier": self.name}
+        context = {"alert": alert, "docket": docket, "notifier": self.name, "zone": self._zone}
         if alert.slot == "alert":
             subject = f"{alert.topic}: {alert.title or '(no title)'}"
         else:
@@ -147,7 +158,12 @@ class EmailNotifier:
         topics = ", ".join(s.topic for s in sections)
         subject = f"Digest: {counts.describe()} ({topics})"
         ids = ",".join(str(a.delivery_id) for a in sorted(alerts, key=lambda a: a.delivery_id))
-        context = {"sections": sections, "counts": counts, "notifier": self.name}
+        context = {
+            "sections": sections,
+            "counts": counts,
+            "notifier": self.name,
+            "zone": self._zone,
+        }
         return self._compose(
             subject,
             message_id(f"{self.name}|digest|{ids}", self._config.sender),

@@ -22,7 +22,7 @@ import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -44,9 +44,19 @@ DEFAULT_RETRY_AFTER = 30.0  # seconds, when a 429 says nothing readable
 MAX_RETRY_AFTER = 3600.0  # the longest a Retry-After can hold a channel (inf, 1e12: this)
 
 
+class Pace(Protocol):
+    """Waits until a message to channel ``key`` may go (``Pacer`` here, or the fleet-wide
+    ``monitor.pace.FleetPacer`` that reserves slots in the database)."""
+
+    interval: float
+
+    async def wait(self, key: str) -> None: ...
+
+
 class Pacer:
-    """At most one message per ``interval`` seconds per key (a channel). Waiting here is
-    pacing, bounded by ``interval``; failures never wait (the outbox reschedules them)."""
+    """At most one message per ``interval`` seconds per key (a channel), in this process.
+    Waiting here is pacing, bounded by ``interval``; failures never wait (the outbox
+    reschedules them)."""
 
     def __init__(
         self,
@@ -72,7 +82,8 @@ class Pacer:
 class SlackNotifier:
     """Posts alerts to one Slack channel (a webhook's, or ``channel`` with a bot token)."""
 
-    def __init__(self, config: SlackConfig) -> None:
+    def __init__(self, config: SlackConfig, *, timezone: str = "UTC") -> None:
+        # ``timezone`` is unused: Slack shows each reader a message's time in their own zone
         self.name = config.name
         self._config = config
         timeout = max(1, math.ceil(config.timeout.total_seconds()))
@@ -93,7 +104,17 @@ class SlackNotifier:
                 retry_handlers=[],
             )
             self._channel = config.channel
-        self._pacer = Pacer(config.pace.total_seconds())
+        self._pacer: Pace = Pacer(config.pace.total_seconds())
+
+    def pace_with(self, pacer: Pace) -> None:
+        """Pace this channel with ``pacer`` (with ``pacer.interval``: the configured pace)
+        instead of this process's own pacer: replicas share one pace."""
+        self._pacer = pacer
+
+    @property
+    def pace(self) -> float:
+        """The configured least time between two messages to the channel, in seconds."""
+        return self._pacer.interval
 
     async def send(self, alert: Alert) -> str | None:
         """Post ``alert``; return the message ``ts`` (bot mode) or None. Raises NotifyError."""

@@ -8,8 +8,11 @@ rules.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -153,24 +156,81 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
+# PostgreSQL advisory lock key ("monitor migrations"): one replica migrates at a time
+MIGRATION_LOCK = 0x6D6F6E6D6967  # any 64-bit number no other application on the database uses
+MIGRATION_WAIT = "5min"  # how long a replica waits for another's migration to finish
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (default: the head); raises StoreError."""
+    """Apply migrations up to ``revision`` (default: the head); raises StoreError.
+
+    On PostgreSQL under an advisory lock: replicas started together with ``--migrate``
+    queue, the first migrates and the others find the schema current."""
     try:
-        command.upgrade(alembic_config(engine), revision)
+        with engine.connect() as conn, _alembic_logs():
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                conn.commit()  # the lock is the session's: it outlives this transaction
+            try:
+                cfg = alembic_config(engine)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                conn.commit()
+            finally:
+                if postgres:
+                    conn.rollback()
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                    conn.commit()
     except SQLAlchemyError as exc:
-        raise StoreError(f"migration failed: {exc}") from exc
+        raise StoreError(f"migration failed: {redact(str(exc))}") from exc
+
+
+def wait_for_migration(conn: Connection) -> None:
+    """Wait (at most ``MIGRATION_WAIT``) while another process migrates this PostgreSQL
+    database, so that a replica started beside a migrating one reads the new schema."""
+    if conn.dialect.name == "postgresql":
+        with conn.begin():  # the shared lock is taken, then let go at once
+            conn.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_WAIT}'"))
+            conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": MIGRATION_LOCK})
+
+
+@contextmanager
+def _alembic_logs() -> Iterator[None]:
+    """Alembic's INFO lines (each migration applied) at the process's log level, for the
+    time of an upgrade; the CLI holds them at WARNING otherwise (see ``monitor.cli.base``)."""
+    logger = logging.getLogger("alembic")
+    before = logger.level
+    logger.setLevel(logging.NOTSET)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+def code_head(engine: Engine) -> str | None:
+    """The code's migration head revision(s), comma-separated (None: no migrations)."""
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    return ",".join(sorted(heads)) or None
+
+
+def schema_revision(conn: Connection) -> str | None:
+    """The database's revision(s), comma-separated (None: an empty database). Raises
+    SQLAlchemyError when the database does not answer."""
+    return ",".join(sorted(MigrationContext.configure(conn).get_current_heads())) or None
 
 
 def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
     """(current revision(s) of the database, head revision(s) of the code), each a
     comma-separated string or None."""
-    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    head = code_head(engine)
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_heads()
+            wait_for_migration(conn)
+            current = schema_revision(conn)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot reach database {redact_url(str(engine.url))}: {exc}") from exc
-    return (",".join(sorted(current)) or None), (",".join(sorted(heads)) or None)
+    return current, head
 
 
 def require_current_schema(engine: Engine) -> None:

@@ -97,6 +97,7 @@ def _alert_query() -> Select[Any]:
             deliveries.c.id.label("delivery_id"),
             deliveries.c.notifier,
             hits.c.topic,
+            hits.c.story_id,
             sources.c.name.label("source"),
             sources.c.kind.label("source_kind"),
             entries.c.title,
@@ -232,6 +233,19 @@ def claim_deliveries(
         )
     )
     return _alerts(conn, ids)
+
+
+def oldest_owed(conn: Connection, pairs: Collection[tuple[str, str]]) -> datetime | None:
+    """When the oldest delivery still owed (pending, sending or failed) of these (topic,
+    notifier) pairs was created, or None when none is owed."""
+    query = (
+        select(deliveries.c.created_at)
+        .join(hits, hits.c.id == deliveries.c.hit_id)
+        .where(deliveries.c.state.in_(("pending", "sending", "failed")), _pairs(pairs))
+        .order_by(deliveries.c.created_at)
+        .limit(1)
+    )
+    return conn.scalar(query)
 
 
 def pending_alerts(conn: Connection, delivery_ids: list[int]) -> list[Alert]:

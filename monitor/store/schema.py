@@ -117,6 +117,10 @@ sources = Table(
     Column("lease_owner", String(80)),
     Column("lease_expires_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
+    # migration 0012: since when the source fails (NULL while it works), and what ops were
+    # told about it (NULL, "failing", "gap"): one message per change, whichever replica sends
+    Column("failing_since", UTCDateTime),
+    Column("ops_state", String(10)),
 )
 
 stories = Table(
@@ -287,4 +291,30 @@ coverage_gaps = Table(
     Column("previous_entries", Integer, nullable=False),
     Column("entries", Integer, nullable=False),
     Column("detected_at", UTCDateTime, nullable=False),
+)
+
+# Fleet coordination (migration 0012). ``replicas``: each ``monitor run`` process and when it
+# was last seen, so each claims a fair share of the due sources. ``send_slots``: the next time a
+# paced channel may take a message, reserved in the database so a pace holds for every replica.
+# ``job_runs``: when a fleet-wide job (retention) last ran, so one replica runs it per period.
+replicas = Table(
+    "replicas",
+    metadata,
+    Column("owner", String(80), primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
+send_slots = Table(
+    "send_slots",
+    metadata,
+    Column("channel", String(200), primary_key=True),
+    Column("next_at", UTCDateTime, nullable=False),
+)
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("last_run_at", UTCDateTime, nullable=False),
 )

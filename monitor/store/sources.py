@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
+from monitor.store.records import insert_ignore_many
 from monitor.store.schema import entries, sources
 
 
@@ -47,30 +48,41 @@ _STATE_COLUMNS = [sources.c[f] for f in SourceState.__dataclass_fields__]
 
 def sync_sources(conn: Connection, specs: Sequence[SourceSpec], now: datetime) -> None:
     """Make the sources table agree with the config: insert new names, update changed URLs
-    (forgetting validators that belonged to the old URL), deactivate names no longer listed."""
-    known = {r.name: r for r in conn.execute(select(sources.c.name, sources.c.url, sources.c.kind))}
+    (forgetting validators that belonged to the old URL), deactivate names no longer listed.
+    Replicas starting together may all run it at once: new names are inserted or ignored
+    (the unique name decides), then every row is brought up to date."""
+    insert_ignore_many(
+        conn,
+        sources,
+        [
+            {
+                "name": s.name,
+                "url": s.url,
+                "kind": s.kind,
+                "active": True,
+                "consecutive_failures": 0,
+                "created_at": now,
+            }
+            for s in specs
+        ],
+        ["name"],
+        ["id"],
+    )
+    columns = select(sources.c.name, sources.c.url, sources.c.kind, sources.c.active)
+    known = {r.name: r for r in conn.execute(columns)}
     for spec in specs:
-        row = known.get(spec.name)
-        if row is None:
-            conn.execute(
-                sources.insert().values(
-                    name=spec.name,
-                    url=spec.url,
-                    kind=spec.kind,
-                    active=True,
-                    consecutive_failures=0,
-                    created_at=now,
-                )
+        row = known[spec.name]
+        if (row.url, row.kind, row.active) == (spec.url, spec.kind, True):
+            continue  # as configured: no write, no row lock for other replicas to wait on
+        values: dict[str, object] = {"active": True, "kind": spec.kind}
+        if row.url != spec.url:
+            values.update(
+                url=spec.url, etag=None, last_modified=None, body_hash=None, next_due_at=None
             )
-        else:
-            values: dict[str, object] = {"active": True, "kind": spec.kind}
-            if row.url != spec.url:
-                values.update(
-                    url=spec.url, etag=None, last_modified=None, body_hash=None, next_due_at=None
-                )
-            conn.execute(update(sources).where(sources.c.name == spec.name).values(**values))
+        conn.execute(update(sources).where(sources.c.name == spec.name).values(**values))
     names = [s.name for s in specs]
-    conn.execute(update(sources).where(sources.c.name.not_in(names)).values(active=False))
+    gone = update(sources).where(sources.c.name.not_in(names), sources.c.active.is_(True))
+    conn.execute(gone.values(active=False))
 
 
 def claim_sources(
@@ -148,6 +160,7 @@ _SUCCESS = (
         first_polled_at=func.coalesce(sources.c.first_polled_at, bindparam("now")),
         next_due_at=bindparam("due"),
         consecutive_failures=0,
+        failing_since=None,
         last_error=None,
         last_warning=bindparam("warning"),
         etag=bindparam("etag"),
@@ -164,6 +177,7 @@ _FAILURE = (
         last_polled_at=bindparam("now"),
         next_due_at=bindparam("due"),
         consecutive_failures=sources.c.consecutive_failures + 1,
+        failing_since=func.coalesce(sources.c.failing_since, bindparam("now")),
         last_error=bindparam("error"),
         lease_owner=None,
         lease_expires_at=None,
@@ -261,4 +275,30 @@ def source_activity(conn: Connection, since: datetime) -> list[SourceActivity]:
         data = r._asdict()
         last, count = data.pop("last_new_at"), data.pop("recent")
         found.append(SourceActivity(SourceState(**data), last, int(count or 0)))
+    return found
+
+
+def set_ops_state(conn: Connection, source_id: int, old: str | None, new: str | None) -> bool:
+    """Move a source's ops state from ``old`` to ``new``; False when another replica moved
+    it first (so exactly one replica tells ops about each change)."""
+    result = conn.execute(
+        update(sources)
+        .where(sources.c.id == source_id, sources.c.ops_state.is_not_distinct_from(old))
+        .values(ops_state=new)
+    )
+    return bool(result.rowcount)
+
+
+def ops_rows(conn: Connection) -> list[tuple[SourceState, datetime | None, str | None]]:
+    """Every active, unpaused source with since when it fails and what ops were told."""
+    rows = conn.execute(
+        select(*_STATE_COLUMNS, sources.c.failing_since, sources.c.ops_state)
+        .where(sources.c.active.is_(True), sources.c.paused.is_(False))
+        .order_by(sources.c.name)
+    )
+    found = []
+    for r in rows:
+        data = r._asdict()
+        since, state = data.pop("failing_since"), data.pop("ops_state")
+        found.append((SourceState(**data), since, state))
     return found

@@ -1,0 +1,125 @@
+"""Replicas on one PostgreSQL database: real ``monitor run`` processes started together
+share the work, come up together (migrations and source registration race-free), and pace a
+Slack channel for the whole fleet."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+from clirun import ok
+from feedgen import rss, story
+from feedserver import FeedServer
+from fleetrun import Fleet, fleet_config
+from slackstub import SlackStub
+from sqlalchemy import create_engine, text
+
+pytestmark = pytest.mark.postgres
+
+
+def _sources(feed_server: FeedServer, count: int) -> dict[str, str]:
+    for i in range(count):
+        feed_server.set_feed(f"/f{i}.xml", rss([story(i, f"Clearview AI story number {i}")]))
+    return {f"feed-{i}": feed_server.url(f"/f{i}.xml") for i in range(count)}
+
+
+def test_three_replicas_started_at_once_with_migrate_on_a_fresh_database_all_come_up(
+    pg_url: str, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    config = fleet_config(tmp_path, pg_url, _sources(feed_server, 5))
+    with Fleet(3, "--migrate", "--config", str(config)) as fleet:
+        fleet.wait_running()
+        codes = fleet.stop()
+    assert codes == [0, 0, 0], fleet.logs()
+    assert "Traceback" not in fleet.logs(), fleet.logs()
+
+
+def test_three_replicas_started_at_once_register_the_configured_sources_once(
+    pg_url: str, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    config = fleet_config(tmp_path, pg_url, _sources(feed_server, 20))
+    ok("db", "upgrade", "--config", str(config))  # migrated, but no source registered yet
+    with Fleet(3, "--config", str(config)) as fleet:
+        fleet.wait_running()
+        codes = fleet.stop()
+    assert codes == [0, 0, 0], fleet.logs()
+    listed = ok("sources", "--config", str(config)).stdout
+    assert all(f"feed-{i}\t" in listed for i in range(20)), listed
+
+
+def _polls(text: str) -> int:
+    return sum(1 for line in text.splitlines() if "monitor.service: polled " in line)
+
+
+def test_two_replicas_share_a_burst_of_due_sources_and_send_every_story_once(
+    pg_url: str, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    count = 30
+    config = fleet_config(tmp_path, pg_url, _sources(feed_server, count), extra=CONSOLE)
+    ok("db", "upgrade", "--config", str(config))
+    ok("poll", "--once", "--config", str(config))  # every source known, next due in an hour
+    for i in range(count):  # each feed has a new story since
+        feed_server.set_feed(f"/f{i}.xml", rss([story(100 + i, f"Clearview AI update {i}")]))
+    feed_server.latency = 0.3  # latency-bound: each replica fetches 2 at a time from a host
+    with Fleet(2, "--config", str(config)) as fleet:
+        fleet.wait_running()
+        time.sleep(3)  # both have ticked once: the fleet knows them
+        _make_all_due(pg_url)  # a burst: every source due at the same moment
+        deadline = time.monotonic() + 90
+        while sum(_polls(r.stderr.text()) for r in fleet.replicas) < count:
+            assert time.monotonic() < deadline, fleet.logs()
+            time.sleep(0.2)
+        time.sleep(2)  # deliveries of the last polls
+        codes = fleet.stop()
+    assert codes == [0, 0], fleet.logs()
+    polls = [_polls(r.stderr.text()) for r in fleet.replicas]
+    assert sum(polls) == count, fleet.logs()
+    assert min(polls) >= count // 3, f"lopsided polling: {polls}"
+    printed = "".join(r.stdout.text() for r in fleet.replicas)
+    for i in range(count):
+        assert printed.count(f"Clearview AI update {i}\n") == 1, printed
+
+
+CONSOLE = "notifiers:\n  - name: console\n    type: console\n"
+
+
+def _make_all_due(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE sources SET next_due_at = now() AT TIME ZONE 'UTC'"))
+    engine.dispose()
+
+
+def test_a_slack_channel_pace_holds_for_two_replicas_and_each_story_is_sent_once(
+    pg_url: str, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    count, pace = 16, 0.5
+    with SlackStub() as slack:
+        notifier = (
+            "notifiers:\n  - name: desk\n    type: slack\n"
+            f"    webhook_url: {slack.webhook_url}\n    pace: {pace}s\n"
+        )
+        sources = _sources(feed_server, count)
+        config = fleet_config(tmp_path, pg_url, sources, extra=notifier)
+        ok("db", "upgrade", "--config", str(config))
+        feed_server.latency = 0.2
+        with Fleet(2, "--config", str(config)) as fleet:
+            fleet.wait_running()
+            messages = slack.wait_for(count, timeout=120)
+            time.sleep(2 * pace)  # anything extra would have arrived by now
+            codes = fleet.stop()
+        messages = slack.messages
+    assert codes == [0, 0], fleet.logs()
+    senders = [
+        sum("delivery " in line for line in r.stderr.text().splitlines()) for r in fleet.replicas
+    ]
+    assert min(senders) > 0, f"one replica sent everything: {senders}"  # both sent: a real test
+    texts = [m["text"] for m in messages]
+    assert len(texts) == count and len(set(texts)) == count, texts  # every story once
+    arrivals = sorted(m["at"] for m in messages)
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    # slots are pace apart; an HTTP round trip may shift one arrival a little, never by half
+    assert min(gaps) > pace / 2, f"messages {min(gaps):.2f}s apart with pace {pace}s: {gaps}"
+    assert (arrivals[-1] - arrivals[0]) >= (count - 1) * pace * 0.9
