@@ -3,7 +3,8 @@
 Starts a loopback feed farm in a separate process (N synthetic RSS feeds of 20–50 entries and
 20–80 KB, spread over several 127.0.0.x hosts, with a configurable per-request latency), then
 runs ``Poller.poll`` for every source — exactly what ``monitor poll --once`` and the service
-do: fetch, then parse, match and store in SQLite in the worker processes — twice: cold
+do: fetch, then parse, match and store in SQLite (in this process, and in a burst with
+workers that parse while this process records: monitor.lanes) — twice: cold
 (empty database) and conditional (every feed answers 304). Prints feeds/s, CPU seconds (this
 process, its workers, and the farm apart) and peak RSS for each cycle.
 

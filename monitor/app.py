@@ -22,16 +22,16 @@ from monitor.pool import WorkerPool
 from monitor.redact import registered_secrets
 from monitor.store import Store
 from monitor.store.db import require_current_schema
-from monitor.worker import init_worker
+from monitor.worker import Ingester, init_worker
 
-MAX_DEFAULT_WORKERS = 9  # each takes ~100 MiB; a big host's CPU count is no reason for more
+MAX_DEFAULT_WORKERS = 8  # each takes ~80 MiB; a big host's CPU count is no reason for more
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 
 def worker_count(setting: int | None, *, cpu_max: Path = CGROUP_CPU_MAX) -> int:
-    """``settings.workers``, else one more than the CPUs available, at most
-    ``MAX_DEFAULT_WORKERS``."""
-    return setting or min(available_cpus(cpu_max) + 1, MAX_DEFAULT_WORKERS)
+    """``settings.workers``, else one fewer than the CPUs available (this process parses
+    too: see ``monitor.lanes``), at least one, at most ``MAX_DEFAULT_WORKERS``."""
+    return setting or max(1, min(available_cpus(cpu_max) - 1, MAX_DEFAULT_WORKERS))
 
 
 def available_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
@@ -49,12 +49,12 @@ def available_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
 
 
 def parse_pool(config: Config, workers: int) -> WorkerPool:
-    """Processes that parse, match and record fetched feeds (``monitor.worker``): the
-    CPU-heavy steps use every core and leave the event loop free. One more worker than CPUs
-    by default, as a worker waits on the database between feeds (``bench/poll.py``: 2 → 3
-    workers on 2 cores took a cold cycle from 71–81 to 76–92 feeds/s). Each feed may use
-    ``settings.feed_budget`` of CPU and must be done within ``hang_deadline`` (see
-    ``monitor.pool``). forkserver keeps the children clean of our threads."""
+    """Processes that parse, match and record the fetched feeds not ingested in this
+    process (``monitor.worker``): bodies that need feedparser or are big, and in a burst
+    whatever this process cannot keep up with. Each feed may use ``settings.feed_budget`` of
+    CPU and must be done within ``hang_deadline`` (see ``monitor.pool``). forkserver keeps
+    the children clean of our threads; it preloads nothing, so that it stays small (each
+    worker imports what it needs once, when it starts)."""
     budget = config.settings.feed_budget
     return WorkerPool(
         workers,
@@ -62,7 +62,6 @@ def parse_pool(config: Config, workers: int) -> WorkerPool:
         initargs=(list(config.topics), config.settings.database_url, registered_secrets()),
         budget=budget.total_seconds(),
         deadline=hang_deadline(budget).total_seconds(),
-        preload=["monitor.worker"],
     )
 
 
@@ -76,22 +75,20 @@ class App:
 
 
 @asynccontextmanager
-async def open_app(
-    config: Config, *, check_schema: bool = True, workers: int | None = None
-) -> AsyncIterator[App]:
-    """Open every resource for ``config``; close them all on exit, whatever happened.
-    ``workers`` overrides the number of worker processes (a dry run needs exactly one)."""
+async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterator[App]:
+    """Open every resource for ``config``; close them all on exit, whatever happened."""
     owner = process_owner()
     store = Store(config.settings.database_url)
-    workers = workers or worker_count(config.settings.workers)
+    workers = worker_count(config.settings.workers)
     pool = parse_pool(config, workers)
     notifiers = build_notifiers(config.effective_notifiers(), config.settings.timezone)
     pace_fleet(notifiers, store)  # replicas on one database share each channel's pace
     try:
         if check_schema:
             await store.run(require_current_schema, store.engine)
+        ingester = Ingester.for_topics(config.topics, store)
         async with Fetcher(config.settings.http) as fetcher:
-            poller = Poller(config, store, fetcher, parse_pool=pool, owner=owner)
+            poller = Poller(config, store, fetcher, parse_pool=pool, ingester=ingester, owner=owner)
             deliverer = Deliverer.for_config(config, store, notifiers, owner)
             yield App(config, store, poller, deliverer, pool)
     finally:

@@ -245,6 +245,9 @@ class Settings(_Model):
     max_backoff: Duration = timedelta(hours=6)
     workers: int | None = Field(default=None, gt=0)  # parse/record processes; None: CPUs + 1, ≤ 9
     feed_budget: Duration = timedelta(seconds=5)  # CPU one feed may take in a worker
+    # bodies up to this size that the fast reader takes are parsed in the poller's process
+    # (linear cost, bounded by the size); 0: every body goes to a worker
+    inline_parse_max_bytes: int = Field(default=256 * 1024, ge=0)
     http: HttpSettings = HttpSettings()
     delivery: DeliverySettings = DeliverySettings()
     health: HealthSettings = HealthSettings()

@@ -118,6 +118,11 @@ def _database_url_problems(
     return [Problem(file, _line(lines, path), "settings.database_url", problem)]
 
 
+# libyaml's parser when PyYAML has it: a config of 2,000 sources composes in ~0.1 s instead
+# of ~1 s; a file it rejects is parsed again in Python for the error message
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(file: str) -> tuple[Any, dict[KeyPath, int], list[Issue]]:
     """Parse ``file`` into (data, key-path → line, issues); data is None when unusable."""
     try:
@@ -128,7 +133,13 @@ def _read_yaml(file: str) -> tuple[Any, dict[KeyPath, int], list[Issue]]:
         return None, {}, [((), f"cannot read the file: {exc.strerror or type(exc).__name__}")]
     lines: dict[KeyPath, int] = {}
     try:
-        data, issues = _compose(text, lines)
+        data, issues = _compose(text, lines, _FAST_LOADER)
+    except yaml.MarkedYAMLError:
+        lines.clear()  # the pure-Python parser words syntax errors as our messages expect
+    else:
+        return data, lines, issues
+    try:
+        data, issues = _compose(text, lines, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         lines[()] = exc.problem_mark.line + 1 if exc.problem_mark else 1
         return None, lines, [((), _yaml_message(exc))]
@@ -142,8 +153,10 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return message
 
 
-def _compose(text: str, lines: dict[KeyPath, int]) -> tuple[Any, list[Issue]]:
-    loader = yaml.SafeLoader(text)
+def _compose(
+    text: str, lines: dict[KeyPath, int], loader_class: type[yaml.SafeLoader]
+) -> tuple[Any, list[Issue]]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if not isinstance(node, yaml.MappingNode):

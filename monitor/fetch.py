@@ -206,11 +206,17 @@ def _make_client(
         timeout=timeout,
         headers=headers,
         follow_redirects=False,  # followed by Fetcher._open, which checks each hop's scheme
-        transport=transport or AiohttpTransport(client=lambda: _session(settings)),
+        transport=transport or _transport(settings),
     )
 
 
-def _session(settings: HttpSettings) -> aiohttp.ClientSession:
+def _transport(settings: HttpSettings) -> AiohttpTransport:
+    # one TLS context (loading the CA bundle costs ~40 ms): the transport would make its own
+    tls = httpx.create_ssl_context()
+    return AiohttpTransport(verify=tls, client=lambda: _session(settings, tls))
+
+
+def _session(settings: HttpSettings, tls: ssl.SSLContext) -> aiohttp.ClientSession:
     """The connection pool under the shared client (made on first use, inside the loop).
 
     aiohttp's pool keeps idle connections per host and enforces ``per_host`` itself; httpcore's
@@ -223,7 +229,7 @@ def _session(settings: HttpSettings) -> aiohttp.ClientSession:
         limit=settings.max_connections,
         limit_per_host=settings.per_host,
         keepalive_timeout=KEEPALIVE_SECONDS,
-        ssl=httpx.create_ssl_context(),
+        ssl=tls,
     )
     return aiohttp.ClientSession(
         connector=connector,

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from monitor.notify import Notifier
-from monitor.notify.slack import SlackNotifier
 from monitor.pipeline import utcnow
 from monitor.store import Store
 from monitor.store.fleet import reserve_slot
@@ -45,6 +44,8 @@ def pace_fleet(notifiers: Mapping[str, Notifier], store: Store) -> None:
     its pace for the fleet; on SQLite (one process) leave their own pacers."""
     if store.engine.dialect.name != "postgresql":
         return
+    from monitor.notify.slack import SlackNotifier  # only here: a command's start-up stays light
+
     for notifier in notifiers.values():
         if isinstance(notifier, SlackNotifier):
             notifier.pace_with(FleetPacer(store, notifier.pace))

@@ -1,8 +1,10 @@
-"""Feed bodies to normalized entries: feedparser on bytes, then plain-text normalization.
+"""Feed bodies to normalized entries: a reader on bytes, then plain-text normalization.
 
 ``parse_feed`` turns the bytes a fetch returned into a ``ParsedFeed`` of ``Entry`` values:
 plain-text titles and summaries, absolute http(s) links, UTC datetimes and capped field sizes,
-so that nothing downstream has to distrust feed text again.
+so that nothing downstream has to distrust feed text again. The body is read by the fast
+reader (``monitor.feedxml``) when it takes it, else by feedparser (the reference: both give
+the same item dicts, which is what ``read_raw_feed`` returns to the docket reader too).
 
 It does not fetch (feedparser only ever sees a ``BytesIO`` of bytes we already hold, never a
 URL, path or str), does not sanitize HTML for display (the output is plain text; escaping for a
@@ -18,7 +20,9 @@ import io
 import re
 import time
 import xml.sax
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -29,6 +33,7 @@ import feedparser
 
 from monitor.entry import Entry, ParsedFeed
 from monitor.errors import ParseError
+from monitor.feedxml import Declined, read_xml_feed
 
 MAX_ENTRIES = 1_000
 MAX_TITLE = 1_000
@@ -77,7 +82,12 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     still yielded a feed. Raises ``ParseError`` when the body is not a feed at all (no
     RSS/Atom/RDF version and no entries): an HTML page, an empty body, broken XML.
     """
-    raw = read_raw_feed(body, headers)
+    return normalize_feed(read_raw_feed(body, headers), url)
+
+
+def normalize_feed(raw: RawFeed, url: str) -> ParsedFeed:
+    """Normalize a ``RawFeed`` (from either reader) into entries; ``url`` is the base for
+    relative links."""
     return ParsedFeed(
         title=_text_field(raw.channel, "title", MAX_TITLE),
         entries=tuple(_normalize_entry(item, url) for item in raw.entries),
@@ -99,24 +109,60 @@ def cap_warning(feed: ParsedFeed) -> str | None:
 
 @dataclass(frozen=True)
 class RawFeed:
-    """feedparser's reading of a body, capped: the channel and item dicts."""
+    """A body's channel and item dicts (feedparser's shape), capped."""
 
     channel: dict[str, Any]
     entries: list[dict[str, Any]]  # at most MAX_ENTRIES: the newest, in document order
     dropped: int  # items beyond the cap
     bozo: str | None  # why the XML was malformed, when it was but still read
+    fast: bool = False  # read by monitor.feedxml (else by feedparser)
+
+
+class FeedparserNeeded(Exception):
+    """Raised by ``read_raw_feed`` under ``fast_reader_only`` for a body that the fast reader
+    declined: the caller hands it to a worker process, where feedparser runs under the CPU
+    budget (feedparser's cost on a hostile body is not bounded by its size)."""
+
+
+_FAST_ONLY: ContextVar[bool] = ContextVar("fast_only", default=False)
+
+
+@contextmanager
+def fast_reader_only() -> Iterator[None]:
+    """Within this block (this thread or task), ``read_raw_feed`` never runs feedparser: it
+    raises ``FeedparserNeeded`` instead."""
+    token = _FAST_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _FAST_ONLY.reset(token)
 
 
 def read_raw_feed(body: bytes, headers: Mapping[str, str]) -> RawFeed:
-    """Run feedparser on ``body`` (never a URL or path) and keep the newest items.
+    """Read ``body`` (never a URL or path) and keep the newest items: on the fast path
+    (``monitor.feedxml``) when it takes the body, else with feedparser, which reads it the
+    same way (see ``read_with_feedparser``).
 
     Character references to code points that cannot exist in text (surrogates, beyond
-    U+10FFFF, NUL) become U+FFFD first: feedparser's fallback parser crashes on them. Any
-    other failure inside feedparser is a ParseError, as is a body that is not a feed.
+    U+10FFFF, NUL) become U+FFFD first: feedparser's fallback parser crashes on them.
     """
+    body = _replace_bad_char_refs(body)
+    fast = read_xml_feed(body, headers)
+    if isinstance(fast, Declined):
+        if _FAST_ONLY.get():
+            raise FeedparserNeeded(fast.reason)
+        return read_with_feedparser(body, headers)
+    kept = newest_items(fast.entries, MAX_ENTRIES)
+    return RawFeed(fast.channel, [dict(i) for i in kept], len(fast.entries) - len(kept), None, True)
+
+
+def read_with_feedparser(body: bytes, headers: Mapping[str, str]) -> RawFeed:
+    """Run feedparser on ``body`` and keep the newest items. Any failure inside feedparser
+    is a ParseError, as is a body that is not a feed."""
+    body = _replace_bad_char_refs(body)
     try:
         result = feedparser.parse(
-            io.BytesIO(_replace_bad_char_refs(body)),
+            io.BytesIO(body),
             response_headers={key.lower(): value for key, value in headers.items()},
             sanitize_html=False,
             resolve_relative_uris=False,

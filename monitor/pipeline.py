@@ -1,21 +1,25 @@
 """One poll of one source, end to end: fetch → parse → decide → store.
 
 The one place that wires the edges (fetcher, worker pool, store) to the pure core (parse,
-match, dedupe, decide). A changed body goes to a worker process, which parses it and records
-it in one transaction (``monitor.worker.ingest_feed``); 304s and failures are recorded from
-here. The scheduler only decides *when* to call it; the CLI and the service call the same
-``Poller``. A failing source becomes a ``PollReport`` with its error, recorded on
-the source with its backoff; it never stops the others.
+match, dedupe, decide). A changed body is parsed, matched and recorded in one transaction
+(``monitor.worker.Ingester``): in this process when the fast reader takes it and it is no
+bigger than ``settings.inline_parse_max_bytes`` (its cost is linear, so bounded by that size),
+else in a worker process under the CPU budget and deadline (``monitor.pool``), which starts
+only when a body needs it; 304s and failures are recorded from here. The scheduler only
+decides *when* to call it; the CLI and the service call the same ``Poller``. A failing
+source becomes a ``PollReport`` with its error, recorded on the source with its backoff; it
+never stops the others.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
@@ -28,15 +32,21 @@ from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError, StoreError, WorkerError
 from monitor.fetch import Fetcher, FetchResult, Validators
 from monitor.ingest import FeedWrite, Recorded
+from monitor.lanes import Lanes
 from monitor.outcomes import OutcomeWriter
+from monitor.parse import FeedparserNeeded
 from monitor.pool import WorkerPool
 from monitor.store import Store, fleet
 from monitor.store import dockets as cov
 from monitor.store import sources as src
-from monitor.worker import ingest_feed
+from monitor.worker import Ingester, ingest_feed, prepare_in_worker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# Polls allowed between fetching and recording beyond the fetches in flight: in a burst of
+# cold feeds, fetching outpaces parsing, and every body waiting is memory (~50 KB each).
+MAX_BODIES_IN_HAND = 64
 
 Outcome = Literal["updated", "unchanged", "not_modified", "failed"]
 
@@ -62,8 +72,9 @@ class PollReport:
 
 
 class Poller:
-    """Polls sources of one config through a fetcher, a worker pool (``parse_pool``, whose
-    processes run ``monitor.worker.ingest_feed``) and a store."""
+    """Polls sources of one config through a fetcher, an ``ingester`` for bodies read in this
+    process, a worker pool (``parse_pool``, whose processes run
+    ``monitor.worker.ingest_feed``) for the others, and a store."""
 
     def __init__(
         self,
@@ -72,6 +83,7 @@ class Poller:
         fetcher: Fetcher,
         *,
         parse_pool: WorkerPool,
+        ingester: Ingester,
         owner: str,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -80,6 +92,22 @@ class Poller:
         self.fetcher = fetcher
         self.owner = owner
         self._pool = parse_pool
+        self._ingester = ingester
+        # SQLite has one writer: workers parse, and this process records what they prepared
+        # (two processes writing would wait on each other's lock, sleeping in busy_timeout)
+        self._record_here = store.engine.dialect.name == "sqlite"
+        # polls between fetching and recording; more wait (see _poll)
+        self._in_hand = 0
+        self._max_in_hand = config.settings.http.max_connections + MAX_BODIES_IN_HAND
+        self._room = asyncio.Event()
+        self._room.set()
+        # small bodies the fast reader takes: this process, or a worker when they pile up
+        self._lanes: Lanes[Recorded] = Lanes(
+            self._ingest_here,
+            self._ingest_in_worker,
+            parse_pool.size,
+            inline_yields=self._record_here,
+        )
         self._clock = clock
         self._sources = {s.name: s for s in config.sources}
         self._outcomes = OutcomeWriter(store)
@@ -143,6 +171,10 @@ class Poller:
         await self.store.run(self._in_tx, src.release_sources, self.owner)
         await self.store.run(self._in_tx, fleet.leave, self.owner)
 
+    async def end_dry_run(self) -> None:
+        """Roll back what a dry run recorded (see ``monitor.worker.DryRun``)."""
+        await self.store.run(self._ingester.dry_run.end)
+
     async def release(self) -> None:
         await self.store.run(self._in_tx, src.release_sources, self.owner)
 
@@ -174,6 +206,17 @@ class Poller:
             return PollReport(source.name, "failed", f"not recorded: {exc}")
 
     async def _poll(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
+        # A slot from here until the body is recorded: fetches in flight plus changed bodies
+        # waiting for parsing stay under ``_max_in_hand``, so memory stays flat in a burst.
+        while self._in_hand >= self._max_in_hand:
+            await self._room.wait()
+        self._hold(+1)  # no await since the check: no other poll took the slot meanwhile
+        try:
+            return await self._fetched(source, state, dry_run)
+        finally:
+            self._hold(-1)
+
+    async def _fetched(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
         try:
             fetched = await self.fetcher.fetch(
                 state.url, Validators(state.etag, state.last_modified)
@@ -185,6 +228,19 @@ class Poller:
             return await self._failed(source, state, _internal(source, exc), None, dry_run)
         if fetched.body is None:
             return await self._unchanged(source, state, fetched, "not_modified", dry_run)
+        return await self._changed(source, state, fetched, dry_run)
+
+    def _hold(self, change: int) -> None:
+        self._in_hand += change
+        if self._in_hand < self._max_in_hand:
+            self._room.set()
+        else:
+            self._room.clear()
+
+    async def _changed(
+        self, source: Source, state: src.SourceState, fetched: FetchResult, dry_run: bool
+    ) -> PollReport:
+        assert fetched.body is not None
         body_hash = hashlib.sha256(fetched.body).hexdigest()
         if body_hash == state.body_hash:
             return await self._unchanged(source, state, fetched, "unchanged", dry_run)
@@ -228,8 +284,10 @@ class Poller:
         body_hash: str,
         dry_run: bool,
     ) -> Recorded:
-        """Parse, match and record the body in the worker pool (CPU-heavy; the loop stays
-        free), in one transaction of the worker's."""
+        """Parse, match and record the body in one transaction: in the store's thread when it
+        is small and the fast reader takes it (the loop stays free), else in the worker
+        pool. Small bodies queue for whichever is free first (``monitor.lanes``): in a burst
+        every core works, and workers start only then."""
         assert fetched.body is not None
         now = self._clock()
         write = FeedWrite(
@@ -247,7 +305,26 @@ class Poller:
             now,
             dry_run,
         )
-        return await self._pool.run(ingest_feed, fetched.body, fetched.headers, fetched.url, write)
+        body, headers, url = fetched.body, fetched.headers, fetched.url
+        if len(body) <= self.config.settings.inline_parse_max_bytes:
+            try:
+                return await self._lanes.run(body, headers, url, write)
+            except FeedparserNeeded as exc:
+                log.debug("%s: read by feedparser in a worker: %s", source.name, exc)
+        return await self._ingest_in_worker(body, headers, url, write)
+
+    async def _ingest_here(
+        self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
+    ) -> Recorded:
+        return await self.store.run(self._ingester.ingest_inline, body, headers, url, write)
+
+    async def _ingest_in_worker(
+        self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
+    ) -> Recorded:
+        if not (self._record_here or write.dry_run):  # a dry run records in one transaction
+            return await self._pool.run(ingest_feed, body, headers, url, write)
+        prepared = await self._pool.run(prepare_in_worker, body, headers, url, write.source)
+        return await self.store.run(self._ingester.record, prepared, write)
 
     async def _unchanged(
         self,

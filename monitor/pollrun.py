@@ -2,8 +2,8 @@
 
 Polls all sources concurrently through the same ``Poller`` the service uses, then (unless a
 dry run) sends what the outbox owes through the configured notifiers. A dry run records
-every feed in one worker's one transaction (``monitor.worker.end_dry_run`` rolls it back),
-so its previews group stories across feeds exactly as a real poll would: one alert per new
+every feed in this process in one transaction (``monitor.worker.DryRun``, rolled back at the
+end), so its previews group stories across feeds exactly as a real poll would: one alert per new
 story and the follow-ups threaded under it. Progress is a bar on a
 terminal and one plain line per source otherwise (a log record with JSON logs), all on
 standard error.
@@ -16,10 +16,9 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import Progress
 
 from monitor.app import open_app
 from monitor.config import Config
@@ -29,7 +28,6 @@ from monitor.logs import logs_are_json
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
 from monitor.store.sources import SourceState
-from monitor.worker import end_dry_run
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +44,7 @@ class PollSummary:
 async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
     """Poll every configured source once; deliver owed alerts unless ``dry_run``."""
     summary = PollSummary()
-    async with open_app(config, workers=1 if dry_run else None) as app:
+    async with open_app(config) as app:
         await app.poller.sync_sources()
         states = await app.poller.claim(due_only=False, limit=max(1, len(config.sources)))
         with _progress(len(states)) as advance:
@@ -59,8 +57,8 @@ async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
             try:
                 summary.reports = list(await asyncio.gather(*(one(s) for s in states)))
             finally:
-                if dry_run and app.pool.started:  # its one worker holds the transaction
-                    await app.pool.run(end_dry_run)
+                if dry_run:
+                    await app.poller.end_dry_run()
                 await app.poller.release()  # a dry run rolled back its outcomes, not its leases
         if not dry_run:
             summary.delivery = await app.deliverer.drain()
@@ -85,10 +83,13 @@ class _progress:
 
     def __init__(self, total: int) -> None:
         self.total = total
-        self._bar: Progress | None = None
+        self._bar: Any = None  # a rich Progress, imported only for a terminal
 
     def __enter__(self) -> Callable[[PollReport], None]:
         if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
             self._bar = Progress(console=Console(stderr=True), transient=True)
             self._bar.start()
             task = self._bar.add_task("polling", total=self.total)

@@ -46,7 +46,9 @@ class Service:
         self,
         app: App,
         *,
-        poll_every: timedelta = timedelta(seconds=10),
+        # a source is polled within a tick of its due time: an item reaches its channel
+        # within the source's interval + 1 s + the poll (bench/latency.py)
+        poll_every: timedelta = timedelta(seconds=1),
         deliver_every: timedelta = timedelta(seconds=2),
         max_polls: int = 50,
         drain_timeout: timedelta = timedelta(seconds=60),

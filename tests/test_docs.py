@@ -19,7 +19,10 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 def _commands(group: click.Group, prefix: str = "monitor") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"{prefix} {name} is listed but cannot be loaded"
         path = f"{prefix} {name}"
         if isinstance(command, click.Group):
             found += _commands(command, path)

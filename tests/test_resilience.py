@@ -28,7 +28,13 @@ from tcpproxy import TcpProxy
 
 FIRST = "Clearview AI sued by Illinois residents over face scraping"
 LATER = "Regulator fines Clearview AI €20m over its face database"
-SERVICE = "  default_interval: 2s\n  workers: 1\n  health:\n    host: 127.0.0.1\n    port: 0\n"
+# every body goes to the worker (none is parsed in the poller's process): these tests are about
+# the workers' supervision
+WORKERS_ONLY = "  inline_parse_max_bytes: 0\n"
+SERVICE = (
+    "  default_interval: 2s\n  workers: 1\n" + WORKERS_ONLY + "  health:\n    host: 127.0.0.1\n"
+    "    port: 0\n"
+)
 
 
 def cli_config(tmp_path: Path, sources: dict[str, str], settings: str = "") -> Path:

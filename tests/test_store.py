@@ -15,7 +15,7 @@ from monitor.errors import SchemaOutOfDateError
 from monitor.store import Store, outbox
 from monitor.store import records as rec
 from monitor.store import sources as src
-from monitor.store.db import require_current_schema, schema_revisions, upgrade
+from monitor.store.db import SCHEMA_HEAD, require_current_schema, schema_revisions, upgrade
 from monitor.store.schema import metadata
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -55,6 +55,7 @@ def test_upgrade_reaches_head_without_drift(db_url: str) -> None:
     upgrade(store.engine)
     current, head = schema_revisions(store.engine)
     assert current == head is not None
+    assert head == SCHEMA_HEAD, "a new migration: set SCHEMA_HEAD in monitor/store/db.py"
     with store.engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), metadata

@@ -4,6 +4,7 @@ every error message pass through ``monitor.redact``: no configured secret is eve
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,11 +86,23 @@ def hoist_global_options(args: list[str]) -> list[str]:
 
 class RedactingGroup(click.Group):
     """A command group whose error messages (ClickException, usage errors) are masked of
-    every registered secret before click prints them, and whose global options may also
-    come after the subcommand."""
+    every registered secret before click prints them, whose global options may also come
+    after the subcommand, and whose commands may be defined in modules imported on first use
+    (``lazy_commands``: command name → module)."""
+
+    lazy_commands: dict[str, str] = {}  # noqa: RUF012  (set once, by monitor.cli)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(args))
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self.lazy_commands.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(module)  # its decorators register its commands on main
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -11,7 +11,8 @@ line in ``REGISTRY``, one test file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
@@ -63,18 +64,22 @@ class DigestNotifier(Notifier, Protocol):
 Factory = Callable[..., Notifier]  # (config, *, timezone) → notifier
 
 
-def _registry() -> Mapping[str, Factory]:
-    from monitor.notify import console, email, slack
+# type → (module under monitor.notify, factory): a channel's module (and its SDK) is imported
+# only when a notifier of its type is configured
+REGISTRY = {
+    "console": ("console", "ConsoleNotifier"),
+    "slack": ("slack", "SlackNotifier"),
+    "email": ("email", "EmailNotifier"),
+}
 
-    return {
-        "console": console.ConsoleNotifier,
-        "slack": slack.SlackNotifier,
-        "email": email.EmailNotifier,
-    }
+
+def _factory(kind: str) -> Factory:
+    module, name = REGISTRY[kind]
+    factory: Factory = getattr(importlib.import_module(f"monitor.notify.{module}"), name)
+    return factory
 
 
 def build_notifiers(configs: list[Any], timezone: str = "UTC") -> dict[str, Notifier]:
-    """Instantiate every configured notifier by its ``type``; times they show people are
-    in ``timezone`` (``settings.timezone``)."""
-    registry = _registry()
-    return {cfg.name: registry[cfg.type](cfg, timezone=timezone) for cfg in configs}
+    """Instantiate every configured notifier by its ``type`` (its module imported on first
+    use); times they show people are in ``timezone`` (``settings.timezone``)."""
+    return {cfg.name: _factory(cfg.type)(cfg, timezone=timezone) for cfg in configs}
