@@ -139,15 +139,26 @@ def fingerprint(
     canonical_link: str | None = None,
     ignore: Iterable[str] | None = None,
     topics: Iterable[str] = (),
+    *,
+    filed: bool = True,
 ) -> Fingerprint:
     """The entry's fingerprint; ``canonical_link`` adds a bucket shared by every copy that
     links to the same article. With ``ignore`` (the topic terms the entry matched and its
     publisher, which never count as evidence), the event it reports is read too
-    (``monitor.events``), about ``topics`` (those it matched)."""
+    (``monitor.events``), about ``topics`` (those it matched). ``filed=False`` leaves the
+    buckets out (a stored entry compared with a new one: only its words count)."""
     norm = normalize_title(title)
     words = norm.split()
     opening = opening_words(title, summary)
     shingles = frozenset(_shingles(opening)) if len(opening) >= MIN_OPENING_WORDS else frozenset()
+    buckets = _buckets(norm, words, shingles, canonical_link) if filed else ()
+    event = event_of(title, summary, ignore, topics) if ignore is not None else None
+    return Fingerprint(norm, frozenset(words), shingles, buckets, event)
+
+
+def _buckets(
+    norm: str, words: Sequence[str], shingles: frozenset[str], canonical_link: str | None
+) -> tuple[str, ...]:
     buckets = []
     if len(words) >= MIN_TITLE_WORDS:
         buckets.append(_bucket("t", norm))
@@ -156,8 +167,7 @@ def fingerprint(
         buckets += _lsh_buckets(lsh_input)
     if canonical_link:
         buckets.append(_bucket("u", canonical_link))
-    event = event_of(title, summary, ignore, topics) if ignore is not None else None
-    return Fingerprint(norm, frozenset(words), shingles, tuple(buckets), event)
+    return tuple(buckets)
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:

@@ -50,7 +50,10 @@ def attach_stories(
     decided, groups = _decide(todo, known, source, now)
     story_of = dict(zip(groups, rec.create_stories(conn, list(groups.values()), now), strict=True))
     decided = {k: _resolve(i, story_of) for k, i in decided.items()}
-    lost = idx.claim_buckets(conn, _claims(decided.values()), now, since)
+    # a bucket already held when the candidates were read still is (its holder was seen
+    # within the window, so no one took it over), and that holder was weighed and declined:
+    # only a bucket some other poller filed meanwhile can change a decision
+    lost = idx.claim_buckets(conn, _claims(decided.values()), now, since) - known.by_bucket.keys()
     if lost:
         decided = _rejoin(conn, decided, lost, set(story_of.values()), source, now, since)
     idx.file_events(conn, _event_claims(decided.values()), now)
@@ -207,9 +210,11 @@ def _members(conn: Connection, story_ids: Sequence[int]) -> list[Member]:
 def _stored_fingerprint(
     title: str, summary: str, canonical_url: str | None, event_json: str | None
 ) -> Fingerprint:
-    """A stored entry's fingerprint and event (pure, so cached: the members of a busy
-    story are read again by every poll that brings a candidate for it)."""
-    return replace(fingerprint(title, summary, canonical_url), event=event.from_json(event_json))
+    """A stored entry's fingerprint and event, without buckets (only its words are compared;
+    pure, so cached: the members of a busy story are read again by every poll that brings a
+    candidate for it)."""
+    found = fingerprint(title, summary, canonical_url, filed=False)
+    return replace(found, event=event.from_json(event_json))
 
 
 def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
