@@ -135,10 +135,43 @@ def judge(
     needed = 1 if known == 2 and a.sequel == b.sequel else 2
     if known < 2 and not pinned:
         specific = 0  # without the action, a setting alone (places, bodies) is not enough
+    alike = _alike_action(a, b)
+    if alike is not None:
+        shared.append(alike)
+        specific += 1
     if specific >= needed or (known == 0 and _numbers_shared(a, b) >= 2):
         return EventMatch(round(score, 2), tuple(shared))
     common = f": {', '.join(shared)}" if shared else ""
     return f"too little in common{common} (needs {needed} specific particular(s))"
+
+
+def _alike_action(a: Event, b: Event) -> str | None:
+    """The one-off action both headlines report, in words, when it counts as a specific
+    particular: a company's own once-in-a-while act (``verbs.ONE_OFF``: a CEO leaving, a
+    listing, a takeover) or a regulator's act in one country (``verbs.ONE_PER_COUNTRY``: a
+    fine, a ban) in the same country. Neither may say it reports "another" one."""
+    if a.action is None or a.action != b.action or a.sequel or b.sequel:
+        return None
+    if a.action in vb.ONE_OFF:
+        return f"the {a.action}"
+    if a.action in vb.ONE_PER_COUNTRY:
+        shared = _countries(a) & _countries(b)
+        if shared:
+            return f"the {a.action} in {describe_place(min(shared))}"
+    return None
+
+
+def _countries(event: Event) -> set[str]:
+    """The countries an item's headline and lede say it happened in (places and the seats
+    of the bodies they name)."""
+    p = event.title | event.lede
+    seats = {body.partition("@")[2] for body in p.bodies} - {""}
+    return {_country(code) for code in leaf_places({*p.places, *seats}) if code not in _REGIONS}
+
+
+def _country(code: str) -> str:
+    parts = code.split("-")
+    return "-".join(parts[:2]) if parts[0] in _REGIONS else parts[0]
 
 
 def close_in_time(
@@ -292,6 +325,10 @@ def event_keys(event: Event) -> tuple[str, ...]:
     parts += [f"o:{about}@{code}" for about in event.about for code in places]
     parts += [f"r:{r}" for r in p.roles]
     parts += [f"a:{n}" for n in p.names | event.title.weak]  # actors named (see evidence)
+    if event.action in vb.ONE_OFF and not event.sequel:
+        parts.append(f"x:{event.action}")
+    elif event.action in vb.ONE_PER_COUNTRY and not event.sequel:
+        parts += [f"x:{event.action}@{country}" for country in _countries(event)]
     topics = sorted(event.topics) or [""]
     return tuple(_key(f"{topic}|{part}") for topic in topics for part in sorted(set(parts)))
 

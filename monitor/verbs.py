@@ -135,7 +135,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     "acquire": (
         r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buys?\b", r"bought\b", r"takeover\b",
-        r"takes? over\b", r"merg(?:e|es|er|ers|ing)\b", r"purchas(?:e|es|ed)\b",
+        r"takes? over\b(?! as\b)", r"merg(?:e|es|er|ers|ing)\b", r"purchas(?:e|es|ed)\b",
         r"snapped up\b", r"sold to\b", r"(?:agrees?|agreed) (?:[\w'-]+ )?sale\b", r"to buy\b",
         r"acquisizione\b", r"rachat\b", r"rachete\b",
     ),
@@ -222,6 +222,11 @@ COMPATIBLE: frozenset[frozenset[str]] = frozenset(
 )
 # a ruling without a court named: a regulator's decision, compatible with these
 REGULATOR_DECISIONS = frozenset({"fine", "ban"})
+# acts a company does once in a while: two reports of one within days are one event unless
+# something disagrees (another role, amount, place, actor)
+ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
+# acts a regulator does once per company and country in a few days
+ONE_PER_COUNTRY = frozenset({"fine", "ban"})
 
 # the particulars that name what an action is about, for the actions that have one: the
 # role someone leaves or takes, the jobs cut or records exposed, the company bought, the

@@ -198,3 +198,32 @@ def test_every_pair_that_joins_shares_a_lookup_key() -> None:
             joined += 1
             assert set(event_keys(a)) & set(event_keys(b))
     assert joined > 50
+
+
+def test_a_companys_one_off_act_told_twice_is_one_event_unless_something_disagrees() -> None:
+    """A CEO taking over, an IPO put off, a patent granted: two reports within days with
+    nothing specific in common are still one event; another role or "a second" is not."""
+    ceo = ev("Acme Vision names former Motorola executive Rachel Ortiz as chief executive")
+    assert joins(ceo, ev("Ortiz takes over as Acme Vision chief executive"))
+    assert joins(ev("Acme Vision finally has a permanent CEO"), ceo)
+    ipo = ev("Acme Vision delays IPO plans, sources say")
+    assert joins(ipo, ev("Acme Vision's IPO is on ice"))
+    patent = ev("Acme Vision granted US patent for search across masked faces")
+    assert joins(patent, ev("Acme Vision now owns a patent on recognising masked faces"))
+    assert not joins(ev("Acme Vision names new chief technology officer"), ceo)
+    assert not joins(ev("Acme Vision CFO resigns"), ev("Acme Vision CEO resigns"))
+    assert not joins(ipo, ev("Acme Vision signs police contract"))
+    for a, b in ((ceo, ev("Ortiz takes over as Acme Vision chief executive")), (ipo, ipo)):
+        assert set(event_keys(a)) & set(event_keys(b))  # the store finds one from the other
+
+
+def test_a_regulators_act_in_one_country_told_twice_is_one_event() -> None:
+    """Headlines that share only the country of a fine (no amount, no regulator named by
+    both) report one fine; a fine in another country, or "another" fine, stays apart."""
+    korea = ev("South Korea: PIPC fines Acme Vision KRW 2.3 billion")
+    assert joins(korea, ev("Korea becomes first Asian country to fine Acme Vision"))
+    assert joins(ev("Acme Vision penalised by Korea's personal information watchdog"), korea)
+    assert not joins(korea, ev("Japan fines Acme Vision over face images"))
+    assert not joins(korea, ev("South Korea hits Acme Vision with a second fine"))
+    assert not joins(korea, ev("South Korea bans Acme Vision"))  # another action: stays apart
+    assert set(event_keys(korea)) & set(event_keys(ev("Korea becomes first to fine Acme Vision")))
