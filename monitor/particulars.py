@@ -362,8 +362,9 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
     for m in _CAPITALISED.finditer(text):
         word = fold(_OWNER.sub("", m.group(1))).rstrip(".")
         raw = m.group(1)
-        if len(word) < 3 or (raw.isupper() and len(raw) <= 4):
-            continue  # abbreviations ("PD", "NFC") are too ambiguous to name anyone
+        initial = m.start() < 4 and not text[: m.start()].strip(" \"'“‘")
+        if len(word) < 3 or (raw.isupper() and len(raw) <= 4 and (prose or not initial)):
+            continue  # abbreviations ("PD", "NFC") are too ambiguous to name anyone…
         if word in lx.COMMON_WORDS or word in skip or word in _gazetteer():
             continue
         if word.endswith(("-based", "-born")) or _COUNTY.match(text, m.end()):
@@ -371,8 +372,10 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
         if any(part in skip for part in word.split("-")):
             continue
         before = text[max(0, m.start() - 4) : m.start()]
-        initial = m.start() < 4 and not before.strip(" \"'“‘")
         if prose and _SENTENCE_START.search(before):
+            continue
+        if raw.isupper() and len(raw) <= 4:
+            yield word, True  # …except as a headline's subject ("NHS pauses", "CPD grounds")
             continue
         yield word, not (title_case or initial)
 

@@ -93,6 +93,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"halt|purge)\b",
         r"vieta\b", r"interdit\b", r"divieto\b",
     ),
+    "warning": (
+        r"warn(?:s|ed|ing|ings)?\b", r"reprimand(?:s|ed)?\b", r"rebuk(?:e|es|ed)\b",
+        r"(?:administrative |regulatory |formal )?guidance\b", r"caution(?:s|ed)\b",
+        r"admonish(?:es|ed)\b", r"avvertimento\b", r"ammonimento\b", r"avertissement\b",
+    ),
     "probe": (
         r"investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b", r"inquir(?:y|ies)\b",
         r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
@@ -113,6 +118,14 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "suspend": (
         r"grounds?\b(?! for)", r"grounded\b", r"suspend(?:s|ed)?\b", r"halts?\b",
         r"paus(?:es|ed)\b", r"on hold\b",
+        # a customer dropping a vendor's product or the vendor itself
+        r"(?:pulls?|pulled|removes?|removed|drops?|dropped|ditch(?:es|ed)?|scraps?|scrapped|"
+        r"switch(?:es|ed)? off|turns? off) (?:[\w'-]+ ){0,3}(?:cameras?|drones?|systems?|"
+        r"software|tools?|technology|tech|services?|apps?|checks?|programs?|programmes?|"
+        r"scanners?|devices?)\b",
+        r"(?:ends?|ended|cancels?|cancell?ed|terminat(?:es|ed)|scraps?|scrapped) (?:[\w'-]+ ){0,3}"
+        r"(?:contracts?|deals?|agreements?|partnerships?|relationship)\b",
+        r"cuts? ties\b", r"severs? ties\b",
     ),
     "resign": (
         r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
@@ -185,8 +198,9 @@ COMPANIONS: dict[str, frozenset[str]] = {
     "settle": frozenset({"sue", "fine", "probe", "ban", "breach", "contract"}),
     "sue": frozenset({"fine", "ban", "probe", "breach", "incident"}),
     "legislation": frozenset({"ban", "probe"}),
-    "fine": frozenset({"ban", "probe", "breach"}),
-    "ban": frozenset({"probe", "suspend"}),
+    "fine": frozenset({"ban", "probe", "breach", "warning"}),
+    "ban": frozenset({"probe", "suspend", "warning"}),
+    "warning": frozenset({"probe", "breach"}),
     "probe": frozenset({"breach", "incident"}),
     "incident": frozenset({"probe", "suspend"}),
     "breach": frozenset({"probe"}),
@@ -218,6 +232,7 @@ COMPATIBLE: frozenset[frozenset[str]] = frozenset(
         frozenset({"contract", "acquire"}),
         frozenset({"ban", "suspend"}),
         frozenset({"settle", "ban"}),
+        frozenset({"warning", "ban"}),
     }
 )
 # a ruling without a court named: a regulator's decision, compatible with these
@@ -226,7 +241,7 @@ REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 # something disagrees (another role, amount, place, actor)
 ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
 # acts a regulator does once per company and country in a few days
-ONE_PER_COUNTRY = frozenset({"fine", "ban"})
+ONE_PER_COUNTRY = frozenset({"fine", "ban", "warning"})
 
 # the particulars that name what an action is about, for the actions that have one: the
 # role someone leaves or takes, the jobs cut or records exposed, the company bought, the

@@ -227,3 +227,14 @@ def test_a_regulators_act_in_one_country_told_twice_is_one_event() -> None:
     assert not joins(korea, ev("South Korea hits Acme Vision with a second fine"))
     assert not joins(korea, ev("South Korea bans Acme Vision"))  # another action: stays apart
     assert set(event_keys(korea)) & set(event_keys(ev("Korea becomes first to fine Acme Vision")))
+
+
+def test_a_warning_and_a_customer_dropping_the_company_are_acts_too() -> None:
+    """A regulator's warning or guidance, and a customer pulling the company's product,
+    told twice, are one event; a warning in another country is another one."""
+    guidance = ev("Japan: PPC issues administrative guidance to Acme Vision")
+    assert joins(guidance, ev("Acme Vision receives guidance from Japanese privacy regulator"))
+    assert not joins(guidance, ev("South Korea warns Acme Vision over face images"))
+    nhs = ev("NHS England pauses Acme Vision ID checks after hack")
+    assert joins(nhs, ev("NHS suspends Acme Vision workforce checks pending security review"))
+    assert not joins(nhs, ev("Barclays pauses Acme Vision ID checks after hack"))

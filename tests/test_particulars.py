@@ -109,6 +109,17 @@ def test_names_are_capitalised_words_but_not_topic_terms_places_or_sentence_star
     assert headline.names == frozenset() and "dalton" in headline.weak
 
 
+def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
+    assert "nhs" in particulars("NHS pauses Acme Vision ID checks after hack").names
+    assert "cpd" in particulars("CPD grounds its drones after crash").names
+    # elsewhere an abbreviation is too ambiguous ("a second BIPA case", "NFC passport check")
+    acme = frozenset({"acme", "vision"})
+    assert (
+        "bipa" not in particulars("Drivers bring second BIPA case against Acme Vision", acme).names
+    )
+    assert "nfc" not in particulars("Acme Vision launches NFC passport check", acme).names
+
+
 @pytest.mark.parametrize(
     ("title", "action"),
     [
@@ -123,6 +134,12 @@ def test_names_are_capitalised_words_but_not_topic_terms_places_or_sentence_star
         ("Jane Doe steps down as chief executive of face-search startup", "resign"),
         ("Police drone crashes into apartment, FAA investigating", "incident"),
         ("FAA investigating police drone crash", "probe"),
+        ("Japan: PPC issues administrative guidance to Acme Vision", "warning"),
+        ("FTC warns Acme Vision over face scans in stores", "warning"),
+        ("Harlow Foods pulls Acme Vision cameras from 140 stores", "suspend"),
+        ("Ontario Health ends contract with Acme Vision following cyberattack", "suspend"),
+        ("Ortiz takes over as Acme Vision chief executive", "appoint"),
+        ("Veridian takes over Acme Vision", "acquire"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
