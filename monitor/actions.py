@@ -81,7 +81,9 @@ def is_sequel(folded_title: str) -> bool:
 _SEQUEL = re.compile(
     r"\b(?:second|third|fourth|another|fresh|new|further|additional|latest) (?:\w+ ){0,2}"
     r"(?:lawsuits?|suits?|fines?|penalt(?:y|ies)|probes?|investigations?|cases?|complaints?|"
-    r"bans?|orders?|contracts?|deals?|settlements?|claims?|rounds?|challenges?)\b"
+    r"bans?|orders?|contracts?|deals?|settlements?|claims?|rounds?|challenges?|breach(?:es)?|"
+    r"hacks?|leaks?|(?:cyber ?)?attacks?|incidents?|warnings?|patents?|acquisitions?|layoffs|"
+    r"job cuts)\b"
 )
 
 

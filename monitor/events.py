@@ -259,6 +259,7 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     role = WEIGHTS["object" if obj == "roles" else "role"]
     found += [(role, r.upper() if len(r) <= 4 else r, "role") for r in sorted(x.roles & y.roles)]
     actors = ((a.title.names | a.title.weak) & y.names) | ((b.title.names | b.title.weak) & x.names)
+    actors |= a.title.acronyms & b.title.acronyms
     others = ((x.names & y.names) | (x.weak & y.names) | (x.names & y.weak)) - actors
     weight = WEIGHTS["object_name" if obj == "names" else "name"]
     found += [(WEIGHTS["actor"], n, f"name {n}") for n in sorted(actors)]
@@ -324,7 +325,7 @@ def event_keys(event: Event) -> tuple[str, ...]:
     parts += [f"l:{code}" for code in places if _place_weight(code) >= THRESHOLD]
     parts += [f"o:{about}@{code}" for about in event.about for code in places]
     parts += [f"r:{r}" for r in p.roles]
-    parts += [f"a:{n}" for n in p.names | event.title.weak]  # actors named (see evidence)
+    parts += [f"a:{n}" for n in p.names | event.title.weak | event.title.acronyms]  # actors
     if event.action in vb.ONE_OFF and not event.sequel:
         parts.append(f"x:{event.action}")
     elif event.action in vb.ONE_PER_COUNTRY and not event.sequel:

@@ -57,6 +57,9 @@ class Particulars:
     # capitalised words that may or may not be names: the first word of a headline, every
     # word of a title-case one (a name only where another text writes it mid-sentence)
     weak: frozenset[str] = frozenset()
+    # an abbreviation that is a headline's subject ("NHS pauses…", "CPD grounds…"): the same
+    # actor when both headlines open with it, but too ambiguous to tell two actors apart
+    acronyms: frozenset[str] = frozenset()
 
     def __or__(self, other: Particulars) -> Particulars:
         return Particulars(
@@ -212,8 +215,9 @@ def particulars(
         places=frozenset([*places.values(), *(b.split("@", 1)[1] for b in bodies if "@" in b)]),
         bodies=frozenset(bodies),
         roles=frozenset(f.value for f in found if f.kind == "role"),
-        names=frozenset(n for n, sure in named if sure),
-        weak=frozenset(n for n, sure in named if not sure),
+        names=frozenset(n for n, kind in named if kind == "sure"),
+        weak=frozenset(n for n, kind in named if kind == "weak"),
+        acronyms=frozenset(n for n, kind in named if kind == "acronym"),
         parties=frozenset(_parties(folded, found)),
     )
 
@@ -351,10 +355,11 @@ _CAPITALISED = re.compile(r"(?<![\w'’-])([A-Z][\w'’.-]*\w|[A-Z])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(]\s+|\s-\s)$")
 
 
-def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[str, bool]]:
-    """(word, sure) for capitalised words that are not common words or ``skip``: sure in
-    the middle of a sentence; not sure as a headline's first word or in a title-case
-    headline; never the first word of a sentence of prose."""
+def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[str, str]]:
+    """(word, kind) for capitalised words that are not common words or ``skip``: "sure" in
+    the middle of a sentence; "weak" as a headline's first word or in a title-case
+    headline; never the first word of a sentence of prose; "acronym" for an abbreviation
+    that opens a headline (elsewhere abbreviations name no one)."""
     title_case = False
     if not prose:
         words = [w for w in _WORDS.findall(text) if len(w) > 3]
@@ -375,9 +380,9 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
         if prose and _SENTENCE_START.search(before):
             continue
         if raw.isupper() and len(raw) <= 4:
-            yield word, True  # …except as a headline's subject ("NHS pauses", "CPD grounds")
+            yield word, "acronym"  # …except as a headline's subject ("NHS pauses…")
             continue
-        yield word, not (title_case or initial)
+        yield word, "weak" if title_case or initial else "sure"
 
 
 @functools.cache

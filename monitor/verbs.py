@@ -147,8 +147,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:stock market|share|public) listing\b", r"floats?\b", r"flotation\b",
     ),
     "acquire": (
-        r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buys?\b", r"bought\b", r"takeover\b",
-        r"takes? over\b(?! as\b)", r"merg(?:e|es|er|ers|ing)\b", r"purchas(?:e|es|ed)\b",
+        r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buy(?:s|ing)?\b", r"bought\b",
+        r"takeover\b", r"takes? over\b(?! as\b)", r"merg(?:e|es|er|ers|ing)\b",
+        r"purchas(?:e|es|ed)\b",
         r"snapped up\b", r"sold to\b", r"(?:agrees?|agreed) (?:[\w'-]+ )?sale\b", r"to buy\b",
         r"acquisizione\b", r"rachat\b", r"rachete\b",
     ),
@@ -239,7 +240,9 @@ COMPATIBLE: frozenset[frozenset[str]] = frozenset(
 REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 # acts a company does once in a while: two reports of one within days are one event unless
 # something disagrees (another role, amount, place, actor)
-ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
+ONE_OFF = frozenset(
+    {"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent", "breach"}
+)
 # acts a regulator does once per company and country in a few days
 ONE_PER_COUNTRY = frozenset({"fine", "ban", "warning"})
 

@@ -44,7 +44,7 @@ def test_reports_of_one_event_are_told_in_different_words() -> None:
 def test_no_event_is_lost_or_merged_wrongly(part: str) -> None:
     figures = evaluate(part)
     assert (figures.lost, figures.wrong_pairs) == (0, 0), figures.merges
-    assert figures.exactly_once >= {"dev": 27, "heldout": 25, "heldout2": 10}[part], figures.misses
+    assert figures.exactly_once >= {"dev": 27, "heldout": 28, "heldout2": 10}[part], figures.misses
 
 
 def test_two_pollers_on_postgresql_decide_as_one_poller_on_sqlite(

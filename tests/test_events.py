@@ -238,3 +238,12 @@ def test_a_warning_and_a_customer_dropping_the_company_are_acts_too() -> None:
     nhs = ev("NHS England pauses Acme Vision ID checks after hack")
     assert joins(nhs, ev("NHS suspends Acme Vision workforce checks pending security review"))
     assert not joins(nhs, ev("Barclays pauses Acme Vision ID checks after hack"))
+
+
+def test_a_breach_told_twice_is_one_event_and_an_abbreviated_subject_is_one_actor() -> None:
+    laptop = ev("Acme Vision says a stolen contractor laptop held its customer list")
+    assert joins(laptop, ev("Stolen laptop exposed Acme Vision's police client list"))
+    assert not joins(laptop, ev("Acme Vision hit by a second breach in a week"))
+    crash = ev("CPD drone made by Acme Vision smashes into Chicago apartment")
+    # "CPD" names who, but an abbreviation never makes two headlines' actors strangers
+    assert joins(crash, ev("Acme Vision police drone crashes into Logan Square flat in Chicago"))
