@@ -83,7 +83,7 @@ _SEQUEL = re.compile(
     r"(?:lawsuits?|suits?|fines?|penalt(?:y|ies)|probes?|investigations?|cases?|complaints?|"
     r"bans?|orders?|contracts?|deals?|settlements?|claims?|rounds?|challenges?|breach(?:es)?|"
     r"hacks?|leaks?|(?:cyber ?)?attacks?|incidents?|warnings?|patents?|acquisitions?|layoffs|"
-    r"job cuts)\b"
+    r"job cuts|executives?|officials?|departures?|exits?|resignations?)\b"
 )
 
 

@@ -43,7 +43,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from monitor import lexicon as lx
 from monitor import verbs as vb
@@ -127,7 +127,10 @@ def judge(
     disagree = conflict(a, b)
     if disagree is not None:
         return disagree
-    score, shared, specific, pinned = evidence(a, b, ledes=known < 2)
+    # without both actions, or when one says it reports another one, only what each says
+    # happened counts: background ("a week after Mesa's deal") ties nothing
+    over: Literal["leads", "ledes"] = "ledes" if known < 2 or a.sequel != b.sequel else "leads"
+    score, shared, specific, pinned = evidence(a, b, over=over)
     # rule 5: one specific particular when both name the action; two when one does not (in
     # the ledes: background does not count then), or when one says it reports another one
     # of something ("a second lawsuit") and the other does not; when neither names the
@@ -197,6 +200,7 @@ def conflict(a: Event, b: Event) -> str | None:
         ("case numbers", _disjoint(a.lead.cases, b.lead.cases, _equal)),
         ("places", _disjoint(_local(a.title.places), _local(b.title.places), _near)),
         ("places", _disjoint(_local(a.lede.places), _local(b.lede.places), _near)),
+        ("places", _another_place(a, b) or _another_place(b, a)),
         ("bodies", _body_conflict(a.title.bodies, b.title.bodies)),
         ("bodies", _body_conflict(a.lead.bodies, b.lead.bodies)),
         ("roles", _disjoint(_held(a.title.roles), _held(b.title.roles), _equal)),
@@ -207,6 +211,16 @@ def conflict(a: Event, b: Event) -> str | None:
         if disagrees:
             return f"different {what}"
     return None
+
+
+def _another_place(sequel: Event, other: Event) -> bool:
+    """``sequel`` reports another one of something ("second deal, this time in Oklahoma")
+    and its headline places it apart from where ``other`` says its one happened."""
+    return (
+        sequel.sequel
+        and not other.sequel
+        and _disjoint(_local(sequel.title.places), _local(other.lede.places), _near)
+    )
 
 
 def compatible(a: Event, b: Event) -> bool:
@@ -228,12 +242,13 @@ def _court(event: Event) -> bool:
     return any(body.startswith("court:") for body in event.lead.bodies)
 
 
-def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
+def evidence(a: Event, b: Event, *, over: Literal["leads", "ledes"] = "leads") -> Evidence:
     """(score, the shared particulars in words, how many independent specific ones there
-    are): rule 5, over the leads (``ledes``: only where each says what happened). Two
+    are): rule 5, over the leads (headline and opening) or the ledes (only where each says
+    what happened). Two
     views of one thing count once (an amount and its conversion, a state and its attorney
     general)."""
-    x, y = (a.lede, b.lede) if ledes else (a.lead, b.lead)
+    x, y = (a.lede, b.lede) if over == "ledes" else (a.lead, b.lead)
     obj = vb.OBJECTS.get(a.action or "")
     found: list[tuple[float, str, str]] = []  # (weight, words, what it is evidence of)
     for amount in sorted(x.money):

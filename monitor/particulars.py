@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from monitor import actions as act
 from monitor import gazetteer as gz
@@ -98,13 +98,15 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     start, end = act.main_clause(title)
     main_text = title[start:end]
     full = particulars(title, skip)
-    title_p = full if main_text == title else particulars(main_text, skip)
-    lead_p = full | particulars(lead_text, skip, sentences=True, dateline=True)
-    first = _trimmed(_first_sentence(lead_text))
-    lede = title_p | particulars(first, skip, sentences=True, dateline=True) if first else title_p
     every, main = act.headline_classes(head, act.main_clause(head))
     classes = main or every
     action = act.primary_action(classes)
+    title_p = full if main_text == title else particulars(main_text, skip)
+    if vb.OBJECTS.get(action or "") == "roles":  # "Whitfield exits as CFO": the role left
+        title_p = replace(title_p, roles=full.roles)
+    lead_p = full | particulars(lead_text, skip, sentences=True, dateline=True)
+    first = _trimmed(_first_sentence(lead_text))
+    lede = title_p | particulars(first, skip, sentences=True, dateline=True) if first else title_p
     commentary = act.is_commentary(head)
     multi = (bool(classes) and action is None) or _scattered(title_p.places)
     about = frozenset(every) - {action} if action in vb.ABOUT else frozenset()

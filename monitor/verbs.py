@@ -12,7 +12,10 @@ from __future__ import annotations
 # appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
 ACTIONS: dict[str, tuple[str, ...]] = {
     "respond": (
-        r"respond(?:s|ed|ing)?\b", r"responses?\b", r"reacts?\b", r"statements?\b",
+        r"respond(?:s|ed|ing)?\b",
+        r"(?<!aerial )(?<!emergency )(?<!first )(?<!rapid )(?<!incident )responses?\b"
+        r"(?! (?:times?|teams?|units?|systems?|vehicles?|platforms?|capabilit))",
+        r"reacts?\b", r"statements?\b",
         r"(?<!court )(?<!judge )(?<!tribunal )rejects?\b", r"(?<!court )(?<!judge )denies\b",
         r"disputes\b", r"vows?\b", r"hits back\b", r"pushes back\b", r"welcomes?\b",
         r"shrugs? off\b", r"brush(?:es)? off\b", r"downplays?\b", r"defies\b",
@@ -265,6 +268,7 @@ MONEY_OBJECTS = frozenset({"fine", "settle", "funding", "contract", "acquire"})
 # headlines that comment, explain, ask or collect rather than report one event
 COMMENTARY = (
     r"^(?:how|why|what|who|when|where|should|could|can|is|are|does|do|will)\b",
+    r"^(?:stop|don'?t|let'?s|enough|it'?s time|time to|we need|we must)\b",  # opinion
     r"[:|—–-] (?:how|why|what|who|when|where)\b",
     r"\?\s*$",
     r"\b(?:explainer|explained|analysis|opinion|op-ed|commentary|editorial|column|podcast|"

@@ -247,3 +247,27 @@ def test_a_breach_told_twice_is_one_event_and_an_abbreviated_subject_is_one_acto
     crash = ev("CPD drone made by Acme Vision smashes into Chicago apartment")
     # "CPD" names who, but an abbreviation never makes two headlines' actors strangers
     assert joins(crash, ev("Acme Vision police drone crashes into Logan Square flat in Chicago"))
+
+
+def test_what_the_third_held_out_part_merged_wrongly_stays_apart() -> None:
+    """The wrong merges the frozen rule made on text written after it (heldout3)."""
+    cfo = ev("Acme Vision CFO Dana Whitfield leaves drone startup")
+    cto = ev("Second Acme Vision executive exits as technology chief steps down")
+    assert cto.sequel and cto.title.roles == {"cto"}  # the role left, after "as"
+    assert not joins(cfo, cto)
+    assert ev("Whitfield exits as Acme Vision CFO").title.roles == {"cfo"}
+    # a product named "Response" is no response; an imperative headline is opinion
+    bought = ev("Acme Vision Acquires Platesight to Bring Plates to Aerial Response Program")
+    assert bought.action == "acquire"
+    assert not ev("Stop suing Acme Vision one state at a time").eligible
+    # another deal "this time in Oklahoma" is not the one its text recalls in Arizona
+    mesa = ev(
+        "Acme Vision Selected by Mesa Police Department for Citywide Aerial Program",
+        "SCOTTSDALE, Ariz. — Acme Vision today announced an agreement with the Mesa Police "
+        "Department to deploy its docks across the city.",
+    )
+    tulsa = ev(
+        "Acme Vision lands second police deal in a week, this time in Oklahoma",
+        "Tulsa joins Mesa, Ariz.; the three-year agreement covers eight aircraft.",
+    )
+    assert not joins(mesa, tulsa)
