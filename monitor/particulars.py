@@ -207,7 +207,8 @@ def particulars(
     places = _places(folded, found, len(fold(text[: line.end()])) if line else 0)
     bodies = _bodies(folded, found, places)
     known = {_POSSESSIVE.sub("", w) for f in found for w in folded[f.start : f.end].split()}
-    named = list(_names(text, skip | known, prose=sentences))
+    # the agency in a dateline ("(Nordic Wire)") is the outlet, named by all its items
+    named = list(_names(text[line.end() :] if line else text, skip | known, prose=sentences))
     numbers = Numbers(folded)
     return Particulars(
         money=frozenset(numbers.money),

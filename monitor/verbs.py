@@ -112,6 +112,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"crash(?:es|ed)?\b", r"smash(?:es|ed)? into\b", r"slams? into\b", r"flew into\b",
         r"collid(?:es|ed)\b", r"collision\b", r"accidents?\b", r"explosions?\b",
         r"hits? (?:[\w'-]+ ){0,3}(?:building|apartment|window|house|home|car|vehicle|crowd)\b",
+        r"fail(?:s|ed)?\b(?! to)", r"failures?\b", r"outages?\b", r"meltdowns?\b",
+        r"glitch(?:es)?\b", r"(?:goes|went) down\b", r"malfunction(?:s|ed)?\b",
     ),
     "breach": (
         r"breach(?:es|ed)?\b", r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b",
@@ -125,7 +127,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:pulls?|pulled|removes?|removed|drops?|dropped|ditch(?:es|ed)?|scraps?|scrapped|"
         r"switch(?:es|ed)? off|turns? off) (?:[\w'-]+ ){0,3}(?:cameras?|drones?|systems?|"
         r"software|tools?|technology|tech|services?|apps?|checks?|programs?|programmes?|"
-        r"scanners?|devices?)\b",
+        r"scanners?|devices?|ids?|verification|authentication|logins?)\b",
         r"(?:ends?|ended|cancels?|cancell?ed|terminat(?:es|ed)|scraps?|scrapped) (?:[\w'-]+ ){0,3}"
         r"(?:contracts?|deals?|agreements?|partnerships?|relationship)\b",
         r"cuts? ties\b", r"severs? ties\b",
@@ -133,7 +135,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "resign": (
         r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
         r"quits?\b", r"depart(?:s|ure|ed)\b", r"ousted\b", r"out as\b", r"exits?\b",
-        r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b", r"leaves?\b",
+        r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b",
+        r"leaves?\b(?! \d)(?! (?:[\w'-]+ ){0,3}(?:missed|stranded|behind|waiting|without|"
+        r"exposed|open|unanswered))", r"leaving\b",
     ),
     "appoint": (
         r"appoint(?:s|ed|ment)?\b", r"named (?:as )?(?:new |interim |its )?(?:ceo|chief|"
@@ -243,9 +247,7 @@ COMPATIBLE: frozenset[frozenset[str]] = frozenset(
 REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 # acts a company does once in a while: two reports of one within days are one event unless
 # something disagrees (another role, amount, place, actor)
-ONE_OFF = frozenset(
-    {"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent", "breach"}
-)
+ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
 # acts a regulator does once per company and country in a few days
 ONE_PER_COUNTRY = frozenset({"fine", "ban", "warning"})
 
@@ -269,6 +271,7 @@ MONEY_OBJECTS = frozenset({"fine", "settle", "funding", "contract", "acquire"})
 COMMENTARY = (
     r"^(?:how|why|what|who|when|where|should|could|can|is|are|does|do|will)\b",
     r"^(?:stop|don'?t|let'?s|enough|it'?s time|time to|we need|we must)\b",  # opinion
+    r"\b(?:should|ought to)\b",
     r"[:|—–-] (?:how|why|what|who|when|where)\b",
     r"\?\s*$",
     r"\b(?:explainer|explained|analysis|opinion|op-ed|commentary|editorial|column|podcast|"

@@ -49,8 +49,8 @@ from monitor.store.schema import deliveries, entries, hits
 from monitor.worker import prepare_feed
 
 EVENTS = Path(__file__).parent / "data" / "events"
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "crosslang")
-SCORED = ("dev", "heldout", "heldout2", "heldout3")  # "all": the stretch part apart
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "crosslang")
+SCORED = ("dev", "heldout", "heldout2", "heldout3", "heldout4")  # "all": the stretch part apart
 PAIR_WINDOW = timedelta(days=3)
 
 
