@@ -16,22 +16,26 @@ the database decide between two pollers:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Select, Update, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from monitor.store.schema import entries, story_buckets, story_events
+from monitor.store.schema import entries, one_of, story_buckets, story_events
 
 LOCKS_PER_STATEMENT = 50
+OPENING = 1000  # characters of a member's summary read: its opening is what is compared
 
 
-@dataclass(frozen=True)
-class StoryMember:
-    """An entry of a story that a new entry may join (for the clustering decision)."""
+class StoryMember(NamedTuple):
+    """An entry of a story that a new entry may join (for the clustering decision). A named
+    tuple, as are ``MemberEvent`` rows: a poll reads hundreds of them, and a tuple is
+    built from a row at a third of a frozen dataclass's cost."""
 
     story_id: int
     entry_id: int
@@ -43,6 +47,18 @@ class StoryMember:
     first_seen_at: datetime
 
 
+class MemberEvent(NamedTuple):
+    """An entry of a story found only by an event key: what the event rule compares (the
+    event as read when the entry was clustered, ``monitor.events.to_json``, and its
+    times), without its words."""
+
+    story_id: int
+    entry_id: int
+    event: str
+    published_at: datetime | None
+    first_seen_at: datetime
+
+
 def filed_under(
     conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
 ) -> tuple[dict[str, int], dict[str, set[int]]]:
@@ -50,46 +66,88 @@ def filed_under(
     key of ``keys``, seen since ``since`` (both indexed lookups)."""
     by_bucket: dict[str, int] = {}
     by_key: dict[str, set[int]] = {}
+    queries = _queries(conn.dialect.name)
     if buckets:
-        rows = conn.execute(
-            select(story_buckets.c.bucket, story_buckets.c.story_id)
-            .where(story_buckets.c.bucket.in_(sorted(set(buckets))))
-            .where(story_buckets.c.seen_at >= since)
-        )
+        rows = conn.execute(queries.buckets, {"buckets": sorted(set(buckets)), "since": since})
         by_bucket = {bucket: story for bucket, story in rows}
     if keys:
-        rows = conn.execute(
-            select(story_events.c.key, story_events.c.story_id)
-            .where(story_events.c.key.in_(sorted(set(keys))))
-            .where(story_events.c.seen_at >= since)
-        )
+        rows = conn.execute(queries.keys, {"keys": sorted(set(keys)), "since": since})
         for key, story in rows:
             by_key.setdefault(key, set()).add(story)
     return by_bucket, by_key
 
 
-def story_members(
-    conn: Connection, story_ids: Sequence[int], *, opening: int = 1000
-) -> list[StoryMember]:
-    """The entries of ``story_ids``, by story and entry id; summaries cut to ``opening``
+def story_members(conn: Connection, story_ids: Sequence[int]) -> list[StoryMember]:
+    """The entries of ``story_ids``, by story and entry id; summaries cut to ``OPENING``
     characters."""
     if not story_ids:
         return []
-    query = (
-        select(
+    rows = conn.execute(_queries(conn.dialect.name).members, {"stories": sorted(set(story_ids))})
+    return [StoryMember._make(r) for r in rows]
+
+
+def member_events(conn: Connection, story_ids: Sequence[int]) -> list[MemberEvent]:
+    """The entries of ``story_ids`` that have a stored event, by story and entry id (a
+    story's candidates by event key need no text: a few short columns per row instead of
+    the title and opening)."""
+    if not story_ids:
+        return []
+    rows = conn.execute(_queries(conn.dialect.name).events, {"stories": sorted(set(story_ids))})
+    return [MemberEvent._make(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class _Queries:
+    """The lookups of one dialect, built once: each binds its list as one parameter
+    (``schema.one_of``), so a poll's few hundred buckets cost no per-value work."""
+
+    buckets: Select[str, int]
+    keys: Select[str, int]
+    members: Select[int, int, str, str, str | None, str | None, datetime | None, datetime]
+    events: Select[int, int, str, datetime | None, datetime]
+    refresh: Update
+
+
+@functools.cache
+def _queries(dialect: str) -> _Queries:
+    by_story = one_of(entries.c.story_id, "stories", dialect)
+    return _Queries(
+        buckets=select(story_buckets.c.bucket, story_buckets.c.story_id).where(
+            one_of(story_buckets.c.bucket, "buckets", dialect),
+            story_buckets.c.seen_at >= bindparam("since"),
+        ),
+        keys=select(story_events.c.key, story_events.c.story_id).where(
+            one_of(story_events.c.key, "keys", dialect),
+            story_events.c.seen_at >= bindparam("since"),
+        ),
+        members=select(
             entries.c.story_id,
             entries.c.id,
             entries.c.title,
-            func.substr(entries.c.summary, 1, opening),
+            func.substr(entries.c.summary, 1, OPENING),
             entries.c.canonical_url,
             entries.c.event,
             entries.c.published_at,
             entries.c.first_seen_at,
         )
-        .where(entries.c.story_id.in_(sorted(set(story_ids))))
-        .order_by(entries.c.story_id, entries.c.id)
+        .where(by_story)
+        .order_by(entries.c.story_id, entries.c.id),
+        events=select(
+            entries.c.story_id,
+            entries.c.id,
+            entries.c.event,
+            entries.c.published_at,
+            entries.c.first_seen_at,
+        )
+        .where(by_story, entries.c.event.is_not(None))
+        .order_by(entries.c.story_id, entries.c.id),
+        refresh=update(story_buckets)
+        .where(
+            one_of(story_buckets.c.bucket, "buckets", dialect),
+            one_of(story_buckets.c.story_id, "stories", dialect),
+        )
+        .values(seen_at=bindparam("now")),
     )
-    return [StoryMember(*r) for r in conn.execute(query)]
 
 
 def claim_buckets(
@@ -113,6 +171,23 @@ def claim_buckets(
     ).returning(story_buckets.c.bucket)
     claimed = set(conn.scalars(stmt, values))
     return {b for b, _ in rows} - claimed
+
+
+def refresh_buckets(conn: Connection, held: Sequence[tuple[str, int]], now: datetime) -> None:
+    """Mark each (bucket, story) of ``held`` seen at ``now``: buckets that their story held,
+    seen since the window began, when the candidates were read, so still holds (a bucket is
+    taken over only once unseen for the window). One update of ``seen_at`` with two bound
+    lists, where ``claim_buckets`` binds and upserts row by row."""
+    if not held:
+        return
+    conn.execute(
+        _queries(conn.dialect.name).refresh,
+        {
+            "buckets": sorted({b for b, _ in held}),
+            "stories": sorted({s for _, s in held}),
+            "now": now,
+        },
+    )
 
 
 def file_events(conn: Connection, claims: Sequence[tuple[str, int]], now: datetime) -> None:
