@@ -8,7 +8,7 @@ constraint here, never a Python-side check.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,11 +22,13 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
     UniqueConstraint,
     bindparam,
+    cast,
     false,
     func,
     select,
@@ -40,6 +42,12 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
+def _naive_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out; stored as naive UTC."""
 
@@ -47,11 +55,18 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        return None if value is None else _naive_utc(value)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """On SQLite, one function per value bound that writes the text SQLAlchemy's
+        DATETIME writes ("2027-03-01 08:00:00.000000"), rather than the chain of
+        ``process_bind_param`` and that type's own formatting: a poll binds a time for
+        every bucket, event key and entry it files."""
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return lambda value: (
+            None if value is None else _naive_utc(value).isoformat(" ", "microseconds")
+        )
 
     def result_processor(
         self, dialect: Dialect, coltype: object
@@ -105,6 +120,26 @@ def one_of(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement
         return column.in_(select(func.unnest(bindparam(name, type_=postgresql.ARRAY(column.type)))))
     values = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
     return column.in_(select(values.c.value))
+
+
+def bound_rows(columns: Sequence[Column[Any]], name: str, dialect: str) -> Select[Any]:
+    """The rows bound as ``name`` (a list of tuples of ``columns``' values), as a SELECT of
+    those columns in list order: one JSON array, read by ``json_each`` on SQLite and by
+    ``json_array_elements`` on PostgreSQL. An INSERT from it is one statement of one text
+    however many rows (see ``one_of``), with no per-row work in SQLAlchemy."""
+    if dialect == "postgresql":
+        rows = func.json_array_elements(bindparam(name, type_=JSON)).table_valued("value")
+        values = [
+            cast(rows.c.value.op("->>")(literal_column(str(n))), c.type).label(c.name)
+            for n, c in enumerate(columns)
+        ]
+    else:
+        rows = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
+        values = [
+            func.json_extract(rows.c.value, literal_column(f"'$[{n}]'")).label(c.name)
+            for n, c in enumerate(columns)
+        ]
+    return select(*values).select_from(rows)
 
 
 Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only

@@ -21,12 +21,26 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, Update, bindparam, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    func,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.store.schema import entries, one_of, story_buckets, story_events
+from monitor.store.schema import bound_rows, entries, one_of, story_buckets, story_events
 
 LOCKS_PER_STATEMENT = 50
 OPENING = 1000  # characters of a member's summary read: its opening is what is compared
@@ -106,6 +120,8 @@ class _Queries:
     members: Select[int, int, str, str, str | None, str | None, datetime | None, datetime]
     events: Select[int, int, str, datetime | None, datetime]
     refresh: Update
+    claim: ReturningInsert[str]
+    file: Insert
 
 
 @functools.cache
@@ -147,7 +163,46 @@ def _queries(dialect: str) -> _Queries:
             one_of(story_buckets.c.story_id, "stories", dialect),
         )
         .values(seen_at=bindparam("now")),
+        claim=_claim(dialect),
+        file=_file(dialect),
     )
+
+
+def _claim(dialect: str) -> ReturningInsert[str]:
+    """``claim_buckets``' insert-or-update of the (bucket, story) pairs bound as ``rows``,
+    at ``now``; the window began at ``since``."""
+    rows = bound_rows([story_buckets.c.bucket, story_buckets.c.story_id], "rows", dialect)
+    stmt = _insert(dialect, story_buckets).from_select(
+        ["bucket", "story_id", "seen_at"], _at_now(rows, story_buckets.c.seen_at)
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["bucket"],
+        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
+        where=(story_buckets.c.seen_at < bindparam("since", type_=story_buckets.c.seen_at.type))
+        | (story_buckets.c.story_id == stmt.excluded.story_id),
+    ).returning(story_buckets.c.bucket)
+
+
+def _file(dialect: str) -> Insert:
+    """``file_events``' insert-or-update of the (key, story) pairs bound as ``rows``, at
+    ``now``."""
+    rows = bound_rows([story_events.c.key, story_events.c.story_id], "rows", dialect)
+    stmt = _insert(dialect, story_events).from_select(
+        ["key", "story_id", "seen_at"], _at_now(rows, story_events.c.seen_at)
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["key", "story_id"], set_={"seen_at": stmt.excluded.seen_at}
+    )
+
+
+def _insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _at_now(rows: Select[Any], seen_at: ColumnElement[datetime]) -> Select[Any]:
+    """``rows`` with the time bound as ``now``. The "WHERE true" is SQLite's: an INSERT ...
+    SELECT needs one before ON CONFLICT, which it would otherwise read as a join's ON."""
+    return rows.add_columns(bindparam("now", type_=seen_at.type)).where(true())
 
 
 def claim_buckets(
@@ -160,16 +215,8 @@ def claim_buckets(
     rows = sorted({b: s for b, s in claims}.items())
     if not rows:
         return set()
-    values = [{"bucket": b, "story_id": s, "seen_at": now} for b, s in rows]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(story_buckets)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["bucket"],
-        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
-        where=(story_buckets.c.seen_at < since)
-        | (story_buckets.c.story_id == stmt.excluded.story_id),
-    ).returning(story_buckets.c.bucket)
-    claimed = set(conn.scalars(stmt, values))
+    params = {"rows": rows, "now": now, "since": since}
+    claimed = set(conn.scalars(_queries(conn.dialect.name).claim, params))
     return {b for b, _ in rows} - claimed
 
 
@@ -195,12 +242,7 @@ def file_events(conn: Connection, claims: Sequence[tuple[str, int]], now: dateti
     rows = sorted(set(claims))
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(story_events)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["key", "story_id"], set_={"seen_at": stmt.excluded.seen_at}
-    )
-    conn.execute(stmt, [{"key": k, "story_id": s, "seen_at": now} for k, s in rows])
+    conn.execute(_queries(conn.dialect.name).file, {"rows": rows, "now": now})
 
 
 def lock_keys(conn: Connection, keys: Sequence[str]) -> None:
