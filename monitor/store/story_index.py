@@ -110,10 +110,70 @@ def member_events(conn: Connection, story_ids: Sequence[int]) -> list[MemberEven
     return [MemberEvent._make(r) for r in rows]
 
 
+def claim_buckets(
+    conn: Connection, claims: Sequence[tuple[str, int]], now: datetime, since: datetime
+) -> set[str]:
+    """File stories under buckets: each (bucket, story) is inserted, refreshed when the story
+    already holds it, or taken over when its holder was not seen since ``since``. Returns
+    the buckets held by another story seen since then (the database decides between two
+    pollers; rows go in bucket order so concurrent claims lock in the same order)."""
+    rows = sorted({b: s for b, s in claims}.items())
+    if not rows:
+        return set()
+    params = {"rows": rows, "now": now, "since": since}
+    claimed = set(conn.scalars(_queries(conn.dialect.name).claim, params))
+    return {b for b, _ in rows} - claimed
+
+
+def refresh_buckets(conn: Connection, held: Sequence[tuple[str, int]], now: datetime) -> None:
+    """Mark each (bucket, story) of ``held`` seen at ``now``: buckets that their story held,
+    seen since the window began, when the candidates were read, so still holds (a bucket is
+    taken over only once unseen for the window). An update of ``seen_at`` alone: no insert
+    to attempt, no holder to weigh."""
+    if not held:
+        return
+    conn.execute(
+        _queries(conn.dialect.name).refresh,
+        {
+            "buckets": sorted({b for b, _ in held}),
+            "stories": sorted({s for _, s in held}),
+            "now": now,
+        },
+    )
+
+
+def file_events(conn: Connection, claims: Sequence[tuple[str, int]], now: datetime) -> None:
+    """File each story under its event keys ((key, story) pairs), or mark it seen again."""
+    rows = sorted(set(claims))
+    if not rows:
+        return
+    conn.execute(_queries(conn.dialect.name).file, {"rows": rows, "now": now})
+
+
+def lock_keys(conn: Connection, keys: Sequence[str]) -> None:
+    """Wait for, then hold until the transaction ends, a lock on each event key (PostgreSQL
+    advisory locks, taken in one order by every poller so that none waits in a cycle). Call
+    before reading candidates and before writing anything. SQLite: nothing to do."""
+    if conn.dialect.name != "postgresql" or not keys:
+        return
+    ids = sorted({_lock_id(k) for k in keys})
+    for i in range(0, len(ids), LOCKS_PER_STATEMENT):
+        chunk = ids[i : i + LOCKS_PER_STATEMENT]
+        columns = ", ".join(f"pg_advisory_xact_lock(:k{n})" for n in range(len(chunk)))
+        conn.execute(text(f"SELECT {columns}"), {f"k{n}": k for n, k in enumerate(chunk)})
+
+
+def _lock_id(key: str) -> int:
+    """A signed 64-bit id for ``key`` (advisory locks are keyed by bigint)."""
+    digest = hashlib.blake2b(b"monitor-event:" + key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 @dataclass(frozen=True)
 class _Queries:
-    """The lookups of one dialect, built once: each binds its list as one parameter
-    (``schema.one_of``), so a poll's few hundred buckets cost no per-value work."""
+    """The statements of one dialect, built once. Each binds a list as one parameter
+    (``schema.one_of``, ``schema.bound_rows``): a poll's few hundred buckets and keys cost
+    no work per value in SQLAlchemy, and the statement's text never changes."""
 
     buckets: Select[str, int]
     keys: Select[str, int]
@@ -178,7 +238,7 @@ def _claim(dialect: str) -> ReturningInsert[str]:
     return stmt.on_conflict_do_update(
         index_elements=["bucket"],
         set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
-        where=(story_buckets.c.seen_at < bindparam("since", type_=story_buckets.c.seen_at.type))
+        where=(story_buckets.c.seen_at < bindparam("since"))
         | (story_buckets.c.story_id == stmt.excluded.story_id),
     ).returning(story_buckets.c.bucket)
 
@@ -203,62 +263,3 @@ def _at_now(rows: Select[Any], seen_at: ColumnElement[datetime]) -> Select[Any]:
     """``rows`` with the time bound as ``now``. The "WHERE true" is SQLite's: an INSERT ...
     SELECT needs one before ON CONFLICT, which it would otherwise read as a join's ON."""
     return rows.add_columns(bindparam("now", type_=seen_at.type)).where(true())
-
-
-def claim_buckets(
-    conn: Connection, claims: Sequence[tuple[str, int]], now: datetime, since: datetime
-) -> set[str]:
-    """File stories under buckets: each (bucket, story) is inserted, refreshed when the story
-    already holds it, or taken over when its holder was not seen since ``since``. Returns
-    the buckets held by another story seen since then (the database decides between two
-    pollers; rows go in bucket order so concurrent claims lock in the same order)."""
-    rows = sorted({b: s for b, s in claims}.items())
-    if not rows:
-        return set()
-    params = {"rows": rows, "now": now, "since": since}
-    claimed = set(conn.scalars(_queries(conn.dialect.name).claim, params))
-    return {b for b, _ in rows} - claimed
-
-
-def refresh_buckets(conn: Connection, held: Sequence[tuple[str, int]], now: datetime) -> None:
-    """Mark each (bucket, story) of ``held`` seen at ``now``: buckets that their story held,
-    seen since the window began, when the candidates were read, so still holds (a bucket is
-    taken over only once unseen for the window). One update of ``seen_at`` with two bound
-    lists, where ``claim_buckets`` binds and upserts row by row."""
-    if not held:
-        return
-    conn.execute(
-        _queries(conn.dialect.name).refresh,
-        {
-            "buckets": sorted({b for b, _ in held}),
-            "stories": sorted({s for _, s in held}),
-            "now": now,
-        },
-    )
-
-
-def file_events(conn: Connection, claims: Sequence[tuple[str, int]], now: datetime) -> None:
-    """File each story under its event keys ((key, story) pairs), or mark it seen again."""
-    rows = sorted(set(claims))
-    if not rows:
-        return
-    conn.execute(_queries(conn.dialect.name).file, {"rows": rows, "now": now})
-
-
-def lock_keys(conn: Connection, keys: Sequence[str]) -> None:
-    """Wait for, then hold until the transaction ends, a lock on each event key (PostgreSQL
-    advisory locks, taken in one order by every poller so that none waits in a cycle). Call
-    before reading candidates and before writing anything. SQLite: nothing to do."""
-    if conn.dialect.name != "postgresql" or not keys:
-        return
-    ids = sorted({_lock_id(k) for k in keys})
-    for i in range(0, len(ids), LOCKS_PER_STATEMENT):
-        chunk = ids[i : i + LOCKS_PER_STATEMENT]
-        columns = ", ".join(f"pg_advisory_xact_lock(:k{n})" for n in range(len(chunk)))
-        conn.execute(text(f"SELECT {columns}"), {f"k{n}": k for n, k in enumerate(chunk)})
-
-
-def _lock_id(key: str) -> int:
-    """A signed 64-bit id for ``key`` (advisory locks are keyed by bigint)."""
-    digest = hashlib.blake2b(b"monitor-event:" + key.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
