@@ -29,6 +29,7 @@ precision.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -69,10 +70,11 @@ class Fingerprint:
     buckets: tuple[str, ...]
     event: Event | None = None  # what the entry reports (None: not read; see ``fingerprint``)
 
-    @property
+    @functools.cached_property
     def event_keys(self) -> tuple[str, ...]:
         """Keys under which the entry's story is filed for event identity (none when the
-        entry reports no one event)."""
+        entry reports no one event). Computed once: a poll asks for them to lock, to look
+        up and to file."""
         return event_keys(self.event) if self.event is not None else ()
 
 
@@ -198,17 +200,24 @@ def choose_story(
     members: Sequence[Member],
     canonical_link: str | None = None,
     times: tuple[datetime | None, datetime | None] = (None, None),
-    *,
-    event_members: Sequence[Member] | None = None,
 ) -> StoryMatch | None:
-    """The story ``entry`` joins among the candidates' ``members``, or None (a new story).
-
-    A member linking to the same canonical article decides first (score 1); then the member
-    most like ``entry`` (``same_story``); then the member reporting the same event in other
-    words (``choose_event``, among ``event_members`` when given, else ``members``;
-    ``times``: the entry's published and first-seen times). Ties go to the older story
-    (lower id), so concurrent decisions converge.
+    """The story ``entry`` joins among the candidates' ``members``, or None (a new story):
+    the copy it is (``choose_copy``), else the member reporting the same event in other
+    words (``choose_event``; ``times``: the entry's published and first-seen times). Ties
+    go to the older story (lower id), so concurrent decisions converge.
     """
+    copy = choose_copy(entry, members, canonical_link)
+    if copy is not None or entry.event is None:
+        return copy
+    return choose_event(entry.event, members, times)
+
+
+def choose_copy(
+    entry: Fingerprint, members: Sequence[Member], canonical_link: str | None = None
+) -> StoryMatch | None:
+    """The story of which ``entry`` is a copy, or None: a member linking to the same
+    canonical article decides first (score 1); then the member most like ``entry``
+    (``same_story``). Ties go to the older story (lower id)."""
     same_link = [m for m in members if canonical_link and m.canonical_link == canonical_link]
     if same_link:
         m = min(same_link, key=lambda m: (m.story_id, m.entry_id or 0))
@@ -224,11 +233,7 @@ def choose_story(
         if best is None or rank < best[0]:
             reason = f"similar {part} ({score:.2f}) to {_entry_name(member.entry_id)}"
             best = rank, StoryMatch(member.story_id, member.entry_id, round(score, 4), reason)
-    if best is not None:
-        return best[1]
-    if entry.event is None:
-        return None
-    return choose_event(entry.event, members if event_members is None else event_members, times)
+    return best[1] if best is not None else None
 
 
 def choose_event(

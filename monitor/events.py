@@ -40,7 +40,7 @@ wrong merge hides news from the desk, so when in doubt the item alerts on its ow
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -191,26 +191,26 @@ def conflict(a: Event, b: Event) -> str | None:
         return f"different action ({a.action} vs {b.action})"
     if _strangers(a, b):
         return "different actors"
-    checks = (
-        ("amounts", _money_conflict(a.title.money, b.title.money)),
-        ("amounts", _money_object(a) and _money_conflict(a.lede.money, b.lede.money)),
-        ("percentages", _disjoint(a.title.percents, b.title.percents, _same_number(0.0))),
-        ("percentages", _disjoint(a.lead.percents, b.lead.percents, _same_number(0.0))),
-        ("counts", _disjoint(a.title.counts, b.title.counts, _same_number(COUNT_TOLERANCE))),
-        ("case numbers", _disjoint(a.lead.cases, b.lead.cases, _equal)),
-        ("places", _disjoint(_local(a.title.places), _local(b.title.places), _near)),
-        ("places", _disjoint(_local(a.lede.places), _local(b.lede.places), _near)),
-        ("places", _another_place(a, b) or _another_place(b, a)),
-        ("bodies", _body_conflict(a.title.bodies, b.title.bodies)),
-        ("bodies", _body_conflict(a.lead.bodies, b.lead.bodies)),
-        ("roles", _disjoint(_held(a.title.roles), _held(b.title.roles), _equal)),
-        ("parties", _suits(a, b) and _disjoint(a.title.parties, b.title.parties, _equal)),
-        ("parties", _suits(a, b) and _exclusive(a.lead.parties, b.lead.parties)),
-    )
-    for what, disagrees in checks:
-        if disagrees:
-            return f"different {what}"
-    return None
+    return next((f"different {what}" for what, differ in _checks(a, b) if differ), None)
+
+
+def _checks(a: Event, b: Event) -> Iterator[tuple[str, bool]]:
+    """Rule 4's checks in order, each computed only when the ones before it passed (most
+    candidates a busy topic brings differ at the first)."""
+    yield "amounts", _money_conflict(a.title.money, b.title.money)
+    yield "amounts", _money_object(a) and _money_conflict(a.lede.money, b.lede.money)
+    yield "percentages", _disjoint(a.title.percents, b.title.percents, _same_number(0.0))
+    yield "percentages", _disjoint(a.lead.percents, b.lead.percents, _same_number(0.0))
+    yield "counts", _disjoint(a.title.counts, b.title.counts, _same_number(COUNT_TOLERANCE))
+    yield "case numbers", _disjoint(a.lead.cases, b.lead.cases, _equal)
+    yield "places", _disjoint(_local(a.title.places), _local(b.title.places), _near)
+    yield "places", _disjoint(_local(a.lede.places), _local(b.lede.places), _near)
+    yield "places", _another_place(a, b) or _another_place(b, a)
+    yield "bodies", _body_conflict(a.title.bodies, b.title.bodies)
+    yield "bodies", _body_conflict(a.lead.bodies, b.lead.bodies)
+    yield "roles", _disjoint(_held(a.title.roles), _held(b.title.roles), _equal)
+    yield "parties", _suits(a, b) and _disjoint(a.title.parties, b.title.parties, _equal)
+    yield "parties", _suits(a, b) and _exclusive(a.lead.parties, b.lead.parties)
 
 
 def _another_place(sequel: Event, other: Event) -> bool:

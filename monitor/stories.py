@@ -23,6 +23,8 @@ from monitor.cluster import (
     Fingerprint,
     Member,
     StoryMatch,
+    choose_copy,
+    choose_event,
     choose_story,
     fingerprint,
     judge_candidates,
@@ -44,16 +46,24 @@ def attach_stories(
     todo = [i for i in intents if i.fingerprint is not None]
     if not todo:
         return list(intents)
-    keys = sorted({k for i in todo for k in _fingerprint(i).event_keys})
+    keys = sorted({k for i in todo for k in _keys(i)})
     idx.lock_keys(conn, keys)  # before reading: a concurrent poller's story is then visible
     known = _candidates(conn, [b for i in todo for b in _buckets(i)], keys, since)
-    decided, groups = _decide(todo, known, source, now)
+    copies = {i.key: _copy_of(i, known) for i in todo}
+    # a copy of a known story joins it whatever its event says: event candidates are read
+    # for the others only
+    known = _with_events(conn, known, {k for i in todo if copies[i.key] is None for k in _keys(i)})
+    decided, groups = _decide(todo, known, copies, source, now)
     story_of = dict(zip(groups, rec.create_stories(conn, list(groups.values()), now), strict=True))
     decided = {k: _resolve(i, story_of) for k, i in decided.items()}
     # a bucket already held when the candidates were read still is (its holder was seen
-    # within the window, so no one took it over), and that holder was weighed and declined:
-    # only a bucket some other poller filed meanwhile can change a decision
-    lost = idx.claim_buckets(conn, _claims(decided.values()), now, since) - known.by_bucket.keys()
+    # within the window, so no one took it over): its story's claim only refreshes it, and
+    # another story's holder was weighed and declined (no claim, it could only lose). Only
+    # a bucket some other poller filed meanwhile can change a decision.
+    claims = _claims(decided.values())
+    idx.refresh_buckets(conn, [(b, s) for b, s in claims if known.by_bucket.get(b) == s], now)
+    new = [(b, s) for b, s in claims if b not in known.by_bucket]
+    lost = idx.claim_buckets(conn, new, now, since)
     if lost:
         decided = _rejoin(conn, decided, lost, set(story_of.values()), source, now, since)
     idx.file_events(conn, _event_claims(decided.values()), now)
@@ -63,47 +73,78 @@ def attach_stories(
 @dataclass(frozen=True)
 class _Candidates:
     """Stories found for a poll's entries: which story holds each bucket, which stories
-    each event key, and their members."""
+    each event key, and the members read so far."""
 
     by_bucket: dict[str, int]
     by_key: dict[str, set[int]]
     members: dict[int, list[Member]]
 
-    def for_entry(self, fp: Fingerprint) -> tuple[list[Member], list[Member]]:
-        """Members of the stories sharing a bucket with ``fp`` (near-copy candidates) and
-        of those sharing an event key (event candidates)."""
-        near = {self.by_bucket[b] for b in fp.buckets if b in self.by_bucket}
-        same = {s for k in fp.event_keys for s in self.by_key.get(k, ())}
-        return self._of(near), self._of(same)
+    def near(self, fp: Fingerprint) -> list[Member]:
+        """Members of the stories sharing a bucket with ``fp`` (near-copy candidates)."""
+        return self._of({self.by_bucket[b] for b in fp.buckets if b in self.by_bucket})
+
+    def same(self, fp: Fingerprint) -> list[Member]:
+        """Members of the stories sharing an event key with ``fp`` (event candidates)."""
+        return self._of({s for k in fp.event_keys for s in self.by_key.get(k, ())})
 
     def _of(self, stories: set[int]) -> list[Member]:
         return [m for s in sorted(stories) for m in self.members.get(s, ())]
 
 
 def _candidates(
-    conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
+    conn: Connection,
+    buckets: Sequence[str],
+    keys: Sequence[str],
+    since: datetime,
+    *,
+    words: bool = False,
 ) -> _Candidates:
+    """The stories filed under ``buckets`` and ``keys`` since ``since``, with the members
+    (and their words) of those holding a bucket; with ``words``, of every one."""
     by_bucket, by_key = idx.filed_under(conn, buckets, keys, since)
     stories = {*by_bucket.values(), *(s for found in by_key.values() for s in found)}
     members: dict[int, list[Member]] = {}
-    for m in _members(conn, sorted(stories)):
+    for m in _members(conn, sorted(stories if words else set(by_bucket.values()))):
         members.setdefault(m.story_id, []).append(m)
     return _Candidates(by_bucket, by_key, members)
 
 
+def _with_events(conn: Connection, known: _Candidates, keys: Iterable[str]) -> _Candidates:
+    """``known`` with the members of the stories filed under ``keys`` that it lacks, read
+    with their events alone: the event rule compares no words, and on a busy topic these
+    are most of a poll's candidates."""
+    wanted = {s for k in keys for s in known.by_key.get(k, ())} - known.members.keys()
+    members = {s: list(found) for s, found in known.members.items()}
+    for m in _event_members(conn, sorted(wanted)):
+        members.setdefault(m.story_id, []).append(m)
+    return replace(known, members=members)
+
+
+def _copy_of(intent: rec.EntryIntent, known: _Candidates) -> StoryMatch | None:
+    """The known story of which ``intent`` is a copy (``choose_copy``), or None."""
+    fp = _fingerprint(intent)
+    return choose_copy(fp, known.near(fp), intent.canonical_url)
+
+
 def _decide(
-    todo: Sequence[rec.EntryIntent], known: _Candidates, source: str, now: datetime
+    todo: Sequence[rec.EntryIntent],
+    known: _Candidates,
+    copies: dict[str, StoryMatch | None],
+    source: str,
+    now: datetime,
 ) -> tuple[dict[str, rec.EntryIntent], dict[int, str]]:
-    """Decide in feed order: join a known story, else a story new in this poll (placeholder
-    ids -1, -2, … with their titles), else start one."""
+    """Decide in feed order: join the known story of which an entry is a copy (``copies``)
+    or that reports its event, else a story new in this poll (placeholder ids -1, -2, …
+    with their titles), else start one."""
     decided: dict[str, rec.EntryIntent] = {}
     groups: dict[int, str] = {}
     local: list[Member] = []
     for intent in todo:
         fp = _fingerprint(intent)
         times = (intent.entry.published, now)
-        near, same = known.for_entry(fp)
-        match = choose_story(fp, near, intent.canonical_url, times, event_members=same)
+        match = copies[intent.key]
+        if match is None and fp.event is not None:
+            match = choose_event(fp.event, known.same(fp), times)
         if match is not None:
             decided[intent.key] = _joined(intent, match, source)
             continue
@@ -206,6 +247,22 @@ def _members(conn: Connection, story_ids: Sequence[int]) -> list[Member]:
     ]
 
 
+def _event_members(conn: Connection, story_ids: Sequence[int]) -> list[Member]:
+    return [
+        Member(
+            m.story_id, m.entry_id, _stored_event(m.event), None, (m.published_at, m.first_seen_at)
+        )
+        for m in idx.member_events(conn, story_ids)
+    ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _stored_event(event_json: str) -> Fingerprint:
+    """A stored entry's event as the fingerprint of an event candidate, without words or
+    buckets (only its event is compared); pure, so cached like ``_stored_fingerprint``."""
+    return Fingerprint("", frozenset(), frozenset(), (), event.from_json(event_json))
+
+
 @functools.lru_cache(maxsize=8192)
 def _stored_fingerprint(
     title: str, summary: str, canonical_url: str | None, event_json: str | None
@@ -220,6 +277,10 @@ def _stored_fingerprint(
 def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
     assert intent.fingerprint is not None
     return intent.fingerprint
+
+
+def _keys(intent: rec.EntryIntent) -> tuple[str, ...]:
+    return _fingerprint(intent).event_keys
 
 
 def _buckets(intent: rec.EntryIntent) -> tuple[str, ...]:
@@ -247,7 +308,7 @@ def explain_clustering(
     filed within ``WINDOW`` before it was first seen, the entry itself left out. Reads
     only."""
     since = times[1] - WINDOW
-    found = _candidates(conn, fp.buckets, fp.event_keys, since)
+    found = _candidates(conn, fp.buckets, fp.event_keys, since, words=True)
     members = [m for group in found.members.values() for m in group if m.entry_id != entry_id]
     match = choose_story(fp, members, canonical_url, times)
     return Clustering(match, judge_candidates(fp, members, canonical_url, times))

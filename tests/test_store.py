@@ -4,11 +4,13 @@ leases and the outbox state machine."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import DateTime, Text, bindparam, cast, select
+from sqlalchemy.exc import StatementError
 
 from monitor.entry import Entry, Match
 from monitor.errors import SchemaOutOfDateError
@@ -16,7 +18,7 @@ from monitor.store import Store, outbox
 from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.db import SCHEMA_HEAD, require_current_schema, schema_revisions, upgrade
-from monitor.store.schema import metadata
+from monitor.store.schema import UTCDateTime, metadata
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
@@ -28,6 +30,27 @@ def store(db_url: str):  # type: ignore[no-untyped-def]
     upgrade(s.engine)
     yield s
     s.close()
+
+
+def test_times_are_stored_as_naive_utc_and_read_back_aware(store: Store) -> None:
+    """``UTCDateTime`` binds and reads each value in one step of its own: on SQLite it writes
+    the text SQLAlchemy's DATETIME writes (stored rows and SQL comparisons of times stay
+    valid), and every backend reads an aware UTC time back; naive times are refused."""
+    paris = timezone(timedelta(hours=1))
+    moments = [datetime(2027, 3, 1, 9, 30, 0, 5, tzinfo=paris), NOW, NOW.replace(microsecond=0)]
+    with store.begin() as conn:
+        for moment in moments:
+            bound = bindparam("t", moment, type_=UTCDateTime())
+            back = conn.execute(select(bound)).scalar_one()
+            assert back == moment and back.tzinfo is UTC
+            if conn.dialect.name == "sqlite":
+                stored = conn.execute(select(cast(bound, Text))).scalar_one()
+                naive = moment.astimezone(UTC).replace(tzinfo=None)
+                assert stored == DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)(
+                    naive
+                )
+        with pytest.raises(StatementError, match="naive datetime"):
+            conn.execute(select(bindparam("t", datetime(2027, 3, 1), type_=UTCDateTime())))
 
 
 def _source(store: Store, name: str = "feed") -> int:

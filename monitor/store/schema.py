@@ -8,6 +8,7 @@ constraint here, never a Python-side check.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,18 +22,30 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
+    cast,
     false,
+    func,
+    select,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement, literal_column
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
+
+
+def _naive_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -42,17 +55,31 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        return None if value is None else _naive_utc(value)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC)
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """On SQLite, one function per value bound that writes the text SQLAlchemy's
+        DATETIME writes ("2027-03-01 08:00:00.000000"), rather than the chain of
+        ``process_bind_param`` and that type's own formatting: a poll binds a time for
+        every bucket, event key and entry it files."""
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return lambda value: (
+            None if value is None else _naive_utc(value).isoformat(" ", "microseconds")
+        )
+
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None]:
+        """One function per value read, rather than TypeDecorator's chain of the driver
+        value's parse and ``process_result_value``: clustering reads two datetimes for each
+        of thousands of stored entries per feed. SQLite's text (written by SQLAlchemy's
+        DATETIME, naive UTC) is parsed with its offset appended, cheaper than parsing and
+        then ``replace(tzinfo=UTC)``; PostgreSQL's driver (psycopg) returns naive
+        datetimes."""
+        if dialect.name == "sqlite":
+            return lambda value: None if value is None else datetime.fromisoformat(value + "+00:00")
+        return lambda value: None if value is None else value.replace(tzinfo=UTC)
 
 
 class JsonText(FunctionElement[str]):
@@ -81,6 +108,38 @@ def _json_text_sqlite(element: JsonText, compiler: SQLCompiler, **kw: Any) -> st
 def _json_text_postgresql(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
     column, key = element.clauses
     return f"({compiler.process(column, **kw)} ->> '{key}')"
+
+
+def one_of(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """``column`` IN the list bound as ``name``, as one parameter however long the list: an
+    array read by ``unnest`` on PostgreSQL, a JSON array read by ``json_each`` on SQLite.
+    The statement's text then never changes, so the server parses and plans it once (an
+    expanded IN of hundreds of parameters is rendered, parsed and planned anew each time,
+    and PostgreSQL plans it as a scan of the table); the list joins the column's index."""
+    if dialect == "postgresql":
+        return column.in_(select(func.unnest(bindparam(name, type_=postgresql.ARRAY(column.type)))))
+    values = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
+    return column.in_(select(values.c.value))
+
+
+def bound_rows(columns: Sequence[Column[Any]], name: str, dialect: str) -> Select[Any]:
+    """The rows bound as ``name`` (a list of tuples of ``columns``' values), as a SELECT of
+    those columns in list order: one JSON array, read by ``json_each`` on SQLite and by
+    ``json_array_elements`` on PostgreSQL. An INSERT from it is one statement of one text
+    however many rows (see ``one_of``), with no per-row work in SQLAlchemy."""
+    if dialect == "postgresql":
+        rows = func.json_array_elements(bindparam(name, type_=JSON)).table_valued("value")
+        values = [
+            cast(rows.c.value.op("->>")(literal_column(str(n))), c.type).label(c.name)
+            for n, c in enumerate(columns)
+        ]
+    else:
+        rows = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
+        values = [
+            func.json_extract(rows.c.value, literal_column(f"'$[{n}]'")).label(c.name)
+            for n, c in enumerate(columns)
+        ]
+    return select(*values).select_from(rows)
 
 
 Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only

@@ -16,22 +16,40 @@ the database decide between two pollers:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    func,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.store.schema import entries, story_buckets, story_events
+from monitor.store.schema import bound_rows, entries, one_of, story_buckets, story_events
 
 LOCKS_PER_STATEMENT = 50
+OPENING = 1000  # characters of a member's summary read: its opening is what is compared
 
 
-@dataclass(frozen=True)
-class StoryMember:
-    """An entry of a story that a new entry may join (for the clustering decision)."""
+class StoryMember(NamedTuple):
+    """An entry of a story that a new entry may join (for the clustering decision). A named
+    tuple, as are ``MemberEvent`` rows: a poll reads hundreds of them, and a tuple is
+    built from a row at a third of a frozen dataclass's cost."""
 
     story_id: int
     entry_id: int
@@ -43,6 +61,18 @@ class StoryMember:
     first_seen_at: datetime
 
 
+class MemberEvent(NamedTuple):
+    """An entry of a story found only by an event key: what the event rule compares (the
+    event as read when the entry was clustered, ``monitor.events.to_json``, and its
+    times), without its words."""
+
+    story_id: int
+    entry_id: int
+    event: str
+    published_at: datetime | None
+    first_seen_at: datetime
+
+
 def filed_under(
     conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
 ) -> tuple[dict[str, int], dict[str, set[int]]]:
@@ -50,46 +80,34 @@ def filed_under(
     key of ``keys``, seen since ``since`` (both indexed lookups)."""
     by_bucket: dict[str, int] = {}
     by_key: dict[str, set[int]] = {}
+    queries = _queries(conn.dialect.name)
     if buckets:
-        rows = conn.execute(
-            select(story_buckets.c.bucket, story_buckets.c.story_id)
-            .where(story_buckets.c.bucket.in_(sorted(set(buckets))))
-            .where(story_buckets.c.seen_at >= since)
-        )
+        rows = conn.execute(queries.buckets, {"buckets": sorted(set(buckets)), "since": since})
         by_bucket = {bucket: story for bucket, story in rows}
     if keys:
-        rows = conn.execute(
-            select(story_events.c.key, story_events.c.story_id)
-            .where(story_events.c.key.in_(sorted(set(keys))))
-            .where(story_events.c.seen_at >= since)
-        )
+        rows = conn.execute(queries.keys, {"keys": sorted(set(keys)), "since": since})
         for key, story in rows:
             by_key.setdefault(key, set()).add(story)
     return by_bucket, by_key
 
 
-def story_members(
-    conn: Connection, story_ids: Sequence[int], *, opening: int = 1000
-) -> list[StoryMember]:
-    """The entries of ``story_ids``, by story and entry id; summaries cut to ``opening``
+def story_members(conn: Connection, story_ids: Sequence[int]) -> list[StoryMember]:
+    """The entries of ``story_ids``, by story and entry id; summaries cut to ``OPENING``
     characters."""
     if not story_ids:
         return []
-    query = (
-        select(
-            entries.c.story_id,
-            entries.c.id,
-            entries.c.title,
-            func.substr(entries.c.summary, 1, opening),
-            entries.c.canonical_url,
-            entries.c.event,
-            entries.c.published_at,
-            entries.c.first_seen_at,
-        )
-        .where(entries.c.story_id.in_(sorted(set(story_ids))))
-        .order_by(entries.c.story_id, entries.c.id)
-    )
-    return [StoryMember(*r) for r in conn.execute(query)]
+    rows = conn.execute(_queries(conn.dialect.name).members, {"stories": sorted(set(story_ids))})
+    return [StoryMember._make(r) for r in rows]
+
+
+def member_events(conn: Connection, story_ids: Sequence[int]) -> list[MemberEvent]:
+    """The entries of ``story_ids`` that have a stored event, by story and entry id (a
+    story's candidates by event key need no text: a few short columns per row instead of
+    the title and opening)."""
+    if not story_ids:
+        return []
+    rows = conn.execute(_queries(conn.dialect.name).events, {"stories": sorted(set(story_ids))})
+    return [MemberEvent._make(r) for r in rows]
 
 
 def claim_buckets(
@@ -102,17 +120,26 @@ def claim_buckets(
     rows = sorted({b: s for b, s in claims}.items())
     if not rows:
         return set()
-    values = [{"bucket": b, "story_id": s, "seen_at": now} for b, s in rows]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(story_buckets)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["bucket"],
-        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
-        where=(story_buckets.c.seen_at < since)
-        | (story_buckets.c.story_id == stmt.excluded.story_id),
-    ).returning(story_buckets.c.bucket)
-    claimed = set(conn.scalars(stmt, values))
+    params = {"rows": rows, "now": now, "since": since}
+    claimed = set(conn.scalars(_queries(conn.dialect.name).claim, params))
     return {b for b, _ in rows} - claimed
+
+
+def refresh_buckets(conn: Connection, held: Sequence[tuple[str, int]], now: datetime) -> None:
+    """Mark each (bucket, story) of ``held`` seen at ``now``: buckets that their story held,
+    seen since the window began, when the candidates were read, so still holds (a bucket is
+    taken over only once unseen for the window). An update of ``seen_at`` alone: no insert
+    to attempt, no holder to weigh."""
+    if not held:
+        return
+    conn.execute(
+        _queries(conn.dialect.name).refresh,
+        {
+            "buckets": sorted({b for b, _ in held}),
+            "stories": sorted({s for _, s in held}),
+            "now": now,
+        },
+    )
 
 
 def file_events(conn: Connection, claims: Sequence[tuple[str, int]], now: datetime) -> None:
@@ -120,12 +147,7 @@ def file_events(conn: Connection, claims: Sequence[tuple[str, int]], now: dateti
     rows = sorted(set(claims))
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(story_events)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["key", "story_id"], set_={"seen_at": stmt.excluded.seen_at}
-    )
-    conn.execute(stmt, [{"key": k, "story_id": s, "seen_at": now} for k, s in rows])
+    conn.execute(_queries(conn.dialect.name).file, {"rows": rows, "now": now})
 
 
 def lock_keys(conn: Connection, keys: Sequence[str]) -> None:
@@ -145,3 +167,99 @@ def _lock_id(key: str) -> int:
     """A signed 64-bit id for ``key`` (advisory locks are keyed by bigint)."""
     digest = hashlib.blake2b(b"monitor-event:" + key.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+@dataclass(frozen=True)
+class _Queries:
+    """The statements of one dialect, built once. Each binds a list as one parameter
+    (``schema.one_of``, ``schema.bound_rows``): a poll's few hundred buckets and keys cost
+    no work per value in SQLAlchemy, and the statement's text never changes."""
+
+    buckets: Select[str, int]
+    keys: Select[str, int]
+    members: Select[int, int, str, str, str | None, str | None, datetime | None, datetime]
+    events: Select[int, int, str, datetime | None, datetime]
+    refresh: Update
+    claim: ReturningInsert[str]
+    file: Insert
+
+
+@functools.cache
+def _queries(dialect: str) -> _Queries:
+    by_story = one_of(entries.c.story_id, "stories", dialect)
+    return _Queries(
+        buckets=select(story_buckets.c.bucket, story_buckets.c.story_id).where(
+            one_of(story_buckets.c.bucket, "buckets", dialect),
+            story_buckets.c.seen_at >= bindparam("since"),
+        ),
+        keys=select(story_events.c.key, story_events.c.story_id).where(
+            one_of(story_events.c.key, "keys", dialect),
+            story_events.c.seen_at >= bindparam("since"),
+        ),
+        members=select(
+            entries.c.story_id,
+            entries.c.id,
+            entries.c.title,
+            func.substr(entries.c.summary, 1, OPENING),
+            entries.c.canonical_url,
+            entries.c.event,
+            entries.c.published_at,
+            entries.c.first_seen_at,
+        )
+        .where(by_story)
+        .order_by(entries.c.story_id, entries.c.id),
+        events=select(
+            entries.c.story_id,
+            entries.c.id,
+            entries.c.event,
+            entries.c.published_at,
+            entries.c.first_seen_at,
+        )
+        .where(by_story, entries.c.event.is_not(None))
+        .order_by(entries.c.story_id, entries.c.id),
+        refresh=update(story_buckets)
+        .where(
+            one_of(story_buckets.c.bucket, "buckets", dialect),
+            one_of(story_buckets.c.story_id, "stories", dialect),
+        )
+        .values(seen_at=bindparam("now")),
+        claim=_claim(dialect),
+        file=_file(dialect),
+    )
+
+
+def _claim(dialect: str) -> ReturningInsert[str]:
+    """``claim_buckets``' insert-or-update of the (bucket, story) pairs bound as ``rows``,
+    at ``now``; the window began at ``since``."""
+    rows = bound_rows([story_buckets.c.bucket, story_buckets.c.story_id], "rows", dialect)
+    stmt = _insert(dialect, story_buckets).from_select(
+        ["bucket", "story_id", "seen_at"], _at_now(rows, story_buckets.c.seen_at)
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["bucket"],
+        set_={"story_id": stmt.excluded.story_id, "seen_at": stmt.excluded.seen_at},
+        where=(story_buckets.c.seen_at < bindparam("since"))
+        | (story_buckets.c.story_id == stmt.excluded.story_id),
+    ).returning(story_buckets.c.bucket)
+
+
+def _file(dialect: str) -> Insert:
+    """``file_events``' insert-or-update of the (key, story) pairs bound as ``rows``, at
+    ``now``."""
+    rows = bound_rows([story_events.c.key, story_events.c.story_id], "rows", dialect)
+    stmt = _insert(dialect, story_events).from_select(
+        ["key", "story_id", "seen_at"], _at_now(rows, story_events.c.seen_at)
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["key", "story_id"], set_={"seen_at": stmt.excluded.seen_at}
+    )
+
+
+def _insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _at_now(rows: Select[Any], seen_at: ColumnElement[datetime]) -> Select[Any]:
+    """``rows`` with the time bound as ``now``. The "WHERE true" is SQLite's: an INSERT ...
+    SELECT needs one before ON CONFLICT, which it would otherwise read as a join's ON."""
+    return rows.add_columns(bindparam("now", type_=seen_at.type)).where(true())
