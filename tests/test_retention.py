@@ -33,13 +33,8 @@ def aged(db_url: str, feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple
     ok("db", "upgrade", "--config", str(config))
     ok("poll", "--once", "--config", str(config))
     engine = create_engine(db_url)
+    _age(engine)
     with engine.begin() as conn:
-        old = "CURRENT_TIMESTAMP - INTERVAL '200 days'"
-        if engine.dialect.name == "sqlite":
-            old = "datetime('now', '-200 days')"
-        for table, column in (("entries", "first_seen_at"), ("hits", "created_at"),
-                              ("deliveries", "created_at"), ("stories", "created_at")):  # fmt: skip
-            conn.execute(text(f"UPDATE {table} SET {column} = {old}"))
         story_of = (
             "(SELECT h.id FROM hits h JOIN entries e ON e.id = h.entry_id WHERE e.title = :t)"
         )
@@ -51,6 +46,17 @@ def aged(db_url: str, feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple
     config.write_text(text_.replace("settings:\n", "settings:\n" + RETENTION, 1))
     yield config, engine
     engine.dispose()
+
+
+def _age(engine: Engine) -> None:
+    """Every entry, hit, delivery and story made 200 days ago."""
+    old = "CURRENT_TIMESTAMP - INTERVAL '200 days'"
+    if engine.dialect.name == "sqlite":
+        old = "datetime('now', '-200 days')"
+    with engine.begin() as conn:
+        for table, column in (("entries", "first_seen_at"), ("hits", "created_at"),
+                              ("deliveries", "created_at"), ("stories", "created_at")):  # fmt: skip
+            conn.execute(text(f"UPDATE {table} SET {column} = {old}"))
 
 
 def _counts(engine: Engine) -> dict[str, int]:
@@ -102,3 +108,30 @@ def test_run_applies_the_retention_by_itself(aged: tuple[Path, Engine]) -> None:
     finally:
         replica.proc.kill()
     assert _counts(engine)["entries"] <= 1  # the owed story's, unless sent and pruned since
+
+
+def test_db_prune_deletes_old_stories_filed_under_event_keys(
+    db_url: str, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """A story of an event ("fined €5.2m in France") is filed under event keys; pruning it
+    takes its keys along (their rows refer to the story)."""
+    items = [story(1, "French regulator fines Clearview AI €5.2 million", days_ago=200)]
+    feed_server.set_feed("/a.xml", rss(items))
+    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml")}, backfill="all")
+    text_ = config.read_text().replace("sqlite:///" + str(tmp_path / "monitor.db"), db_url)
+    config.write_text(text_)
+    ok("db", "upgrade", "--config", str(config))
+    ok("poll", "--once", "--config", str(config))
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT COUNT(*) FROM story_events"))  # the premise
+        _age(engine)
+        config.write_text(text_.replace("settings:\n", "settings:\n" + RETENTION, 1))
+        result = ok("db", "prune", "--config", str(config))
+        assert "1 entries, 1 stories" in result.stdout
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT COUNT(*) FROM story_events")) == 0
+            assert conn.scalar(text("SELECT COUNT(*) FROM stories")) == 0
+    finally:
+        engine.dispose()

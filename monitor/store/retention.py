@@ -2,11 +2,11 @@
 alerts are all settled, entries nothing refers to any more, and stories left empty.
 
 Each function deletes at most ``batch`` rows of its kind (children first: delivery
-recipients before deliveries, deliveries before hits, story updates before entries) in the
-caller's transaction and returns how many it deleted, so the caller commits after each
-batch and no lock is held for long. Nothing owed is ever deleted: a hit with a pending,
-sending or failed delivery stays, and so does everything it refers to. Holds no business
-rules (the settings say how old is old).
+recipients before deliveries, deliveries before hits, story updates before entries, a
+story's buckets and event keys before the story) in the caller's transaction and returns
+how many it deleted, so the caller commits after each batch and no lock is held for long.
+Nothing owed is ever deleted: a hit with a pending, sending or failed delivery stays, and so
+does everything it refers to. Holds no business rules (the settings say how old is old).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from monitor.store.schema import (
     hits,
     stories,
     story_buckets,
+    story_events,
     story_updates,
 )
 
@@ -96,6 +97,7 @@ def prune_stories(conn: Connection, cutoff: datetime, batch: int) -> int:
     if ids:
         conn.execute(delete(story_updates).where(story_updates.c.story_id.in_(ids)))
         conn.execute(delete(story_buckets).where(story_buckets.c.story_id.in_(ids)))
+        conn.execute(delete(story_events).where(story_events.c.story_id.in_(ids)))
         conn.execute(delete(stories).where(stories.c.id.in_(ids)))
     return len(ids)
 
