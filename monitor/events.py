@@ -43,7 +43,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from monitor import lexicon as lx
 from monitor import verbs as vb
@@ -129,8 +129,8 @@ def judge(
         return disagree
     # without both actions, or when one says it reports another one, only what each says
     # happened counts: background ("a week after Mesa's deal") ties nothing
-    over: Literal["leads", "ledes"] = "ledes" if known < 2 or a.sequel != b.sequel else "leads"
-    score, shared, specific, pinned = evidence(a, b, over=over)
+    ledes = known < 2 or a.sequel != b.sequel
+    score, shared, specific, pinned = evidence(a, b, ledes=ledes)
     # rule 5: one specific particular when both name the action; two when one does not (in
     # the ledes: background does not count then), or when one says it reports another one
     # of something ("a second lawsuit") and the other does not; when neither names the
@@ -165,11 +165,10 @@ def _alike_action(a: Event, b: Event) -> str | None:
 
 
 def _countries(event: Event) -> set[str]:
-    """The countries an item's headline and lede say it happened in (places and the seats
-    of the bodies they name)."""
-    p = event.title | event.lede
-    seats = {body.partition("@")[2] for body in p.bodies} - {""}
-    return {_country(code) for code in leaf_places({*p.places, *seats}) if code not in _REGIONS}
+    """The countries an item's headline and lede say it happened in (their places, which
+    hold the seats of the bodies they name too)."""
+    places = (event.title | event.lede).places
+    return {_country(code) for code in leaf_places(places) if code not in _REGIONS}
 
 
 def _country(code: str) -> str:
@@ -242,13 +241,12 @@ def _court(event: Event) -> bool:
     return any(body.startswith("court:") for body in event.lead.bodies)
 
 
-def evidence(a: Event, b: Event, *, over: Literal["leads", "ledes"] = "leads") -> Evidence:
+def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     """(score, the shared particulars in words, how many independent specific ones there
-    are): rule 5, over the leads (headline and opening) or the ledes (only where each says
-    what happened). Two
+    are): rule 5, over the leads (``ledes``: only where each says what happened). Two
     views of one thing count once (an amount and its conversion, a state and its attorney
     general)."""
-    x, y = (a.lede, b.lede) if over == "ledes" else (a.lead, b.lead)
+    x, y = (a.lede, b.lede) if ledes else (a.lead, b.lead)
     obj = vb.OBJECTS.get(a.action or "")
     found: list[tuple[float, str, str]] = []  # (weight, words, what it is evidence of)
     for amount in sorted(x.money):
