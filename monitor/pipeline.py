@@ -97,10 +97,8 @@ class Poller:
         # (two processes writing would wait on each other's lock, sleeping in busy_timeout)
         self._record_here = store.engine.dialect.name == "sqlite"
         # polls between fetching and recording; more wait (see _poll)
-        self._in_hand = 0
-        self._max_in_hand = config.settings.http.max_connections + MAX_BODIES_IN_HAND
-        self._room = asyncio.Event()
-        self._room.set()
+        # a slot per poll from its fetch until its body is recorded (see ``_poll``)
+        self._in_hand = asyncio.Semaphore(config.settings.http.max_connections + MAX_BODIES_IN_HAND)
         # small bodies the fast reader takes: this process, or a worker when they pile up
         self._lanes: Lanes[Recorded] = Lanes(
             self._ingest_here,
@@ -207,14 +205,11 @@ class Poller:
 
     async def _poll(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
         # A slot from here until the body is recorded: fetches in flight plus changed bodies
-        # waiting for parsing stay under ``_max_in_hand``, so memory stays flat in a burst.
-        while self._in_hand >= self._max_in_hand:
-            await self._room.wait()
-        self._hold(+1)  # no await since the check: no other poll took the slot meanwhile
-        try:
+        # waiting for parsing stay under the semaphore's count, so memory stays flat in a
+        # burst. A freed slot wakes one waiting poll (an Event woke all of them: with 2,000
+        # polls queued that was 1.4 million wake-ups, seconds of CPU, per cold cycle).
+        async with self._in_hand:
             return await self._fetched(source, state, dry_run)
-        finally:
-            self._hold(-1)
 
     async def _fetched(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
         try:
@@ -229,13 +224,6 @@ class Poller:
         if fetched.body is None:
             return await self._unchanged(source, state, fetched, "not_modified", dry_run)
         return await self._changed(source, state, fetched, dry_run)
-
-    def _hold(self, change: int) -> None:
-        self._in_hand += change
-        if self._in_hand < self._max_in_hand:
-            self._room.set()
-        else:
-            self._room.clear()
 
     async def _changed(
         self, source: Source, state: src.SourceState, fetched: FetchResult, dry_run: bool

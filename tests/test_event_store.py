@@ -22,6 +22,7 @@ from monitor.entry import Entry, Match
 from monitor.store import Store
 from monitor.store import records as rec
 from monitor.store import sources as src
+from monitor.store import story_index as idx
 from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, hits, stories, story_updates
 from monitor.stories import attach_stories
@@ -70,10 +71,15 @@ def _sources(store: Store, *names: str) -> dict[str, int]:
 
 
 def _record(
-    store: Store, ids: dict[str, int], name: str, text: tuple[str, str], now: datetime
+    store: Store,
+    ids: dict[str, int],
+    name: str,
+    text: tuple[str, str],
+    now: datetime,
+    link: str | None = None,
 ) -> None:
     with store.begin() as conn:
-        link = f"https://{name}.example/{len(text[0])}"
+        link = link or f"https://{name}.example/{len(text[0])}"
         intents = attach_stories(conn, _intents(name, *text, link), name, now)
         rec.record_entries(conn, ids[name], intents, ROUTES, now)
 
@@ -184,3 +190,40 @@ def test_story_and_explain_say_why_an_entry_joined_or_did_not(
     appeal = ok("explain", "--topic", "clearview", "--entry", "3", "--config", str(config))
     assert "would start a new story" in appeal.stdout
     assert "candidate story 1: not a copy; different action (appeal vs fine)" in appeal.stdout
+
+
+def _suit(n: int) -> tuple[str, str]:
+    return (f"Northgate files ${n + 2} million suit against Clearview AI", "")
+
+
+def test_a_key_every_story_shares_reads_the_latest_stories_and_rewrites_still_join(
+    db_url: str,
+) -> None:
+    # 45 suits by one plaintiff in a day: each headline names it, so all 45 stories share
+    # its key. A new entry reads only the STORIES_PER_KEY last seen under it (each entry of
+    # a burst weighed every story before: a cost growing with the square of the burst),
+    # while a story past the cap is still found through its own particulars.
+    store = Store(db_url)
+    upgrade(store.engine)
+    ids = _sources(store, "wire", "trade")
+    for n in range(45):
+        _record(store, ids, "wire", _suit(n), NOW + timedelta(minutes=n), f"https://w/{n}")
+    assert _totals(store) == (45, 45, 0)
+    shared = set.intersection(
+        *(
+            set(_intents("wire", *_suit(n), f"https://x/{n}")[0].fingerprint.event_keys)
+            for n in range(45)
+        )
+    )
+    assert shared
+    with store.begin() as conn:
+        by_key = idx.filed_under(conn, [], sorted(shared), NOW - timedelta(days=3))[1]
+        rows = conn.execute(select(entries.c.title, entries.c.story_id))
+        story_of = {title: story for title, story in rows}
+    latest = {story_of[_suit(n)[0]] for n in range(45 - idx.STORIES_PER_KEY, 45)}
+    assert all(found == latest for found in by_key.values())
+    late = NOW + timedelta(hours=2)
+    _record(store, ids, "trade", ("Clearview AI hit with $46 million Northgate suit", ""), late)
+    _record(store, ids, "trade", ("Clearview AI sued by Northgate for $2 million", ""), late)
+    assert _totals(store) == (45, 45, 2)  # the last suit and the first: both joined
+    store.close()

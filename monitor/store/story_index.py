@@ -44,6 +44,12 @@ from monitor.store.schema import bound_rows, entries, one_of, story_buckets, sto
 
 LOCKS_PER_STATEMENT = 50
 OPENING = 1000  # characters of a member's summary read: its opening is what is compared
+# Stories read per event key, the most recently seen first. A key most of a topic's stories
+# share (a name in every headline of a busy topic) would otherwise make each new entry weigh
+# every story of the window, and a burst's cost grow with the square of its size. A story
+# past the cap is not barred or joined through that key alone: at worst a report alerts
+# again, never a wrong merge (each candidate story is read with all its members).
+STORIES_PER_KEY = 40
 
 
 class StoryMember(NamedTuple):
@@ -77,7 +83,8 @@ def filed_under(
     conn: Connection, buckets: Sequence[str], keys: Sequence[str], since: datetime
 ) -> tuple[dict[str, int], dict[str, set[int]]]:
     """The story filed under each of ``buckets`` and the stories filed under each event
-    key of ``keys``, seen since ``since`` (both indexed lookups)."""
+    key of ``keys`` (the ``STORIES_PER_KEY`` last seen), seen since ``since`` (both indexed
+    lookups)."""
     by_bucket: dict[str, int] = {}
     by_key: dict[str, set[int]] = {}
     queries = _queries(conn.dialect.name)
@@ -184,6 +191,27 @@ class _Queries:
     file: Insert
 
 
+def _latest_per_key(dialect: str) -> Select[str, int]:
+    ranked = (
+        select(
+            story_events.c.key,
+            story_events.c.story_id,
+            func.row_number()
+            .over(
+                partition_by=story_events.c.key,
+                order_by=(story_events.c.seen_at.desc(), story_events.c.story_id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            one_of(story_events.c.key, "keys", dialect),
+            story_events.c.seen_at >= bindparam("since"),
+        )
+        .subquery()
+    )
+    return select(ranked.c.key, ranked.c.story_id).where(ranked.c.rank <= STORIES_PER_KEY)
+
+
 @functools.cache
 def _queries(dialect: str) -> _Queries:
     by_story = one_of(entries.c.story_id, "stories", dialect)
@@ -192,10 +220,7 @@ def _queries(dialect: str) -> _Queries:
             one_of(story_buckets.c.bucket, "buckets", dialect),
             story_buckets.c.seen_at >= bindparam("since"),
         ),
-        keys=select(story_events.c.key, story_events.c.story_id).where(
-            one_of(story_events.c.key, "keys", dialect),
-            story_events.c.seen_at >= bindparam("since"),
-        ),
+        keys=_latest_per_key(dialect),
         members=select(
             entries.c.story_id,
             entries.c.id,
