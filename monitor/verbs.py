@@ -174,7 +174,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?|extends?) (?:[\w$€£.,'-]+ ){0,5}"
         r"(?:deal|agreement)\b",
         r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b", r"to deploy\b",
-        r"partner(?:s|ship)\b", r"will pay (?:[\w'-]+ ){0,3}[$€£]",
+        r"partners? with\b", r"partnership\b", r"will pay (?:[\w'-]+ ){0,3}[$€£]",
         r"pay(?:s|ing)? (?:[\w'-]+ ){0,3}[$€£]",
     ),
     "permit": (

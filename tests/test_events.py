@@ -302,3 +302,13 @@ def test_what_the_fourth_held_out_part_merged_wrongly_stays_apart() -> None:
         "said on Tuesday it had opened an investigation into Sunday's five-hour failure.",
     )
     assert not joins(outage, probe)
+
+
+def test_a_plaintiff_named_partners_is_suing_not_partnering() -> None:
+    # "Partners" in a firm's name read as the verb "partners" (a contract), so the headline
+    # named two unrelated acts and was taken for a round-up: its rewrite alerted again
+    first = ev("Northgate Partners sues Acme Vision for $3 million")
+    assert first.action == "sue" and first.eligible
+    assert joins(first, ev("Acme Vision sued by Northgate Partners for $3 million"))
+    assert ev("Acme Vision partners with Northgate on airport pilot").action == "contract"
+    assert ev("Acme Vision signs partnership with Northgate").action == "contract"
