@@ -34,6 +34,11 @@ from monitor.store import records as rec
 from monitor.store import story_index as idx
 
 WINDOW = timedelta(hours=72)  # a story takes new copies while one of its buckets was seen
+# A candidate story's entries compared word for word: its last ones. A wire story carried by
+# hundreds of feeds would otherwise have each new copy read and compare every copy before
+# it (a cost growing with the square of its reach); a copy of the story is a copy of its
+# recent entries. The event rule's veto still reads every entry's event (``_with_events``).
+MEMBERS_COMPARED = 40
 
 
 def attach_stories(
@@ -78,6 +83,7 @@ class _Candidates:
     by_bucket: dict[str, int]
     by_key: dict[str, set[int]]
     members: dict[int, list[Member]]
+    partial: frozenset[int] = frozenset()  # stories of which only the last entries are read
 
     def near(self, fp: Fingerprint) -> list[Member]:
         """Members of the stories sharing a bucket with ``fp`` (near-copy candidates)."""
@@ -100,24 +106,36 @@ def _candidates(
     words: bool = False,
 ) -> _Candidates:
     """The stories filed under ``buckets`` and ``keys`` since ``since``, with the members
-    (and their words) of those holding a bucket; with ``words``, of every one."""
+    (and their words) of those holding a bucket, their last ``MEMBERS_COMPARED`` (the
+    stories with more are ``partial``); with ``words``, every member of every one."""
     by_bucket, by_key = idx.filed_under(conn, buckets, keys, since)
-    stories = {*by_bucket.values(), *(s for found in by_key.values() for s in found)}
     members: dict[int, list[Member]] = {}
-    for m in _members(conn, sorted(stories if words else set(by_bucket.values()))):
+    partial: set[int] = set()
+    if words:
+        stories = {*by_bucket.values(), *(s for found in by_key.values() for s in found)}
+        rows = idx.story_members(conn, sorted(stories))
+    else:
+        holders = sorted(set(by_bucket.values()))
+        rows, partial = idx.latest_story_members(conn, holders, MEMBERS_COMPARED)
+    for m in _members(rows):
         members.setdefault(m.story_id, []).append(m)
-    return _Candidates(by_bucket, by_key, members)
+    return _Candidates(by_bucket, by_key, members, frozenset(partial))
 
 
 def _with_events(conn: Connection, known: _Candidates, keys: Iterable[str]) -> _Candidates:
     """``known`` with the members of the stories filed under ``keys`` that it lacks, read
     with their events alone: the event rule compares no words, and on a busy topic these
     are most of a poll's candidates."""
-    wanted = {s for k in keys for s in known.by_key.get(k, ())} - known.members.keys()
+    complete = known.members.keys() - known.partial
+    wanted = {s for k in keys for s in known.by_key.get(k, ())} - complete
     members = {s: list(found) for s, found in known.members.items()}
+    read = {m.entry_id for s in wanted & known.partial for m in members[s]}
     for m in _event_members(conn, sorted(wanted)):
-        members.setdefault(m.story_id, []).append(m)
-    return replace(known, members=members)
+        if m.entry_id not in read:  # the rest of a partly read story
+            members.setdefault(m.story_id, []).append(m)
+    for s in wanted & known.partial:
+        members[s].sort(key=lambda m: m.entry_id or 0)
+    return replace(known, members=members, partial=known.partial - wanted)
 
 
 def _copy_of(intent: rec.EntryIntent, known: _Candidates) -> StoryMatch | None:
@@ -181,7 +199,8 @@ def _rejoin(
     """Another poller filed a story under some of our new stories' buckets meanwhile: each
     of our new stories that matches one of those stories is dropped and joins it instead."""
     by_bucket, _ = idx.filed_under(conn, sorted(lost), (), since)
-    theirs = [m for m in _members(conn, sorted(set(by_bucket.values()))) if m.story_id not in ours]
+    found = idx.story_members(conn, sorted(set(by_bucket.values())))
+    theirs = [m for m in _members(found) if m.story_id not in ours]
     moved: dict[int, StoryMatch] = {}
     for intent in decided.values():
         if intent.story_id in ours and intent.story_id not in moved:
@@ -234,7 +253,7 @@ def _event_claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
     ]
 
 
-def _members(conn: Connection, story_ids: Sequence[int]) -> list[Member]:
+def _members(rows: Iterable[idx.StoryMember]) -> list[Member]:
     return [
         Member(
             m.story_id,
@@ -243,7 +262,7 @@ def _members(conn: Connection, story_ids: Sequence[int]) -> list[Member]:
             m.canonical_url,
             (m.published_at, m.first_seen_at),
         )
-        for m in idx.story_members(conn, story_ids)
+        for m in rows
     ]
 
 

@@ -16,6 +16,7 @@ from feedgen import rss, write_config
 from feedserver import FeedServer
 from sqlalchemy import func, select
 
+from monitor import stories as stories_module
 from monitor.config import Backfill
 from monitor.decide import AlertRules, candidates, plan_entries
 from monitor.entry import Entry, Match
@@ -226,4 +227,42 @@ def test_a_key_every_story_shares_reads_the_latest_stories_and_rewrites_still_jo
     _record(store, ids, "trade", ("Clearview AI hit with $46 million Northgate suit", ""), late)
     _record(store, ids, "trade", ("Clearview AI sued by Northgate for $2 million", ""), late)
     assert _totals(store) == (45, 45, 2)  # the last suit and the first: both joined
+    store.close()
+
+
+def test_a_wire_story_in_many_feeds_compares_its_latest_copies_and_vetoes_with_all(
+    db_url: str,
+) -> None:
+    # One wire story carried by 50 feeds: each new copy reads the story's last
+    # MEMBERS_COMPARED entries word for word (each copy read and compared every copy before
+    # it: a cost growing with the square of the story's reach), and still joins; the event
+    # rule's veto reads the event of every entry of a story read in part.
+    store = Store(db_url)
+    upgrade(store.engine)
+    names = [f"paper{n}" for n in range(51)]
+    with store.begin() as conn:
+        specs = [src.SourceSpec(n, f"http://127.0.0.1/{n}", "news") for n in names]
+        src.sync_sources(conn, specs, NOW)
+        states = src.claim_sources(conn, "t", NOW, timedelta(minutes=5), limit=100)
+    ids = {s.name: s.id for s in states}
+    for n, name in enumerate(names[:50]):
+        _record(store, ids, name, FINE["wire"], NOW + timedelta(minutes=n), f"https://{name}/a")
+    assert _totals(store) == (1, 1, 49)
+    copy = _intents("paper50", *FINE["wire"], "https://paper50/a")[0].fingerprint
+    assert copy is not None
+    since = NOW - timedelta(days=1)
+    with store.begin() as conn:
+        known = stories_module._candidates(conn, copy.buckets, copy.event_keys, since)
+        (story,) = known.members
+        assert known.partial == {story}
+        read = [m.entry_id for m in known.members[story]]
+        assert len(read) == stories_module.MEMBERS_COMPARED
+        assert read == sorted(read) and read[-1] == max(
+            conn.scalars(select(entries.c.id).where(entries.c.story_id == story))
+        )
+        vetting = stories_module._with_events(conn, known, copy.event_keys)
+        every = [m.entry_id for m in vetting.members[story]]
+        assert len(every) == 50 and every == sorted(every) and not vetting.partial
+    _record(store, ids, "paper50", FINE["wire"], NOW + timedelta(hours=1), "https://paper50/a")
+    assert _totals(store) == (1, 1, 50)
     store.close()

@@ -107,6 +107,19 @@ def story_members(conn: Connection, story_ids: Sequence[int]) -> list[StoryMembe
     return [StoryMember._make(r) for r in rows]
 
 
+def latest_story_members(
+    conn: Connection, story_ids: Sequence[int], latest: int
+) -> tuple[list[StoryMember], set[int]]:
+    """The last ``latest`` entries of each of ``story_ids`` (all of a smaller story), as
+    ``story_members`` gives them, and the stories that have more entries than that."""
+    if not story_ids:
+        return [], set()
+    params = {"stories": sorted(set(story_ids)), "latest": latest}
+    rows = conn.execute(_queries(conn.dialect.name).latest_members, params).all()
+    more = {r.story_id for r in rows if r.total > latest}
+    return [StoryMember._make(r[:-1]) for r in rows], more
+
+
 def member_events(conn: Connection, story_ids: Sequence[int]) -> list[MemberEvent]:
     """The entries of ``story_ids`` that have a stored event, by story and entry id (a
     story's candidates by event key need no text: a few short columns per row instead of
@@ -185,10 +198,45 @@ class _Queries:
     buckets: Select[str, int]
     keys: Select[str, int]
     members: Select[int, int, str, str, str | None, str | None, datetime | None, datetime]
+    latest_members: Select[Any]
     events: Select[int, int, str, datetime | None, datetime]
     refresh: Update
     claim: ReturningInsert[str]
     file: Insert
+
+
+def _latest_members(dialect: str) -> Select[Any]:
+    # ranked on the story_id index alone (no row read), then only the last entries read
+    ranked = (
+        select(
+            entries.c.id,
+            func.row_number()
+            .over(partition_by=entries.c.story_id, order_by=entries.c.id.desc())
+            .label("rank"),
+            func.count().over(partition_by=entries.c.story_id).label("total"),
+        )
+        .where(one_of(entries.c.story_id, "stories", dialect))
+        .subquery()
+    )
+    return (
+        select(*_member_columns(), ranked.c.total)
+        .join_from(entries, ranked, entries.c.id == ranked.c.id)
+        .where(ranked.c.rank <= bindparam("latest"))
+        .order_by(entries.c.story_id, entries.c.id)
+    )
+
+
+def _member_columns() -> tuple[ColumnElement[Any], ...]:
+    return (
+        entries.c.story_id,
+        entries.c.id,
+        entries.c.title,
+        func.substr(entries.c.summary, 1, OPENING).label("opening"),
+        entries.c.canonical_url,
+        entries.c.event,
+        entries.c.published_at,
+        entries.c.first_seen_at,
+    )
 
 
 def _latest_per_key(dialect: str) -> Select[str, int]:
@@ -221,18 +269,10 @@ def _queries(dialect: str) -> _Queries:
             story_buckets.c.seen_at >= bindparam("since"),
         ),
         keys=_latest_per_key(dialect),
-        members=select(
-            entries.c.story_id,
-            entries.c.id,
-            entries.c.title,
-            func.substr(entries.c.summary, 1, OPENING),
-            entries.c.canonical_url,
-            entries.c.event,
-            entries.c.published_at,
-            entries.c.first_seen_at,
-        )
+        members=select(*_member_columns())
         .where(by_story)
         .order_by(entries.c.story_id, entries.c.id),
+        latest_members=_latest_members(dialect),
         events=select(
             entries.c.story_id,
             entries.c.id,
