@@ -19,7 +19,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
@@ -39,7 +39,7 @@ from monitor.pool import WorkerPool
 from monitor.store import Store, fleet
 from monitor.store import dockets as cov
 from monitor.store import sources as src
-from monitor.worker import Ingester, ingest_feed, prepare_in_worker
+from monitor.worker import Ingester, PreparedFeed, ingest_feed, prepare_in_worker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,12 +47,22 @@ T = TypeVar("T")
 # Polls allowed between fetching and recording beyond the fetches in flight: in a burst of
 # cold feeds, fetching outpaces parsing, and every body waiting is memory (~50 KB each).
 MAX_BODIES_IN_HAND = 64
+# Feeds a worker may have prepared for this process to record (SQLite) beyond the one being
+# recorded: the worker parses the next feeds while this process records, within memory.
+PREPARED_AHEAD = 4
 
 Outcome = Literal["updated", "unchanged", "not_modified", "failed"]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _done(recorded: Recorded) -> asyncio.Future[Recorded]:
+    """``recorded`` as an awaitable (a future already done: nothing to forget to await)."""
+    done: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+    done.set_result(recorded)
+    return done
 
 
 @dataclass(frozen=True)
@@ -100,12 +110,15 @@ class Poller:
         # a slot per poll from its fetch until its body is recorded (see ``_poll``)
         self._in_hand = asyncio.Semaphore(config.settings.http.max_connections + MAX_BODIES_IN_HAND)
         # small bodies the fast reader takes: this process, or a worker when they pile up
-        self._lanes: Lanes[Recorded] = Lanes(
-            self._ingest_here,
-            self._ingest_in_worker,
+        # a lane's job ends with an awaitable of the feed's record: a pool lane's is recorded
+        # by this process while the lane's worker takes the next feed
+        self._lanes: Lanes[Awaitable[Recorded]] = Lanes(
+            self._ingested_here,
+            self._prepared_in_worker,
             parse_pool.size,
             inline_yields=self._record_here,
         )
+        self._prepared_room = asyncio.Semaphore(PREPARED_AHEAD)
         self._clock = clock
         self._sources = {s.name: s for s in config.sources}
         self._outcomes = OutcomeWriter(store)
@@ -296,15 +309,41 @@ class Poller:
         body, headers, url = fetched.body, fetched.headers, fetched.url
         if len(body) <= self.config.settings.inline_parse_max_bytes:
             try:
-                return await self._lanes.run(body, headers, url, write)
+                return await (await self._lanes.run(body, headers, url, write))
             except FeedparserNeeded as exc:
                 log.debug("%s: read by feedparser in a worker: %s", source.name, exc)
         return await self._ingest_in_worker(body, headers, url, write)
 
-    async def _ingest_here(
+    async def _ingested_here(
         self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
-    ) -> Recorded:
-        return await self.store.run(self._ingester.ingest_inline, body, headers, url, write)
+    ) -> Awaitable[Recorded]:
+        """The inline lane's job: parse and record here (the lane is busy until recorded)."""
+        recorded = await self.store.run(self._ingester.ingest_inline, body, headers, url, write)
+        return _done(recorded)
+
+    async def _prepared_in_worker(
+        self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
+    ) -> Awaitable[Recorded]:
+        """A pool lane's job: the worker's part only. When this process records (SQLite, a
+        dry run), the record is started and handed back, and the lane takes its next feed
+        while it runs, at most ``PREPARED_AHEAD`` feeds ahead of the recording: one worker
+        and this process then work at once (waiting for each other, each idled half the
+        time of a burst)."""
+        if not (self._record_here or write.dry_run):
+            return _done(await self._pool.run(ingest_feed, body, headers, url, write))
+        await self._prepared_room.acquire()
+        try:
+            prepared = await self._pool.run(prepare_in_worker, body, headers, url, write.source)
+        except BaseException:
+            self._prepared_room.release()
+            raise
+        return asyncio.ensure_future(self._record_prepared(prepared, write))
+
+    async def _record_prepared(self, prepared: PreparedFeed, write: FeedWrite) -> Recorded:
+        try:
+            return await self.store.run(self._ingester.record, prepared, write)
+        finally:
+            self._prepared_room.release()
 
     async def _ingest_in_worker(
         self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite

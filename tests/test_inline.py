@@ -30,11 +30,11 @@ def config_for(tmp_path: Path, urls: dict[str, str], **settings: object) -> Conf
     )
 
 
-async def poll_all(config: Config) -> tuple[dict[str, tuple[str, int, int]], int]:
+async def poll_all(config: Config, limit: int = 10) -> tuple[dict[str, tuple[str, int, int]], int]:
     """Poll every source once: (outcome, entries, new hits) per source, workers started."""
     async with open_app(config) as app:
         await app.poller.sync_sources()
-        states = await app.poller.claim(due_only=False, limit=10)
+        states = await app.poller.claim(due_only=False, limit=limit)
         reports = await asyncio.gather(*(app.poller.poll(s) for s in states))
         return {r.source: (r.outcome, r.new_entries, r.new_hits) for r in reports}, app.pool.started
 
@@ -80,3 +80,33 @@ def test_zero_sends_every_body_to_a_worker_with_the_same_result(
     )
     assert in_process == in_worker == {"wire": ("updated", 2, 1)}
     assert (none_started, one_started) == (0, 1)
+
+
+def test_a_burst_shared_with_a_worker_records_every_feed_once(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    # 30 small feeds at once: this process and one worker share them (monitor.lanes); on
+    # SQLite the worker prepares the next feeds while this process records the ones it
+    # prepared (each prepared feed recorded once, none lost, whatever the order)
+    urls = {}
+    for n in range(30):
+        path = f"/feed{n}.xml"
+        items = [story(3 * n + 1, f"{FIRST} ({n})"), story(3 * n + 2, f"Weather {n}"),
+                 story(3 * n + 3, f"Sport {n}")]  # fmt: skip
+        feed_server.set_feed(path, rss(items))
+        urls[f"feed{n}"] = feed_server.url(path)
+    config = config_for(tmp_path, urls)
+    reports, started = asyncio.run(poll_all(config, limit=30))
+    assert {name: report[:2] for name, report in reports.items()} == {
+        name: ("updated", 3) for name in urls
+    }
+    assert started == 1  # the burst reached the pool lane
+    engine = make_engine(config.settings.database_url)
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT count(*), count(DISTINCT key) FROM entries").one()
+        in_stories = conn.exec_driver_sql(
+            "SELECT count(*) FROM entries WHERE story_id IS NOT NULL"
+        ).scalar()
+    engine.dispose()
+    assert tuple(stored) == (90, 90)
+    assert in_stories == 30  # every matching entry clustered, whichever story it joined
