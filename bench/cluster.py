@@ -5,7 +5,7 @@ distinct events: each group of five consecutive entries gets its own figures and
 ``--topics`` invented subjects (each a topic), so a stream of N entries holds about N/5
 events told five ways, a busy topic sees dozens of events within the clustering window,
 and every entry is new to the database. Each "feed" of 25 entries is keyed, matched, fingerprinted
-and read for its event (``monitor.worker.prepare_feed``, the CPU part a worker process
+and read for its event (``monitor.prepare.prepare_feed``, the CPU part a worker process
 runs) and recorded in one transaction (``monitor.ingest.record_feed``: candidate lookup by
 near-copy buckets and event keys, the decisions, the writes), by ``--workers`` processes
 at once, as the service's parse workers do. Prints entries/s overall and the time spent
@@ -41,10 +41,10 @@ from monitor.config import Backfill, Source, Topic
 from monitor.decide import AlertRules, Candidate
 from monitor.ingest import FeedWrite, record_feed
 from monitor.match import compile_topics
+from monitor.prepare import prepare_feed
 from monitor.store import Store
 from monitor.store import sources as src
 from monitor.store.db import upgrade
-from monitor.worker import prepare_feed
 
 FEED_SIZE = 25
 GROUP = 5

@@ -37,7 +37,7 @@ from monitor.configfile import load_config
 from monitor.feedxml import Declined, read_xml_feed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import parse_feed, read_raw_feed, read_with_feedparser
-from monitor.worker import prepare_feed
+from monitor.prepare import prepare_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / ".corpus"

@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from monitor.config import Config, hang_deadline
 from monitor.deliver import Deliverer
 from monitor.fetch import Fetcher
@@ -19,10 +21,11 @@ from monitor.notify import build_notifiers
 from monitor.pace import pace_fleet
 from monitor.pipeline import Poller, process_owner
 from monitor.pool import WorkerPool
+from monitor.prepare import init_worker
 from monitor.redact import registered_secrets
 from monitor.store import Store
 from monitor.store.db import require_current_schema
-from monitor.worker import Ingester, init_worker
+from monitor.worker import Ingester
 
 MAX_DEFAULT_WORKERS = 8  # each takes ~80 MiB; a big host's CPU count is no reason for more
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
@@ -49,17 +52,21 @@ def available_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
 
 
 def parse_pool(config: Config, workers: int) -> WorkerPool:
-    """Processes that parse, match and record the fetched feeds not ingested in this
-    process (``monitor.worker``): bodies that need feedparser or are big, and in a burst
-    whatever this process cannot keep up with. Each feed may use ``settings.feed_budget`` of
-    CPU and must be done within ``hang_deadline`` (see ``monitor.pool``). forkserver keeps
-    the children clean of our threads; it preloads nothing, so that it stays small (each
-    worker imports what it needs once, when it starts)."""
+    """Processes that parse, match and (on PostgreSQL) record the fetched feeds not ingested
+    in this process (``monitor.prepare``, ``monitor.worker``): bodies that need feedparser or
+    are big, and in a burst whatever this process cannot keep up with. Each feed may use
+    ``settings.feed_budget`` of CPU and must be done within ``hang_deadline`` (see
+    ``monitor.pool``). forkserver keeps the children clean of our threads; it preloads
+    nothing, so that it stays small (each worker imports what it needs once, when it
+    starts). On SQLite this process records what the workers prepare, so they get no
+    database (and never import the store)."""
     budget = config.settings.feed_budget
+    url = config.settings.database_url
+    records = make_url(url).get_backend_name() != "sqlite"
     return WorkerPool(
         workers,
         initializer=init_worker,
-        initargs=(list(config.topics), config.settings.database_url, registered_secrets()),
+        initargs=(list(config.topics), url if records else None, registered_secrets()),
         budget=budget.total_seconds(),
         deadline=hang_deadline(budget).total_seconds(),
     )

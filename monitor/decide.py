@@ -18,7 +18,7 @@ from monitor.dedupe import canonical_url, content_hash, entry_key
 from monitor.docket_entry import DocketEntry, docket_to_entry, join, upgraded
 from monitor.docket_keys import case_thread_key, docket_key
 from monitor.entry import Entry, Match
-from monitor.store.records import EntryEdit, EntryIntent, HitIntent, KnownEntry
+from monitor.intents import EntryEdit, EntryIntent, HitIntent, KnownEntry
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,11 @@ from monitor.lanes import Lanes
 from monitor.outcomes import OutcomeWriter
 from monitor.parse import FeedparserNeeded
 from monitor.pool import WorkerPool
+from monitor.prepare import PreparedFeed, prepare_in_worker
 from monitor.store import Store, fleet
 from monitor.store import dockets as cov
 from monitor.store import sources as src
-from monitor.worker import Ingester, PreparedFeed, ingest_feed, prepare_in_worker
+from monitor.worker import Ingester, ingest_feed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -22,8 +22,8 @@ from monitor.errors import ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.match import Backtest, CompiledTopic, Explanation, StoredEntry, compile_topic, explain
 from monitor.parse import html_to_text, parse_feed
+from monitor.prepare import TrackedCases, match_cases
 from monitor.store.entries import BATCH, entry_batches
-from monitor.worker import TrackedCases, match_cases
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)

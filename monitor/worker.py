@@ -1,11 +1,13 @@
 """The CPU-heavy part of a poll: parse, match, key and record one fetched body.
 
 An ``Ingester`` holds what that needs once per process: the compiled topics, the tracked
-cases and a store. ``prepare_feed`` turns fetched bytes into keyed, matched candidates
-(pure); ``Ingester.ingest`` then records them (``monitor.ingest``) in one transaction.
+cases and a store. ``monitor.prepare.prepare_feed`` turns fetched bytes into keyed, matched
+candidates (pure); ``Ingester.ingest`` then records them (``monitor.ingest``) in one
+transaction.
 
-It runs in two places. A worker process of the parse pool builds its own (``init_worker``,
-the pool initializer) and serves ``ingest_feed``, under the pool's CPU budget and deadline.
+It runs in two places. A worker process of the parse pool that records (PostgreSQL) builds
+its own (``open_worker_store``, from the pool initializer ``monitor.prepare.init_worker``)
+and serves ``ingest_feed``, under the pool's CPU budget and deadline.
 The poller's own process runs ``Ingester.ingest_inline`` for small bodies that the fast
 reader takes (``monitor.feedxml``: linear time, so their cost is bounded by their size);
 anything else raises ``FeedparserNeeded`` there and goes to a worker.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
 from typing import TypeVar
 
@@ -27,24 +29,18 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from monitor.config import Source, Topic
-from monitor.decide import Candidate, candidates, docket_candidates
-from monitor.docket import DOCKET_KINDS, normalize_case_number, read_docket_feed
-from monitor.docket_keys import entry_case, tracked_case_term
-from monitor.entry import Alert, Entry, Match, ParsedFeed
+from monitor.entry import Alert
 from monitor.errors import StoreError
 from monitor.ingest import FeedWrite, Recorded, record_feed
 from monitor.match import TopicSet, compile_topics
-from monitor.parse import cap_warning, fast_reader_only, parse_feed
-from monitor.redact import install_log_redaction, register_secrets
+from monitor.parse import cap_warning, fast_reader_only
+from monitor.prepare import PreparedFeed, TrackedCases, prepare_feed, tracked_cases
 from monitor.store import Store
 from monitor.store import dockets as cov
 from monitor.store import records as rec
 from monitor.store.db import redact_url
 
-# (court, normalised case number) → (topic, case number as configured) for each tracking topic
-TrackedCases = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
-
-_ingester: Ingester | None = None  # a worker process's own (see init_worker)
+_ingester: Ingester | None = None  # a recording worker process's own (open_worker_store)
 T = TypeVar("T")
 
 
@@ -143,15 +139,12 @@ class Ingester:
             return self.ingest(body, headers, url, write)
 
 
-def init_worker(topics: Sequence[Topic], database_url: str, secrets: Sequence[str] = ()) -> None:
-    """Pool initializer: compile the topics (and their tracked cases) once per process, open
-    the store at ``database_url`` for ``ingest_feed``, and mask ``secrets`` in anything this
-    process logs (it starts with no logging set up: Python's last-resort handler)."""
+def open_worker_store(database_url: str, topics: TopicSet, tracked: TrackedCases) -> None:
+    """For a worker that records (``monitor.prepare.init_worker`` with a database): open the
+    store at ``database_url`` for ``ingest_feed``, with the topics already compiled."""
     global _ingester
-    register_secrets(secrets)
-    install_log_redaction()
     store = Store(database_url)
-    _ingester = Ingester.for_topics(topics, store)
+    _ingester = Ingester(topics, tracked, store)
     # a pool worker leaves through os._exit, which skips atexit; this runs before it
     Finalize(store, store.close, exitpriority=10)
 
@@ -161,84 +154,3 @@ def ingest_feed(body: bytes, headers: Mapping[str, str], url: str, write: FeedWr
     if _ingester is None:
         raise RuntimeError("ingest_feed needs a store: call init_worker first")
     return _ingester.ingest(body, headers, url, write)
-
-
-def prepare_in_worker(
-    body: bytes, headers: Mapping[str, str], url: str, source: Source
-) -> PreparedFeed:
-    """The worker's task when the poller records the result itself (SQLite: one writing
-    process, so that no two wait on each other's lock): parse, key and match only."""
-    if _ingester is None:
-        raise RuntimeError("prepare_in_worker needs topics: call init_worker first")
-    return _ingester.prepare(body, headers, url, source)
-
-
-def tracked_cases(topics: Sequence[Topic]) -> TrackedCases:
-    """Index the ``cases:`` of every topic by court and normalised case number."""
-    index: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for topic in topics:
-        for case in topic.cases:
-            key = (case.court, normalize_case_number(case.number))
-            index.setdefault(key, []).append((topic.name, case.number))
-    return {key: tuple(found) for key, found in index.items()}
-
-
-def match_cases(entry: Entry, tracked: TrackedCases) -> list[Match]:
-    """A match per topic tracking the case of docket ``entry``, whatever its text; the term
-    is ``case <number>`` and the snippet the docket line."""
-    case = entry_case(entry)
-    if case is None:
-        return []
-    return [
-        Match(topic, (tracked_case_term(number),), entry.title)
-        for topic, number in tracked.get(case, ())
-    ]
-
-
-def merge_matches(found: Sequence[Match], extra: Sequence[Match]) -> list[Match]:
-    """``found`` with ``extra`` folded in: one match per topic, terms of both."""
-    by_topic = {m.topic: m for m in found}
-    for m in extra:
-        old = by_topic.get(m.topic)
-        terms = m.terms if old is None else (*old.terms, *m.terms)
-        by_topic[m.topic] = Match(m.topic, terms, old.snippet if old else m.snippet)
-    return list(by_topic.values())
-
-
-@dataclass(frozen=True)
-class PreparedFeed:
-    feed: ParsedFeed  # feed-level facts only: its entries travel once, in ``candidates``
-    candidates: tuple[Candidate, ...]
-
-
-def prepare_feed(
-    body: bytes,
-    headers: Mapping[str, str],
-    url: str,
-    source: str,
-    topics: TopicSet | None = None,
-    *,
-    kind: str = "news",
-    court: str | None = None,
-    tracked: TrackedCases | None = None,
-) -> PreparedFeed:
-    """Parse ``body`` and key, canonicalize and match its entries. Raises ParseError.
-
-    ``topics`` and ``tracked`` default to the worker's (see ``init_worker``). ``kind`` is the
-    source kind: ``pacer`` and ``courtlistener`` bodies are read as docket entries (of
-    ``court``), matched by topic and by tracked case, and keyed by ``docket.docket_key``.
-    """
-    topic_set = topics or (_ingester.topics if _ingester else None)
-    if topic_set is None:
-        raise RuntimeError("prepare_feed needs topics: call init_worker first")
-    if kind in DOCKET_KINDS:
-        cases = tracked if tracked is not None else (_ingester.tracked if _ingester else {})
-        parsed = read_docket_feed(body, headers, url, kind=kind, court=court)
-        found = docket_candidates(
-            parsed.entries,
-            lambda e: merge_matches(topic_set.match(e, source), match_cases(e, cases)),
-        )
-    else:
-        parsed = parse_feed(body, headers, url)
-        found = candidates(parsed.entries, source, lambda e: topic_set.match(e, source))
-    return PreparedFeed(replace(parsed, entries=()), tuple(found))

@@ -6,7 +6,7 @@ Each part (``dev``: written when the rule was designed and used to tune its word
 and Italian, a stretch goal) lists feeds, polls, topics and entries labelled with the event
 they report. For every poll, each feed's RSS body (its entries up to that poll, newest
 first; search feeds with their " - Publisher" titles and ``<source>``) is parsed, matched
-and recorded as a poll of the service does it (``monitor.worker.prepare_feed`` and
+and recorded as a poll of the service does it (``monitor.prepare.prepare_feed`` and
 ``monitor.ingest.record_feed``), at the poll's time. ``pollers=2`` records the feeds of each
 poll from two threads at once, each feed in its own transaction (two replicas deciding
 concurrently).
@@ -42,11 +42,11 @@ from monitor.config import Backfill, Source, Topic
 from monitor.decide import AlertRules, next_due
 from monitor.ingest import FeedWrite, record_feed
 from monitor.match import compile_topics
+from monitor.prepare import prepare_feed
 from monitor.store import Store
 from monitor.store import sources as src
 from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, hits
-from monitor.worker import prepare_feed
 
 EVENTS = Path(__file__).parent / "data" / "events"
 PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "crosslang")

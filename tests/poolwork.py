@@ -54,3 +54,10 @@ def log_warning(message: str) -> None:
     import logging
 
     logging.getLogger("some.library").warning(message)
+
+
+def imported(prefix: str) -> bool:
+    """Whether this worker has imported a module named ``prefix`` or under it."""
+    import sys
+
+    return any(name == prefix or name.startswith(prefix + ".") for name in sys.modules)

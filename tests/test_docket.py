@@ -14,8 +14,8 @@ from monitor.docket import normalize_case_number, read_docket_feed, split_case_t
 from monitor.docket_keys import case_thread_key, docket_key, find_gap, poll_window
 from monitor.entry import Entry
 from monitor.match import compile_topics
+from monitor.prepare import match_cases, prepare_feed, tracked_cases
 from monitor.store.dockets import PollWindow
-from monitor.worker import match_cases, prepare_feed, tracked_cases
 
 DATA = Path(__file__).parent / "data" / "court"
 ILND = "https://ecf.ilnd.uscourts.gov/cgi-bin/rss_outside.pl"

@@ -18,7 +18,7 @@ from monitor.docket_entry import DocketEntry, join, split_defendant
 from monitor.docket_keys import case_thread_key, docket_key
 from monitor.entry import Entry
 from monitor.match import compile_topics
-from monitor.worker import prepare_feed
+from monitor.prepare import prepare_feed
 
 DATA = Path(__file__).parent / "data" / "court"
 FEEDS = {  # fixture: (configured court, feed URL)

@@ -14,7 +14,7 @@ from monitor.config import Topic
 from monitor.event import Event, event_of, from_json, to_json
 from monitor.events import event_keys, judge, same_event
 from monitor.match import compile_topics
-from monitor.worker import prepare_feed
+from monitor.prepare import prepare_feed
 
 T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 ACME = ["Acme Vision"]

@@ -104,7 +104,7 @@ import asyncio, sys
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 import poolwork
 from monitor.pool import WorkerPool
-from monitor.worker import init_worker
+from monitor.prepare import init_worker
 
 async def main():
     pool = WorkerPool(1, initializer=init_worker,

@@ -22,6 +22,7 @@ from monitor.config import Config, Source
 from monitor.entry import Entry, Match
 from monitor.errors import FetchError
 from monitor.match import Backtest, Change, CompiledTopic, compile_topic, explain
+from monitor.prepare import tracked_cases
 from monitor.store.entries import clustering_facts, read_entry
 from monitor.store.stories import story_membership
 from monitor.stories import explain_clustering
@@ -32,7 +33,6 @@ from monitor.tuning import (
     find_topic,
     run_backtest,
 )
-from monitor.worker import tracked_cases
 
 topic_option = click.option("--topic", "topic_name", required=True, help="The topic, by name.")
 

@@ -15,44 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, or_, select
 
+from monitor.docket_keys import Gap as Gap
+from monitor.docket_keys import PollWindow as PollWindow
 from monitor.store.schema import coverage_gaps, entries, json_text, source_windows, sources
-
-
-@dataclass(frozen=True)
-class PollWindow:
-    """A poll's feed: how many items it held and the span of their entry times."""
-
-    entries: int
-    oldest_at: datetime | None
-    newest_at: datetime | None
-    polled_at: datetime
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Entries filed between ``start`` and ``end`` in ``court`` may never have been seen."""
-
-    source: str
-    court: str | None
-    start: datetime | None
-    end: datetime | None
-    previous_entries: int
-    entries: int
-    detected_at: datetime
-
-    def describe(self) -> str:
-        """``possible gap in ilnd: 2026-11-20 14:02 – 18:30 UTC (no overlap with the previous
-        poll)`` — for logs, the poll summary and status."""
-
-        def at(d: datetime | None) -> str:
-            return d.strftime("%Y-%m-%d %H:%M") if d else "?"
-
-        where = f" in {self.court}" if self.court else ""
-        return (
-            f"possible gap{where}: entries between {at(self.start)} and {at(self.end)} UTC may "
-            f"be missing (the feed's {self.entries} entries share none with the previous "
-            f"poll's {self.previous_entries})"
-        )
 
 
 @dataclass(frozen=True)

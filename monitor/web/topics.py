@@ -21,6 +21,7 @@ from starlette.responses import Response
 from monitor.config import Topic
 from monitor.errors import FetchError
 from monitor.match import Backtest, CompiledTopic, Explanation, QuerySyntaxError
+from monitor.prepare import tracked_cases
 from monitor.tuning import (
     UrlExplanation,
     configured_source,
@@ -31,7 +32,6 @@ from monitor.tuning import (
     run_backtest,
 )
 from monitor.web.context import Web, audit, checked_form, field_text, web_of
-from monitor.worker import tracked_cases
 
 MAX_BACKTEST_DAYS = 90
 SHOWN_CHANGES = 200  # a backtest lists at most this many entries each way
