@@ -142,7 +142,7 @@ def monitor_runs(urls: list[str], tmp: Path, args: argparse.Namespace) -> list[R
         f"sources:\n{sources}"
         "topics:\n  - name: clearview\n    terms: [Clearview AI, Hoan Ton-That]\n"
     )
-    monitor = [sys.executable, "-m", "monitor"]
+    monitor = [str(Path(sys.executable).parent / "monitor")]  # the command the container runs
     subprocess.run([*monitor, "db", "upgrade", "--config", str(config)], check=True,
                    capture_output=True)  # fmt: skip
     env = {**os.environ, "MONITOR_LOG_LEVEL": "WARNING"}

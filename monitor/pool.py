@@ -29,8 +29,11 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+import types
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -52,6 +55,26 @@ STOP_TIMEOUT_S = 5.0  # a worker asked to stop that is still there after this is
 class BudgetExceeded(BaseException):
     """Raised inside a worker when its task used up its CPU budget. A BaseException, so
     that no ``except Exception`` in the task's code swallows it."""
+
+
+_MAIN_SWAP = threading.Lock()  # workers start from several threads at once (warm_up)
+
+
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """An empty ``__main__`` while a worker starts. multiprocessing has each new process
+    import the parent's ``__main__`` script again (``spawn.prepare``): for the ``monitor``
+    command, a script that imports the whole CLI, that is SQLAlchemy, aiohttp and the rest
+    in every worker, about 15 MiB each (``python -m monitor`` is spared: a package's
+    ``__main__`` is never imported again). Workers run functions of importable modules only,
+    so they need nothing of it."""
+    with _MAIN_SWAP:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 @dataclass(eq=False)  # identity: kept in a set while busy
@@ -179,7 +202,8 @@ class WorkerPool:
             name="monitor-worker",
             daemon=True,
         )
-        process.start()
+        with _without_main():
+            process.start()
         child.close()
         worker = _Worker(process, parent)
         if not parent.poll(START_TIMEOUT_S):

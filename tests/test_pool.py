@@ -123,3 +123,31 @@ if __name__ == "__main__":
     assert done.returncode == 0, done.stderr
     assert "posting with *** now" in done.stderr
     assert "hunter2" not in done.stderr
+
+
+def test_a_worker_does_not_import_again_what_the_command_script_imports(tmp_path: Path) -> None:
+    # The `monitor` command is a script that imports the whole CLI. multiprocessing has each
+    # new process import the parent's __main__ script again, so every worker loaded
+    # SQLAlchemy, aiohttp and the rest (about 15 MiB each) whatever it was to do.
+    script = f"""
+import asyncio, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+import sqlalchemy  # what the command's own imports bring
+import poolwork
+from monitor.pool import WorkerPool
+
+async def main():
+    pool = WorkerPool(1)
+    try:
+        print("worker loaded sqlalchemy:", await pool.run(poolwork.imported, "sqlalchemy"))
+    finally:
+        pool.close()
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+    path = tmp_path / "command.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "worker loaded sqlalchemy: False" in done.stdout
