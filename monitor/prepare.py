@@ -54,9 +54,22 @@ def prepare_in_worker(
     process, so that no two wait on each other's lock): parse, key and match only."""
     if _topics is None:
         raise RuntimeError("prepare_in_worker needs topics: call init_worker first")
+    return prepare_source(body, headers, url, source, _topics, _tracked)
+
+
+def prepare_source(
+    body: bytes,
+    headers: Mapping[str, str],
+    url: str,
+    source: Source,
+    topics: TopicSet,
+    tracked: TrackedCases,
+) -> PreparedFeed:
+    """``prepare_feed`` for a configured source: its name, kind and court."""
     return prepare_feed(
-        body, headers, url, source.name, _topics, kind=source.kind, court=source.court
-    )
+        body, headers, url, source.name, topics, kind=source.kind, court=source.court,
+        tracked=tracked,
+    )  # fmt: skip
 
 
 def tracked_cases(topics: Sequence[Topic]) -> TrackedCases:
@@ -102,7 +115,7 @@ def prepare_feed(
     headers: Mapping[str, str],
     url: str,
     source: str,
-    topics: TopicSet | None = None,
+    topics: TopicSet,
     *,
     kind: str = "news",
     court: str | None = None,
@@ -110,21 +123,18 @@ def prepare_feed(
 ) -> PreparedFeed:
     """Parse ``body`` and key, canonicalize and match its entries. Raises ParseError.
 
-    ``topics`` and ``tracked`` default to the worker's (see ``init_worker``). ``kind`` is the
-    source kind: ``pacer`` and ``courtlistener`` bodies are read as docket entries (of
-    ``court``), matched by topic and by tracked case, and keyed by ``docket.docket_key``.
+    ``kind`` is the source kind: ``pacer`` and ``courtlistener`` bodies are read as docket
+    entries (of ``court``), matched by ``topics`` and by the ``tracked`` cases, and keyed by
+    ``docket.docket_key``.
     """
-    topic_set = topics or _topics
-    if topic_set is None:
-        raise RuntimeError("prepare_feed needs topics: call init_worker first")
     if kind in DOCKET_KINDS:
-        cases = tracked if tracked is not None else _tracked
+        cases = tracked if tracked is not None else {}
         parsed = read_docket_feed(body, headers, url, kind=kind, court=court)
         found = docket_candidates(
             parsed.entries,
-            lambda e: merge_matches(topic_set.match(e, source), match_cases(e, cases)),
+            lambda e: merge_matches(topics.match(e, source), match_cases(e, cases)),
         )
     else:
         parsed = parse_feed(body, headers, url)
-        found = candidates(parsed.entries, source, lambda e: topic_set.match(e, source))
+        found = candidates(parsed.entries, source, lambda e: topics.match(e, source))
     return PreparedFeed(replace(parsed, entries=()), tuple(found))

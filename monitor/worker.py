@@ -28,13 +28,13 @@ from typing import TypeVar
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
-from monitor.config import Source, Topic
+from monitor.config import Topic
 from monitor.entry import Alert
 from monitor.errors import StoreError
 from monitor.ingest import FeedWrite, Recorded, record_feed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import cap_warning, fast_reader_only
-from monitor.prepare import PreparedFeed, TrackedCases, prepare_feed, tracked_cases
+from monitor.prepare import PreparedFeed, TrackedCases, prepare_source, tracked_cases
 from monitor.store import Store
 from monitor.store import dockets as cov
 from monitor.store import records as rec
@@ -94,25 +94,11 @@ class Ingester:
     def ingest(
         self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
     ) -> Recorded:
-        """Parse, key and match ``body`` (see ``prepare_feed``), then record it for
-        ``write.source`` in one transaction, rolled back for a dry run. Raises ParseError
+        """Parse, key and match ``body`` (``monitor.prepare.prepare_source``), then record it
+        for ``write.source`` in one transaction, rolled back for a dry run. Raises ParseError
         (nothing written) or StoreError."""
-        return self.record(self.prepare(body, headers, url, write.source), write)
-
-    def prepare(
-        self, body: bytes, headers: Mapping[str, str], url: str, source: Source
-    ) -> PreparedFeed:
-        """``prepare_feed`` with this ingester's topics and tracked cases."""
-        return prepare_feed(
-            body,
-            headers,
-            url,
-            source.name,
-            self.topics,
-            kind=source.kind,
-            court=source.court,
-            tracked=self.tracked,
-        )
+        prepared = prepare_source(body, headers, url, write.source, self.topics, self.tracked)
+        return self.record(prepared, write)
 
     def record(self, prepared: PreparedFeed, write: FeedWrite) -> Recorded:
         """Record a prepared feed for ``write.source`` in one transaction, or for a dry run
