@@ -313,7 +313,7 @@ class Poller:
                 return await (await self._lanes.run(body, headers, url, write))
             except FeedparserNeeded as exc:
                 log.debug("%s: read by feedparser in a worker: %s", source.name, exc)
-        return await self._ingest_in_worker(body, headers, url, write)
+        return await (await self._prepared_in_worker(body, headers, url, write))
 
     async def _ingested_here(
         self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
@@ -325,11 +325,11 @@ class Poller:
     async def _prepared_in_worker(
         self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
     ) -> Awaitable[Recorded]:
-        """A pool lane's job: the worker's part only. When this process records (SQLite, a
-        dry run), the record is started and handed back, and the lane takes its next feed
-        while it runs, at most ``PREPARED_AHEAD`` feeds ahead of the recording: one worker
-        and this process then work at once (waiting for each other, each idled half the
-        time of a burst)."""
+        """A worker's part of a feed (a pool lane's job, or a body the fast reader does not
+        take). When this process records (SQLite; a dry run, in its one transaction), the
+        record is started and handed back, so a lane takes its next feed while it runs, at
+        most ``PREPARED_AHEAD`` feeds ahead of the recording: one worker and this process
+        then work at once (waiting for each other, each idled half the time of a burst)."""
         if not (self._record_here or write.dry_run):
             return _done(await self._pool.run(ingest_feed, body, headers, url, write))
         await self._prepared_room.acquire()
@@ -345,14 +345,6 @@ class Poller:
             return await self.store.run(self._ingester.record, prepared, write)
         finally:
             self._prepared_room.release()
-
-    async def _ingest_in_worker(
-        self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite
-    ) -> Recorded:
-        if not (self._record_here or write.dry_run):  # a dry run records in one transaction
-            return await self._pool.run(ingest_feed, body, headers, url, write)
-        prepared = await self._pool.run(prepare_in_worker, body, headers, url, write.source)
-        return await self.store.run(self._ingester.record, prepared, write)
 
     async def _unchanged(
         self,
