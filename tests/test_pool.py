@@ -98,19 +98,22 @@ async def test_a_worker_that_cannot_start_is_an_error_and_the_pool_says_why() ->
         pool.close()
 
 
-def test_what_a_worker_logs_is_masked_of_the_secrets_it_was_given(tmp_path: Path) -> None:
+def run_pool_script(
+    tmp_path: Path, pool: str, task: str, imports: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run, as a script of its own (as the ``monitor`` command runs), a pool made by the
+    expression ``pool`` that runs the statement ``task`` once, then closes."""
     script = f"""
 import asyncio, sys
 sys.path.insert(0, {str(Path(__file__).parent)!r})
+{imports}
 import poolwork
 from monitor.pool import WorkerPool
-from monitor.prepare import init_worker
 
 async def main():
-    pool = WorkerPool(1, initializer=init_worker,
-                      initargs=([], "sqlite:///{tmp_path}/w.db", ["hunter2-token"]))
+    pool = {pool}
     try:
-        await pool.run(poolwork.log_warning, "posting with hunter2-token now")
+        {task}
     finally:
         pool.close()
 
@@ -119,7 +122,17 @@ if __name__ == "__main__":
 """
     path = tmp_path / "run_pool.py"
     path.write_text(script)
-    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+
+
+def test_what_a_worker_logs_is_masked_of_the_secrets_it_was_given(tmp_path: Path) -> None:
+    done = run_pool_script(
+        tmp_path,
+        f'WorkerPool(1, initializer=init_worker, initargs=([], "sqlite:///{tmp_path}/w.db", '
+        '["hunter2-token"]))',
+        'await pool.run(poolwork.log_warning, "posting with hunter2-token now")',
+        imports="from monitor.prepare import init_worker",
+    )
     assert done.returncode == 0, done.stderr
     assert "posting with *** now" in done.stderr
     assert "hunter2" not in done.stderr
@@ -129,25 +142,11 @@ def test_a_worker_does_not_import_again_what_the_command_script_imports(tmp_path
     # The `monitor` command is a script that imports the whole CLI. multiprocessing has each
     # new process import the parent's __main__ script again, so every worker loaded
     # SQLAlchemy, aiohttp and the rest (about 15 MiB each) whatever it was to do.
-    script = f"""
-import asyncio, sys
-sys.path.insert(0, {str(Path(__file__).parent)!r})
-import sqlalchemy  # what the command's own imports bring
-import poolwork
-from monitor.pool import WorkerPool
-
-async def main():
-    pool = WorkerPool(1)
-    try:
-        print("worker loaded sqlalchemy:", await pool.run(poolwork.imported, "sqlalchemy"))
-    finally:
-        pool.close()
-
-if __name__ == "__main__":
-    asyncio.run(main())
-"""
-    path = tmp_path / "command.py"
-    path.write_text(script)
-    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    done = run_pool_script(
+        tmp_path,
+        "WorkerPool(1)",
+        'print("worker loaded sqlalchemy:", await pool.run(poolwork.imported, "sqlalchemy"))',
+        imports="import sqlalchemy  # what the command's own imports bring",
+    )
     assert done.returncode == 0, done.stderr
     assert "worker loaded sqlalchemy: False" in done.stdout
