@@ -26,12 +26,7 @@ def aged(db_url: str, feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple
     second story's delivery owed again, the third's dead. Yields a config with retention."""
     items = [story(i, f"Clearview AI story {i}", days_ago=200) for i in (1, 2, 3)]
     items += [story(i, f"Weather report {i}", days_ago=200) for i in (4, 5)]
-    feed_server.set_feed("/a.xml", rss(items))
-    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml")}, backfill="all")
-    text_ = config.read_text().replace("sqlite:///" + str(tmp_path / "monitor.db"), db_url)
-    config.write_text(text_)
-    ok("db", "upgrade", "--config", str(config))
-    ok("poll", "--once", "--config", str(config))
+    config = _polled_once(db_url, feed_server, tmp_path, items)
     engine = create_engine(db_url)
     _age(engine)
     with engine.begin() as conn:
@@ -43,9 +38,26 @@ def aged(db_url: str, feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple
                 text(f"UPDATE deliveries SET state = :s WHERE hit_id = {story_of}"),
                 {"s": state, "t": title},
             )
-    config.write_text(text_.replace("settings:\n", "settings:\n" + RETENTION, 1))
+    _with_retention(config)
     yield config, engine
     engine.dispose()
+
+
+def _polled_once(
+    db_url: str, feed_server: FeedServer, tmp_path: Path, items: list[dict[str, object]]
+) -> Path:
+    """A config on ``db_url`` whose one source serves ``items``: schema made, polled once."""
+    feed_server.set_feed("/a.xml", rss(items))
+    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml")}, backfill="all")
+    url = "sqlite:///" + str(tmp_path / "monitor.db")
+    config.write_text(config.read_text().replace(url, db_url))
+    ok("db", "upgrade", "--config", str(config))
+    ok("poll", "--once", "--config", str(config))
+    return config
+
+
+def _with_retention(config: Path) -> None:
+    config.write_text(config.read_text().replace("settings:\n", "settings:\n" + RETENTION, 1))
 
 
 def _age(engine: Engine) -> None:
@@ -116,18 +128,13 @@ def test_db_prune_deletes_old_stories_filed_under_event_keys(
     """A story of an event ("fined €5.2m in France") is filed under event keys; pruning it
     takes its keys along (their rows refer to the story)."""
     items = [story(1, "French regulator fines Clearview AI €5.2 million", days_ago=200)]
-    feed_server.set_feed("/a.xml", rss(items))
-    config = write_config(tmp_path, {"wire": feed_server.url("/a.xml")}, backfill="all")
-    text_ = config.read_text().replace("sqlite:///" + str(tmp_path / "monitor.db"), db_url)
-    config.write_text(text_)
-    ok("db", "upgrade", "--config", str(config))
-    ok("poll", "--once", "--config", str(config))
+    config = _polled_once(db_url, feed_server, tmp_path, items)
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
             assert conn.scalar(text("SELECT COUNT(*) FROM story_events"))  # the premise
         _age(engine)
-        config.write_text(text_.replace("settings:\n", "settings:\n" + RETENTION, 1))
+        _with_retention(config)
         result = ok("db", "prune", "--config", str(config))
         assert "1 entries, 1 stories" in result.stdout
         with engine.connect() as conn:
