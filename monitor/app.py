@@ -17,11 +17,12 @@ from sqlalchemy.engine import make_url
 from monitor.config import Config, hang_deadline
 from monitor.deliver import Deliverer
 from monitor.fetch import Fetcher
+from monitor.match import compile_topics
 from monitor.notify import build_notifiers
 from monitor.pace import pace_fleet
 from monitor.pipeline import Poller, process_owner
 from monitor.pool import WorkerPool
-from monitor.prepare import init_worker
+from monitor.prepare import init_worker, tracked_cases
 from monitor.redact import registered_secrets
 from monitor.store import Store
 from monitor.store.db import require_current_schema
@@ -66,7 +67,12 @@ def parse_pool(config: Config, workers: int) -> WorkerPool:
     return WorkerPool(
         workers,
         initializer=init_worker,
-        initargs=(list(config.topics), url if records else None, registered_secrets()),
+        initargs=(
+            compile_topics(config.topics).topics,
+            tracked_cases(config.topics),
+            url if records else None,
+            registered_secrets(),
+        ),
         budget=budget.total_seconds(),
         deadline=hang_deadline(budget).total_seconds(),
     )

@@ -11,14 +11,17 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from monitor.cluster import Fingerprint, fingerprint
-from monitor.config import Backfill
 from monitor.dedupe import canonical_url, content_hash, entry_key
 from monitor.docket_entry import DocketEntry, docket_to_entry, join, upgraded
 from monitor.docket_keys import case_thread_key, docket_key
 from monitor.entry import Entry, Match
 from monitor.intents import EntryEdit, EntryIntent, HitIntent, KnownEntry
+
+if TYPE_CHECKING:  # a parse worker runs this without the config models (pydantic)
+    from monitor.config import Backfill
 
 
 @dataclass(frozen=True)

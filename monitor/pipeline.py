@@ -36,7 +36,7 @@ from monitor.lanes import Lanes
 from monitor.outcomes import OutcomeWriter
 from monitor.parse import FeedparserNeeded
 from monitor.pool import WorkerPool
-from monitor.prepare import PreparedFeed, prepare_in_worker
+from monitor.prepare import PreparedFeed, SourceKind, prepare_in_worker
 from monitor.store import Store, fleet
 from monitor.store import dockets as cov
 from monitor.store import sources as src
@@ -334,7 +334,9 @@ class Poller:
             return _done(await self._pool.run(ingest_feed, body, headers, url, write))
         await self._prepared_room.acquire()
         try:
-            prepared = await self._pool.run(prepare_in_worker, body, headers, url, write.source)
+            prepared = await self._pool.run(
+                prepare_in_worker, body, headers, url, SourceKind.of(write.source)
+            )
         except BaseException:
             self._prepared_room.release()
             raise

@@ -27,8 +27,6 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
-from pydantic import BaseModel, SecretStr
-
 MASK = "***"
 MIN_SECRET_CHARS = 4
 
@@ -110,6 +108,9 @@ def secret_values(model: Any) -> list[str]:
 
 
 def _secret_fields(value: Any) -> Iterator[str]:
+    # here, not at the top: a parse worker masks secrets without loading pydantic
+    from pydantic import BaseModel, SecretStr
+
     if isinstance(value, SecretStr):
         yield value.get_secret_value()
     elif isinstance(value, BaseModel):

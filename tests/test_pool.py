@@ -128,7 +128,7 @@ if __name__ == "__main__":
 def test_what_a_worker_logs_is_masked_of_the_secrets_it_was_given(tmp_path: Path) -> None:
     done = run_pool_script(
         tmp_path,
-        f'WorkerPool(1, initializer=init_worker, initargs=([], "sqlite:///{tmp_path}/w.db", '
+        f'WorkerPool(1, initializer=init_worker, initargs=([], {{}}, "sqlite:///{tmp_path}/w.db", '
         '["hunter2-token"]))',
         'await pool.run(poolwork.log_warning, "posting with hunter2-token now")',
         imports="from monitor.prepare import init_worker",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import product
+from typing import TYPE_CHECKING
 
-from monitor.config import Topic
 from monitor.entry import Entry, Match
 from monitor.match.document import Document
 from monitor.match.frequent import FREQUENT_WORDS
@@ -29,6 +29,9 @@ from monitor.match.query import (
     Term,
 )
 from monitor.match.snippet import build_match
+
+if TYPE_CHECKING:  # a parse worker runs this without the config models (pydantic)
+    from monitor.config import Topic
 
 MAX_JOINED = 5  # hyphenated words closed up in the text (TonThat): at most 16 variants
 

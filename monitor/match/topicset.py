@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from monitor.config import Topic
 from monitor.entry import Entry, Match
 from monitor.match.document import Document
 from monitor.match.engine import CompiledTopic, compile_topic, evaluate, term_literals
+
+if TYPE_CHECKING:  # a parse worker runs this without the config models (pydantic)
+    from monitor.config import Topic
 
 
 @dataclass(frozen=True)
