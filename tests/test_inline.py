@@ -12,7 +12,8 @@ from feedgen import rss, story
 from feedserver import FeedServer
 
 from monitor.app import open_app
-from monitor.config import Config, Settings, Source, Topic
+from monitor.config import Config, HttpSettings, Settings, Source, Topic
+from monitor.pipeline import MAX_BODIES_EXPECTED
 from monitor.store.db import make_engine, upgrade
 
 FIRST = "Clearview AI sued by Illinois residents over face scraping"
@@ -110,3 +111,29 @@ def test_a_burst_shared_with_a_worker_records_every_feed_once(
     engine.dispose()
     assert tuple(stored) == (90, 90)
     assert in_stories == 30  # every matching entry clustered, whichever story it joined
+
+
+def test_first_polls_hold_a_bounded_number_of_bodies_and_conditional_polls_every_fetch(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    # A poll without validators (a first poll) can only be answered with a whole body, and in
+    # a cold burst every body fetched waits for parsing in memory: at most
+    # MAX_BODIES_EXPECTED such polls run at once. Polls with validators, which a 304 answers,
+    # still use every connection allowed.
+    count = MAX_BODIES_EXPECTED + 36
+    urls = {}
+    for n in range(count):
+        feed_server.set_feed(f"/feed{n}.xml", rss([story(n, f"Weather {n}")]))
+        urls[f"feed{n}"] = feed_server.url(f"/feed{n}.xml")
+    feed_server.latency = 0.3  # every request stays in flight a while
+    http = HttpSettings(max_connections=count, per_host=count)
+    config = config_for(tmp_path, urls, http=http)
+
+    first, _ = asyncio.run(poll_all(config, limit=count))
+    assert {report[0] for report in first.values()} == {"updated"}
+    assert feed_server.max_in_flight() <= MAX_BODIES_EXPECTED
+
+    feed_server.reset_stats()
+    again, _ = asyncio.run(poll_all(config, limit=count))
+    assert {report[0] for report in again.values()} == {"not_modified"}
+    assert feed_server.max_in_flight() > MAX_BODIES_EXPECTED
