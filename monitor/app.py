@@ -28,7 +28,7 @@ from monitor.store import Store
 from monitor.store.db import require_current_schema
 from monitor.worker import Ingester
 
-MAX_DEFAULT_WORKERS = 8  # each takes 50–80 MiB; a big host's CPU count is no reason for more
+MAX_DEFAULT_WORKERS = 8  # each takes 35–75 MiB; a big host's CPU count is no reason for more
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 
