@@ -20,7 +20,7 @@ import os
 import socket
 import ssl
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -127,26 +127,37 @@ class Fetcher:
         """Close the shared client and its connections."""
         await self._client.aclose()
 
-    async def fetch(self, url: str, validators: Validators = Validators()) -> FetchResult:
+    async def fetch(
+        self,
+        url: str,
+        validators: Validators = Validators(),
+        *,
+        admit: Callable[[], Awaitable[object]] | None = None,
+    ) -> FetchResult:
         """GET ``url``, conditionally when ``validators`` hold values.
 
-        Waits for a slot for the URL's host, then for a global slot; the deadline starts once
-        both are held and covers redirects and the whole body. Raises ``FetchError`` (or a
-        subclass: timeout, status, too large) and nothing else for network or HTTP failures.
+        Waits for a slot for the URL's host, then for ``admit`` when given (the caller's own
+        bound, awaited once the host's turn has come, so that polls queued for one busy host
+        never hold it), then for a global slot; the deadline starts once all are held and
+        covers redirects and the whole body. Raises ``FetchError`` (or a subclass: timeout,
+        status, too large) and nothing else for network or HTTP failures.
         """
         host = _checked_host(url)
-        async with self._host_slot(host), self._slots:
-            try:
-                async with asyncio.timeout(self._settings.deadline.total_seconds()):
-                    return await self._fetch_now(url, validators)
-            except (
-                TimeoutError,
-                httpx.HTTPError,
-                httpx.InvalidURL,
-                aiohttp.ClientError,
-                zlib.error,
-            ) as exc:
-                raise _translate_error(exc, self._settings, host) from exc
+        async with self._host_slot(host):
+            if admit is not None:
+                await admit()
+            async with self._slots:
+                try:
+                    async with asyncio.timeout(self._settings.deadline.total_seconds()):
+                        return await self._fetch_now(url, validators)
+                except (
+                    TimeoutError,
+                    httpx.HTTPError,
+                    httpx.InvalidURL,
+                    aiohttp.ClientError,
+                    zlib.error,
+                ) as exc:
+                    raise _translate_error(exc, self._settings, host) from exc
 
     def _host_slot(self, host: str) -> asyncio.Semaphore:
         slot = self._host_slots.get(host)

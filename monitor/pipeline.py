@@ -48,10 +48,11 @@ T = TypeVar("T")
 # Polls allowed between fetching and recording beyond the fetches in flight: in a burst of
 # cold feeds, fetching outpaces parsing, and every body waiting is memory (~50 KB each).
 MAX_BODIES_IN_HAND = 64
-# Polls at once of sources with no validators (a first poll, a server that sends none): only
-# a whole body can answer them, so they are bodies in hand from the start. In a cold burst
+# Polls at once, from their fetch to their record, of sources with no validators (a first
+# poll, a server that sends none), which take these slots instead of the ones above: only a
+# whole body can answer them, so they are bodies in hand from the start. In a cold burst
 # parsing is the bound, and more would only wait in memory (with 256 fetches in flight, the
-# cold poll of 2,000 feeds held 12 MiB more at its peak than with this bound, no faster).
+# cold poll of 2,000 feeds held 14 MiB more at its peak than with this bound, no faster).
 MAX_BODIES_EXPECTED = 64
 # Feeds a worker may have prepared for this process to record (SQLite) beyond the one being
 # recorded: the worker parses the next feeds while this process records, within memory.
@@ -224,22 +225,39 @@ class Poller:
             return PollReport(source.name, "failed", f"not recorded: {exc}")
 
     async def _poll(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
-        # A slot from here until the body is recorded: fetches in flight plus changed bodies
-        # waiting for parsing stay under the semaphore's count, so memory stays flat in a
-        # burst. A freed slot wakes one waiting poll (an Event woke all of them: with 2,000
-        # polls queued that was 1.4 million wake-ups, seconds of CPU, per cold cycle).
-        # A poll without validators waits for its own, smaller, bound first, holding no slot
-        # meanwhile: conditional polls keep every fetch in flight (see MAX_BODIES_EXPECTED).
-        if state.etag is None and state.last_modified is None:
-            async with self._bodies_expected, self._in_hand:
-                return await self._fetched(source, state, dry_run)
-        async with self._in_hand:
-            return await self._fetched(source, state, dry_run)
+        # A slot from its fetch until its body is recorded: fetches in flight plus changed
+        # bodies waiting for parsing stay under the semaphore's count, so memory stays flat
+        # in a burst. A poll without validators takes one of the fewer slots for polls that
+        # can only bring a body (MAX_BODIES_EXPECTED), so conditional polls keep every fetch
+        # in flight. The slot is taken once the poll's host has its turn (see Fetcher.fetch):
+        # polls queued for one busy host never hold the slots others wait for. A freed slot
+        # wakes one waiting poll (an Event woke all of them: with 2,000 polls queued that
+        # was 1.4 million wake-ups, seconds of CPU, per cold cycle).
+        no_validators = state.etag is None and state.last_modified is None
+        slots = self._bodies_expected if no_validators else self._in_hand
+        admitted = False
 
-    async def _fetched(self, source: Source, state: src.SourceState, dry_run: bool) -> PollReport:
+        async def admit() -> None:
+            nonlocal admitted
+            await slots.acquire()
+            admitted = True
+
+        try:
+            return await self._fetched(source, state, dry_run, admit)
+        finally:
+            if admitted:
+                slots.release()
+
+    async def _fetched(
+        self,
+        source: Source,
+        state: src.SourceState,
+        dry_run: bool,
+        admit: Callable[[], Awaitable[None]],
+    ) -> PollReport:
         try:
             fetched = await self.fetcher.fetch(
-                state.url, Validators(state.etag, state.last_modified)
+                state.url, Validators(state.etag, state.last_modified), admit=admit
             )
         except FetchError as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchStatusError) else None

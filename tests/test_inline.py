@@ -6,14 +6,16 @@ process under the CPU budget. The entries stored are the same either way."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from feedgen import rss, story
 from feedserver import FeedServer
 
 from monitor.app import open_app
 from monitor.config import Config, HttpSettings, Settings, Source, Topic
-from monitor.pipeline import MAX_BODIES_EXPECTED
+from monitor.pipeline import MAX_BODIES_EXPECTED, MAX_BODIES_IN_HAND
 from monitor.store.db import make_engine, upgrade
 
 FIRST = "Clearview AI sued by Illinois residents over face scraping"
@@ -137,3 +139,45 @@ def test_first_polls_hold_a_bounded_number_of_bodies_and_conditional_polls_every
     again, _ = asyncio.run(poll_all(config, limit=count))
     assert {report[0] for report in again.values()} == {"not_modified"}
     assert feed_server.max_in_flight() > MAX_BODIES_EXPECTED
+
+
+@pytest.mark.parametrize("conditional", [False, True], ids=["first polls", "conditional polls"])
+def test_polls_queued_for_one_busy_host_do_not_hold_up_another_host(
+    feed_server: FeedServer, tmp_path: Path, conditional: bool
+) -> None:
+    # More polls than there are slots for them (MAX_BODIES_EXPECTED first polls; fetches in
+    # flight plus MAX_BODIES_IN_HAND conditional ones) wait for one host's only connection,
+    # taken by a feed that hangs: a poll of another host still runs at once. A poll takes its
+    # slot once its host has its turn, so the queue of one host never holds them.
+    busy = (MAX_BODIES_IN_HAND if conditional else MAX_BODIES_EXPECTED) + 8
+    urls = {}
+    for n in range(busy):
+        feed_server.set_feed(f"/busy{n}.xml", rss([story(n, f"Weather {n}")]))
+        urls[f"busy-{n}"] = feed_server.url(f"/busy{n}.xml")
+    feed_server.set_feed("/other.xml", rss([story(500, FIRST)]))
+    urls["other"] = feed_server.url("/other.xml", host="localhost")
+    http = HttpSettings(max_connections=4, per_host=1, deadline=timedelta(seconds=10))
+    config = config_for(tmp_path, urls, http=http)
+    if conditional:  # a first poll stores every feed's validators
+        asyncio.run(poll_all(config, limit=len(urls)))
+    feed_server.set_hang("/busy0.xml")
+
+    async def scenario() -> tuple[str, list[str]]:
+        async with open_app(config) as app:
+            await app.poller.sync_sources()
+            states = await app.poller.claim(due_only=False, limit=len(urls))
+            by_name = {s.name: s for s in states}
+            hanging = asyncio.create_task(app.poller.poll(by_name.pop("busy-0")))
+            await asyncio.sleep(0.5)  # the hanging fetch holds the busy host's connection
+            other = by_name.pop("other")
+            queued = [asyncio.create_task(app.poller.poll(s)) for s in by_name.values()]
+            await asyncio.sleep(0.5)  # every other busy-host poll is queued for its turn
+            # well before the hang's 10 s deadline frees the busy host
+            report = await asyncio.wait_for(app.poller.poll(other), timeout=6)
+            rest = await asyncio.gather(hanging, *queued)
+            return report.outcome, [r.outcome for r in rest]
+
+    other, busy_outcomes = asyncio.run(scenario())
+    assert other == ("not_modified" if conditional else "updated")
+    assert busy_outcomes[0] == "failed"  # the hang, at its deadline
+    assert set(busy_outcomes[1:]) == {"not_modified" if conditional else "updated"}
