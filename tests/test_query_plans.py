@@ -26,7 +26,9 @@ from monitor.store.db import make_engine, upgrade
 
 FIRST = "Clearview AI sued by Illinois residents over face scraping"
 # tables that grow with every poll; sources, topics' rows and alembic_version stay small
-BIG = ("entries", "stories", "story_buckets", "story_updates", "hits", "deliveries")
+BIG = (
+    "entries", "stories", "story_buckets", "story_events", "story_updates", "hits", "deliveries",
+)  # fmt: skip
 
 
 @contextmanager
@@ -138,3 +140,29 @@ def test_the_check_finds_a_full_scan(db_url: str) -> None:
     dialect = engine.dialect.name
     engine.dispose()
     assert full_scans(dialect, plan) == (["SCAN entries"] if dialect == "sqlite" else ["entries"])
+
+
+def test_a_keys_latest_stories_are_read_down_an_index_not_sorted(
+    db_url: str, feed_server: FeedServer
+) -> None:
+    # Clustering reads the stories last filed under each event key of a new entry, up to a
+    # cap. Ranking every story of the key (a sort) grew with the stories a busy key has, and
+    # a cold burst where most reports name one person grew with its own size: the lookup
+    # walks the (key, seen_at) index from the latest and stops at the cap.
+    lookups = [
+        (sql, params)
+        for sql, params in poll_statements(db_url, feed_server)
+        if re.search(r"\bstory_events\b", sql) and "ORDER BY" in sql
+    ]
+    assert lookups, "the polls read no event key: nothing checked"
+    engine = create_engine(make_url(db_url))
+    with engine.connect() as conn:
+        plans = [explain(conn, engine.dialect.name, sql, params) for sql, params in lookups]
+    dialect = engine.dialect.name
+    engine.dispose()
+    for plan in plans:
+        if dialect == "sqlite":
+            assert not [line for line in plan if "TEMP B-TREE" in line], plan
+        else:
+            assert not [n for n in _nodes(plan) if n.get("Node Type") in ("Sort", "WindowAgg")]
+            assert [n for n in _nodes(plan) if n.get("Node Type") == "Limit"], plan

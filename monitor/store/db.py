@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # alembic is imported where a migration command needs it, not
 # The head revision of migrations/versions: what ``require_current_schema`` (every start of
 # the service and of a poll) checks the database against without loading Alembic and every
 # migration script. tests/test_store.py fails when a new migration does not update it.
-SCHEMA_HEAD = "0012"
+SCHEMA_HEAD = "0013"
 
 SQLITE_BUSY_TIMEOUT_S = 30
 URL_HELP = "e.g. sqlite:///monitor.db or postgresql://user:password@host:5432/monitor"

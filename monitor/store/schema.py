@@ -252,6 +252,8 @@ story_events = Table(
     Column("key", String(40), primary_key=True),
     Column("story_id", Id, ForeignKey("stories.id"), primary_key=True, index=True),
     Column("seen_at", UTCDateTime, nullable=False),
+    # a key's stories latest seen first, read down to the cap (story_index.STORIES_PER_KEY)
+    Index("ix_story_events_key_seen_at_story_id", "key", "seen_at", "story_id"),
 )
 
 story_updates = Table(

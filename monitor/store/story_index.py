@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    JSON,
     Connection,
     Insert,
     Select,
@@ -240,24 +241,31 @@ def _member_columns() -> tuple[ColumnElement[Any], ...]:
 
 
 def _latest_per_key(dialect: str) -> Select[str, int]:
-    ranked = (
-        select(
-            story_events.c.key,
-            story_events.c.story_id,
-            func.row_number()
-            .over(
-                partition_by=story_events.c.key,
-                order_by=(story_events.c.seen_at.desc(), story_events.c.story_id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(
-            one_of(story_events.c.key, "keys", dialect),
-            story_events.c.seen_at >= bindparam("since"),
-        )
-        .subquery()
+    """For each key bound as ``keys``, the ``STORIES_PER_KEY`` stories filed under it last
+    seen since ``since``: each key's own lookup down the (key, seen_at) index, stopped at
+    the cap, so its cost does not grow with the stories a busy key has (a window ranking
+    every story of the key grew with them)."""
+    if dialect == "postgresql":
+        array = bindparam("keys", type_=postgresql.ARRAY(story_events.c.key.type))
+        keys = func.unnest(array).table_valued("value").render_derived()
+    else:
+        keys = func.json_each(bindparam("keys", type_=JSON)).table_valued("value")
+    filed = story_events.alias("filed")
+    latest = (
+        select(filed.c.story_id)
+        .where(filed.c.key == keys.c.value, filed.c.seen_at >= bindparam("since"))
+        .order_by(filed.c.seen_at.desc(), filed.c.story_id.desc())
+        .limit(STORIES_PER_KEY)
+        .correlate(keys)
     )
-    return select(ranked.c.key, ranked.c.story_id).where(ranked.c.rank <= STORIES_PER_KEY)
+    if dialect == "postgresql":
+        found = latest.lateral()
+        return select(keys.c.value, found.c.story_id).select_from(keys).join(found, true())
+    # SQLite has no LATERAL: each key's latest story ids, read back by the primary key
+    return select(keys.c.value, story_events.c.story_id).where(
+        story_events.c.key == keys.c.value,
+        story_events.c.story_id.in_(latest.scalar_subquery()),
+    )
 
 
 @functools.cache
