@@ -114,8 +114,10 @@ class Poller:
         # (two processes writing would wait on each other's lock, sleeping in busy_timeout)
         self._record_here = store.engine.dialect.name == "sqlite"
         # a slot per poll from its fetch until its body is recorded, and a smaller bound on
-        # polls that can only bring a body (see ``_poll``)
-        self._in_hand = asyncio.Semaphore(config.settings.http.max_connections + MAX_BODIES_IN_HAND)
+        # polls that can only bring a body (see ``_poll``); ``capacity``: the polls worth
+        # having going at once (more only wait for a slot)
+        self.capacity = config.settings.http.max_connections + MAX_BODIES_IN_HAND
+        self._in_hand = asyncio.Semaphore(self.capacity)
         self._bodies_expected = asyncio.Semaphore(MAX_BODIES_EXPECTED)
         # small bodies the fast reader takes: this process, or a worker when they pile up
         # a lane's job ends with an awaitable of the feed's record: a pool lane's is recorded

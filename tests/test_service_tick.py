@@ -4,8 +4,14 @@ measures it end to end)."""
 
 from __future__ import annotations
 
+import signal
 from datetime import timedelta
 from pathlib import Path
+
+from clirun import ok, start
+from feedgen import rss, story, write_config
+from feedserver import FeedServer
+from probe import wait_for
 
 from monitor.app import open_app
 from monitor.config import Config, Settings, Source, Topic
@@ -25,3 +31,34 @@ async def test_the_poll_tick_is_a_second_whatever_the_intervals(tmp_path: Path) 
     )
     async with open_app(config) as app:
         assert Service(app).poll_every == timedelta(seconds=1)
+
+
+def test_the_service_keeps_more_than_fifty_polls_going(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    # The service claimed at most 50 sources at each one-second tick, so it polled at most
+    # about 50 a second whatever the host could do: 2,000 due sources took 41 s where
+    # `monitor poll --once` took 20. It now keeps as many polls going as the poller holds
+    # slots for (fetches in flight plus the bodies waiting). Here 120 sources answer after
+    # a second each: all of them are in flight at once.
+    count = 120
+    sources = {}
+    for n in range(count):
+        feed_server.set_feed(f"/feed{n}.xml", rss([story(n, f"Weather {n}")]))
+        sources[f"feed{n}"] = feed_server.url(f"/feed{n}.xml")
+    config = write_config(tmp_path, sources)
+    text = config.read_text().replace(
+        "  http:\n", "  default_interval: 1s\n  http:\n    per_host: 200\n"
+    )
+    config.write_text(text)
+    ok("db", "upgrade", "--config", str(config))
+    ok("poll", "--once", "--config", str(config))  # validators stored: conditional polls next
+    feed_server.reset_stats()
+    feed_server.latency = 1.0
+    proc, _, _ = start("run", "--config", str(config))
+    try:
+        wait_for(lambda: all(len(feed_server.requests(f"/feed{n}.xml")) >= 2 for n in range(count)))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert feed_server.max_in_flight() > 100
