@@ -156,7 +156,7 @@ def test_polls_queued_for_one_busy_host_do_not_hold_up_another_host(
         urls[f"busy-{n}"] = feed_server.url(f"/busy{n}.xml")
     feed_server.set_feed("/other.xml", rss([story(500, FIRST)]))
     urls["other"] = feed_server.url("/other.xml", host="localhost")
-    http = HttpSettings(max_connections=4, per_host=1, deadline=timedelta(seconds=10))
+    http = HttpSettings(max_connections=4, per_host=1, deadline=timedelta(seconds=6))
     config = config_for(tmp_path, urls, http=http)
     if conditional:  # a first poll stores every feed's validators
         asyncio.run(poll_all(config, limit=len(urls)))
@@ -172,8 +172,8 @@ def test_polls_queued_for_one_busy_host_do_not_hold_up_another_host(
             other = by_name.pop("other")
             queued = [asyncio.create_task(app.poller.poll(s)) for s in by_name.values()]
             await asyncio.sleep(0.5)  # every other busy-host poll is queued for its turn
-            # well before the hang's 10 s deadline frees the busy host
-            report = await asyncio.wait_for(app.poller.poll(other), timeout=6)
+            # well before the hang's 6 s deadline frees the busy host
+            report = await asyncio.wait_for(app.poller.poll(other), timeout=3)
             rest = await asyncio.gather(hanging, *queued)
             return report.outcome, [r.outcome for r in rest]
 
