@@ -39,7 +39,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement, literal_column
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.sql.selectable import TableValuedAlias
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -111,15 +112,21 @@ def _json_text_postgresql(element: JsonText, compiler: SQLCompiler, **kw: Any) -
 
 
 def one_of(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
-    """``column`` IN the list bound as ``name``, as one parameter however long the list: an
-    array read by ``unnest`` on PostgreSQL, a JSON array read by ``json_each`` on SQLite.
-    The statement's text then never changes, so the server parses and plans it once (an
-    expanded IN of hundreds of parameters is rendered, parsed and planned anew each time,
-    and PostgreSQL plans it as a scan of the table); the list joins the column's index."""
+    """``column`` IN the list bound as ``name`` (``bound_list``); the list joins the
+    column's index."""
+    return column.in_(select(bound_list(name, column.type, dialect).c.value))
+
+
+def bound_list(name: str, type_: TypeEngine[Any], dialect: str) -> TableValuedAlias:
+    """The list bound as ``name`` (values of ``type_``) as a table of one column, ``value``,
+    one parameter however long the list: an array read by ``unnest`` on PostgreSQL, a JSON
+    array read by ``json_each`` on SQLite. The statement's text then never changes, so the
+    server parses and plans it once (an expanded IN of hundreds of parameters is rendered,
+    parsed and planned anew each time, and PostgreSQL plans it as a scan of the table)."""
     if dialect == "postgresql":
-        return column.in_(select(func.unnest(bindparam(name, type_=postgresql.ARRAY(column.type)))))
-    values = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
-    return column.in_(select(values.c.value))
+        values = func.unnest(bindparam(name, type_=postgresql.ARRAY(type_)))
+        return values.table_valued("value").render_derived()
+    return func.json_each(bindparam(name, type_=JSON)).table_valued("value")
 
 
 def bound_rows(columns: Sequence[Column[Any]], name: str, dialect: str) -> Select[Any]:

@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    JSON,
     Connection,
     Insert,
     Select,
@@ -41,7 +40,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.store.schema import bound_rows, entries, one_of, story_buckets, story_events
+from monitor.store.schema import (
+    bound_list,
+    bound_rows,
+    entries,
+    one_of,
+    story_buckets,
+    story_events,
+)
 
 LOCKS_PER_STATEMENT = 50
 OPENING = 1000  # characters of a member's summary read: its opening is what is compared
@@ -245,11 +251,7 @@ def _latest_per_key(dialect: str) -> Select[str, int]:
     seen since ``since``: each key's own lookup down the (key, seen_at) index, stopped at
     the cap, so its cost does not grow with the stories a busy key has (a window ranking
     every story of the key grew with them)."""
-    if dialect == "postgresql":
-        array = bindparam("keys", type_=postgresql.ARRAY(story_events.c.key.type))
-        keys = func.unnest(array).table_valued("value").render_derived()
-    else:
-        keys = func.json_each(bindparam("keys", type_=JSON)).table_valued("value")
+    keys = bound_list("keys", story_events.c.key.type, dialect)
     filed = story_events.alias("filed")
     latest = (
         select(filed.c.story_id)
