@@ -12,17 +12,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from monitor.config import Config, hang_deadline
 from monitor.deliver import Deliverer
 from monitor.fetch import Fetcher
-from monitor.match import compile_topics
 from monitor.notify import build_notifiers
 from monitor.pace import pace_fleet
 from monitor.pipeline import Poller, process_owner
 from monitor.pool import WorkerPool
-from monitor.prepare import init_worker, tracked_cases
+from monitor.prepare import init_worker
 from monitor.redact import registered_secrets
 from monitor.store import Store
 from monitor.store.db import require_current_schema
@@ -52,25 +49,25 @@ def available_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
     return cpus
 
 
-def parse_pool(config: Config, workers: int) -> WorkerPool:
+def parse_pool(config: Config, workers: int, ingester: Ingester) -> WorkerPool:
     """Processes that parse, match and (on PostgreSQL) record the fetched feeds not ingested
     in this process (``monitor.prepare``, ``monitor.worker``): bodies that need feedparser or
     are big, and in a burst whatever this process cannot keep up with. Each feed may use
     ``settings.feed_budget`` of CPU and must be done within ``hang_deadline`` (see
     ``monitor.pool``). forkserver keeps the children clean of our threads; it preloads
     nothing, so that it stays small (each worker imports what it needs once, when it
-    starts). On SQLite this process records what the workers prepare, so they get no
-    database (and never import the store)."""
+    starts). They get the topics ``ingester`` compiled and its tracked cases; where its
+    store has one writer (SQLite) this process records what the workers prepare, so they
+    get no database (and never import the store)."""
     budget = config.settings.feed_budget
-    url = config.settings.database_url
-    records = make_url(url).get_backend_name() != "sqlite"
+    store = ingester.store
     return WorkerPool(
         workers,
         initializer=init_worker,
         initargs=(
-            compile_topics(config.topics).topics,
-            tracked_cases(config.topics),
-            url if records else None,
+            ingester.topics.topics,
+            ingester.tracked,
+            None if store.one_writer else store.url,
             registered_secrets(),
         ),
         budget=budget.total_seconds(),
@@ -92,14 +89,13 @@ async def open_app(config: Config, *, check_schema: bool = True) -> AsyncIterato
     """Open every resource for ``config``; close them all on exit, whatever happened."""
     owner = process_owner()
     store = Store(config.settings.database_url)
-    workers = worker_count(config.settings.workers)
-    pool = parse_pool(config, workers)
+    ingester = Ingester.for_topics(config.topics, store)
+    pool = parse_pool(config, worker_count(config.settings.workers), ingester)
     notifiers = build_notifiers(config.effective_notifiers(), config.settings.timezone)
     pace_fleet(notifiers, store)  # replicas on one database share each channel's pace
     try:
         if check_schema:
             await store.run(require_current_schema, store.engine)
-        ingester = Ingester.for_topics(config.topics, store)
         async with Fetcher(config.settings.http) as fetcher:
             poller = Poller(config, store, fetcher, parse_pool=pool, ingester=ingester, owner=owner)
             deliverer = Deliverer.for_config(config, store, notifiers, owner)

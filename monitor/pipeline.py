@@ -112,7 +112,7 @@ class Poller:
         self._ingester = ingester
         # SQLite has one writer: workers parse, and this process records what they prepared
         # (two processes writing would wait on each other's lock, sleeping in busy_timeout)
-        self._record_here = store.engine.dialect.name == "sqlite"
+        self._record_here = store.one_writer
         # a slot per poll from its fetch until its body is recorded, and a smaller bound on
         # polls that can only bring a body (see ``_poll``); ``capacity``: the polls worth
         # having going at once (more only wait for a slot)

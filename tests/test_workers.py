@@ -51,6 +51,8 @@ def test_a_worker_that_only_parses_never_loads_the_store_nor_the_config_models(
     from monitor.app import parse_pool
     from monitor.config import Config, Settings, Source, Topic
     from monitor.prepare import SourceKind, prepare_in_worker
+    from monitor.store import Store
+    from monitor.worker import Ingester
 
     source = Source(name="wire", url="https://wire.example/rss")
     config = Config(
@@ -60,19 +62,24 @@ def test_a_worker_that_only_parses_never_loads_the_store_nor_the_config_models(
     )
     body = rss([story(1, "Clearview AI fined in Italy"), story(2, "Weather")])
 
+    store = Store(db_url)
+
     async def in_worker() -> tuple[list[str], bool, bool]:
-        pool = parse_pool(config, 1)
+        pool = parse_pool(config, 1, Ingester.for_topics(config.topics, store))
         try:
             prepared = await pool.run(
                 prepare_in_worker, body, {}, source.url, SourceKind.of(source)
             )
-            store = await pool.run(imported, "sqlalchemy")
+            sqlalchemy = await pool.run(imported, "sqlalchemy")
             matched = [c.entry.title for c in prepared.candidates if c.matches]
-            return matched, store, await pool.run(imported, "pydantic")
+            return matched, sqlalchemy, await pool.run(imported, "pydantic")
         finally:
             pool.close()
 
-    matched, store_loaded, config_loaded = asyncio.run(in_worker())
+    try:
+        matched, store_loaded, config_loaded = asyncio.run(in_worker())
+    finally:
+        store.close()
     assert matched == ["Clearview AI fined in Italy"]  # the topics the poller compiled
     assert store_loaded == db_url.startswith("postgresql")
     assert config_loaded == db_url.startswith("postgresql")

@@ -29,8 +29,10 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
-        # SQLite allows one writer: one thread serializes our writes without lock contention.
-        workers = 1 if self.engine.dialect.name == "sqlite" else 4
+        # SQLite allows one writer: one thread serializes our writes without lock contention,
+        # and one process writes (the poller records what parse workers prepare)
+        self.one_writer = self.engine.dialect.name == "sqlite"
+        workers = 1 if self.one_writer else 4
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="store")
 
     @contextmanager
