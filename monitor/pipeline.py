@@ -31,6 +31,7 @@ from monitor.decide import AlertRules, next_due
 from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError, StoreError, WorkerError
 from monitor.fetch import Fetcher, FetchResult, Validators
+from monitor.hostshare import Quota
 from monitor.ingest import FeedWrite, Recorded
 from monitor.lanes import Lanes
 from monitor.outcomes import OutcomeWriter
@@ -168,16 +169,22 @@ class Poller:
             names=list(self._sources),
         )
 
-    async def claim_share(self, room: int, alive: timedelta) -> list[src.SourceState]:
+    async def claim_share(
+        self, room: int, alive: timedelta, quota: Quota | None = None
+    ) -> list[src.SourceState]:
         """Lease this replica's fair share of the due sources (``fleet.fair_share``: what is
         due split with the live replicas, seen within ``alive``, that have not ticked since
-        it became due; at most ``room``), and record that this one is alive and ticked.
-        Raises StoreError when the database does not answer."""
+        it became due; at most ``room``; with a ``quota``, only as many of a host's sources
+        as it has room for), and record that this one is alive and ticked. Raises
+        StoreError when the database does not answer."""
         await self._release_unrecorded()
-        return await self.store.run(self._in_tx, self._claim_share, room, alive)
+        return await self.store.run(self._in_tx, self._claim_share, room, alive, quota)
 
-    def _claim_share(self, conn: Connection, room: int, alive: timedelta) -> list[src.SourceState]:
-        now, names = self._clock(), list(self._sources)
+    def _claim_share(
+        self, conn: Connection, room: int, alive: timedelta, quota: Quota | None
+    ) -> list[src.SourceState]:
+        now = self._clock()
+        names = list(self._sources) if quota is None else quota.open_names()
         due, since = fleet.due_sources(conn, now, names)
         waiting = fleet.waiting_replicas(conn, self.owner, since, now, alive) if since else 0
         fleet.heartbeat(conn, self.owner, now)
@@ -185,7 +192,8 @@ class Poller:
         if share == 0:
             return []
         lease = self.config.settings.source_lease
-        return src.claim_sources(conn, self.owner, now, lease, limit=share, names=names)
+        pick = None if quota is None else quota.pick
+        return src.claim_sources(conn, self.owner, now, lease, limit=share, names=names, pick=pick)
 
     async def leave_fleet(self) -> None:
         """Hand back every lease and leave the fleet (graceful shutdown)."""

@@ -24,6 +24,7 @@ from monitor.app import App
 from monitor.digest import DigestPlan, digest_plans
 from monitor.errors import StoreError
 from monitor.health import HealthCheck, HealthServer, Metrics
+from monitor.hostshare import HostShare
 from monitor.ops import OpsWatch
 from monitor.pipeline import utcnow
 from monitor.retention import prune, steps
@@ -64,6 +65,13 @@ class Service:
         # in hand (a fixed 50 capped the service at about 50 polls a second, whatever the
         # host could do: 2,000 due sources took 41 s where `poll --once` took 20)
         self.max_polls = max_polls or app.poller.capacity
+        # no host's backlog takes all of that room (see monitor.hostshare): a host keeps at
+        # least 8 polls per connection it may have going, at most half the room
+        self._hosts = HostShare(
+            ((s.name, s.url) for s in app.config.sources),
+            floor=8 * app.config.settings.http.per_host,
+            ceiling=max(1, self.max_polls // 2),
+        )
         self.drain_timeout = drain_timeout
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[None]] = set()
@@ -177,7 +185,7 @@ class Service:
     async def _claim_polls(self) -> None:
         room = self.max_polls - len(self._polls)
         try:
-            claimed = await self.app.poller.claim_share(room, self.alive)
+            claimed = await self.app.poller.claim_share(room, self.alive, self._hosts.quota())
         except StoreError as exc:
             self._outage.down(exc)
             return
@@ -185,6 +193,7 @@ class Service:
         if self._stop.is_set():
             return  # stopping: the leases just taken are handed back by _drain
         for state in claimed:
+            self._hosts.started(state.name)
             task = asyncio.create_task(self._poll_one(state), name=f"poll {state.name}")
             self._polls.add(task)
             task.add_done_callback(self._polls.discard)
@@ -221,7 +230,10 @@ class Service:
         log.info("web pages on %s", self.web.url)
 
     async def _poll_one(self, state: src.SourceState) -> None:
-        report = await self.app.poller.poll(state)
+        try:
+            report = await self.app.poller.poll(state)
+        finally:
+            self._hosts.finished(state.name)
         self.metrics.polls.labels(report.outcome).inc()
         log.info(
             "polled %s: %s%s, %d new entries, %d new hits",

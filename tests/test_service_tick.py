@@ -62,3 +62,34 @@ def test_the_service_keeps_more_than_fifty_polls_going(
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     assert feed_server.max_in_flight() > 100
+
+
+def test_one_hosts_backlog_does_not_hold_up_another_hosts_sources(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    # The service claimed due sources in due order, as many as it had room for: the due
+    # sources of one host (hundreds of search feeds on one news site) could take all of it,
+    # queued for that host's two connections, and a court feed on another host, due after
+    # them, waited until the backlog drained. Here 150 sources of a host answering in half
+    # a second (4 polls a second) and room for 68 polls: the court feed's first poll came
+    # after about 80 of theirs (20 s). Each host now takes a share of the room.
+    busy = 150
+    sources = {}
+    for n in range(busy):
+        feed_server.set_feed(f"/busy{n}.xml", rss([story(n, f"Weather {n}")]))
+        sources[f"busy-{n}"] = feed_server.url(f"/busy{n}.xml")
+    feed_server.set_feed("/court.xml", rss([story(500, "Docket entry")]))
+    sources["court"] = feed_server.url("/court.xml", host="localhost")  # due last
+    config = write_config(tmp_path, sources)
+    text = config.read_text().replace("  http:\n", "  http:\n    max_connections: 4\n")
+    config.write_text(text)
+    ok("db", "upgrade", "--config", str(config))
+    feed_server.latency = 0.5
+    proc, _, _ = start("run", "--config", str(config))
+    try:
+        wait_for(lambda: feed_server.hits("/court.xml") >= 1)
+        busy_before = sum(feed_server.hits(f"/busy{n}.xml") for n in range(busy))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert busy_before < 40

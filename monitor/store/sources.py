@@ -4,7 +4,7 @@ due times and backoff)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,6 +42,9 @@ class SourceSpec:
     url: str
     kind: str
 
+
+# how many due sources a claim that picks among them reads, per source it may lease
+CANDIDATES_PER_CLAIM = 8
 
 _STATE_COLUMNS = [sources.c[f] for f in SourceState.__dataclass_fields__]
 
@@ -94,10 +97,12 @@ def claim_sources(
     limit: int,
     due_only: bool = True,
     names: Sequence[str] | None = None,
+    pick: Callable[[Sequence[tuple[int, str]]], Sequence[int]] | None = None,
 ) -> list[SourceState]:
     """Lease up to ``limit`` active sources that are not paused (due ones only, unless
-    ``due_only`` is False) and that no live lease holds. On PostgreSQL, rows locked by another
-    replica are skipped."""
+    ``due_only`` is False) and that no live lease holds: the first in due order, or those
+    ``pick`` chooses among the first ``limit`` × CANDIDATES_PER_CLAIM (given as id and
+    name, in due order). On PostgreSQL, rows locked by another replica are skipped."""
     query = select(sources.c.id).where(
         sources.c.active.is_(True),
         sources.c.paused.is_(False),
@@ -107,8 +112,14 @@ def claim_sources(
         query = query.where(or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now))
     if names is not None:
         query = query.where(sources.c.name.in_(names))
-    query = query.order_by(sources.c.next_due_at.nulls_first(), sources.c.id).limit(limit)
-    ids = list(conn.scalars(query.with_for_update(skip_locked=True)))
+    query = query.order_by(sources.c.next_due_at.nulls_first(), sources.c.id)
+    if pick is not None:
+        candidates = conn.execute(
+            query.add_columns(sources.c.name).limit(limit * CANDIDATES_PER_CLAIM)
+        )
+        chosen = list(pick([(id_, name) for id_, name in candidates]))[:limit]
+        query = query.where(sources.c.id.in_(chosen))
+    ids = list(conn.scalars(query.limit(limit).with_for_update(skip_locked=True)))
     if not ids:
         return []
     conn.execute(
