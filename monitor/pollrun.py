@@ -1,6 +1,7 @@
 """A one-off poll of every source (``monitor poll --once``), with progress and a summary.
 
-Polls all sources concurrently through the same ``Poller`` the service uses, then (unless a
+Polls all sources concurrently (the hosts in turn, as many at once as the poller has slots
+for) through the same ``Poller`` the service uses, then (unless a
 dry run) sends what the outbox owes through the configured notifiers. A dry run records
 every feed in this process in one transaction (``monitor.worker.DryRun``, rolled back at the
 end), so its previews group stories across feeds exactly as a real poll would: one alert per new
@@ -14,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,7 @@ from monitor.app import open_app
 from monitor.config import Config
 from monitor.deliver import DeliveryReport
 from monitor.entry import Alert
+from monitor.hostshare import host_of
 from monitor.logs import logs_are_json
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
@@ -55,7 +58,8 @@ async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
                 return report
 
             try:
-                summary.reports = list(await asyncio.gather(*(one(s) for s in states)))
+                per_host = 8 * config.settings.http.per_host
+                summary.reports = await in_turn(states, one, app.poller.capacity, per_host)
             finally:
                 if dry_run:
                     await app.poller.end_dry_run()
@@ -63,6 +67,46 @@ async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
         if not dry_run:
             summary.delivery = await app.deliverer.drain()
     return summary
+
+
+async def in_turn(
+    states: Sequence[SourceState],
+    poll: Callable[[SourceState], Coroutine[Any, Any, PollReport]],
+    most: int,
+    per_host: int,
+) -> list[PollReport]:
+    """``poll`` each of ``states``, at most ``most`` at once and ``per_host`` of one host, the
+    hosts in turn; the reports in the order of ``states``. The poller does not need more
+    going (the rest would only wait for a slot), and polls waiting for one host's turn cost
+    memory: starting 20,000 at once took 330 MiB."""
+    queued: dict[str, deque[int]] = defaultdict(deque)  # host → indexes into states
+    for n, state in enumerate(states):
+        queued[host_of(state.url)].append(n)
+    ready = deque(queued)  # hosts with a source queued and room for another poll
+    going: Counter[str] = Counter()
+    reports: list[PollReport | None] = [None] * len(states)
+    tasks: dict[asyncio.Task[PollReport], tuple[int, str]] = {}
+    try:
+        while ready or tasks:
+            while ready and len(tasks) < most:
+                host = ready.popleft()
+                n = queued[host].popleft()
+                going[host] += 1
+                tasks[asyncio.create_task(poll(states[n]))] = (n, host)
+                if queued[host] and going[host] < per_host:
+                    ready.append(host)
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                n, host = tasks.pop(task)
+                reports[n] = task.result()
+                going[host] -= 1
+                if queued[host] and going[host] == per_host - 1:  # it had no room: it has now
+                    ready.append(host)
+    finally:  # interrupted: the polls going are cancelled, none is left running
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return [r for r in reports if r is not None]
 
 
 def _describe(report: PollReport) -> str:
