@@ -40,7 +40,8 @@ def test_the_service_keeps_more_than_fifty_polls_going(
     # about 50 a second whatever the host could do: 2,000 due sources took 41 s where
     # `monitor poll --once` took 20. It now keeps as many polls going as the poller holds
     # slots for (fetches in flight plus the bodies waiting). Here 120 sources answer after
-    # a second each: all of them are in flight at once.
+    # 3 s each: all of them are in flight at once (those the first poll left due a little
+    # later are claimed at the next tick, while the others are still in flight).
     count = 120
     sources = {}
     for n in range(count):
@@ -54,7 +55,7 @@ def test_the_service_keeps_more_than_fifty_polls_going(
     ok("db", "upgrade", "--config", str(config))
     ok("poll", "--once", "--config", str(config))  # validators stored: conditional polls next
     feed_server.reset_stats()
-    feed_server.latency = 1.0
+    feed_server.latency = 3.0
     proc, _, _ = start("run", "--config", str(config))
     try:
         wait_for(lambda: all(len(feed_server.requests(f"/feed{n}.xml")) >= 2 for n in range(count)))
