@@ -14,7 +14,7 @@ from sqlalchemy.exc import StatementError
 
 from monitor.entry import Entry, Match
 from monitor.errors import SchemaOutOfDateError
-from monitor.store import Store, outbox
+from monitor.store import Store, fleet, outbox
 from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.db import SCHEMA_HEAD, require_current_schema, schema_revisions, upgrade
@@ -120,6 +120,33 @@ def test_a_leased_source_is_not_claimed_again_until_the_lease_expires(store: Sto
         assert src.claim_sources(conn, "other", NOW, LEASE, limit=10, due_only=False) == []
         later = src.claim_sources(conn, "other", NOW + LEASE * 2, LEASE, limit=10)
     assert [s.name for s in later] == ["a"]
+
+
+def test_a_claim_takes_any_number_of_configured_names_and_what_pick_chooses(
+    store: Store,
+) -> None:
+    # The configured names were bound one parameter each: PostgreSQL takes at most 65,535
+    # in a statement, so a config of more sources could claim none; and rendering 20,000
+    # of them took half of a claim's time at every tick. They are now one parameter.
+    with store.begin() as conn:
+        specs = [src.SourceSpec(n, f"http://127.0.0.1/{n}", "news") for n in ("a", "b", "c")]
+        src.sync_sources(conn, specs, NOW)
+    names = ["a", "b", "c", *(f"gone-{n}" for n in range(70_000))]
+    with store.begin() as conn:
+        fleet_due, _ = fleet.due_sources(conn, NOW, names)
+        picked = src.claim_sources(
+            conn,
+            "me",
+            NOW,
+            LEASE,
+            limit=10,
+            names=names,
+            pick=lambda c: [i for i, n in c if n != "b"],
+        )
+        rest = src.claim_sources(conn, "me", NOW, LEASE, limit=10, names=names)
+    assert fleet_due == 3
+    assert [s.name for s in picked] == ["a", "c"]
+    assert [s.name for s in rest] == ["b"]
 
 
 def test_outcome_records_backoff_and_clears_on_success(store: Store) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, delete, func, or_, select, text, update
 
 from monitor.store.records import insert_ignore_many
-from monitor.store.schema import job_runs, replicas, send_slots, sources
+from monitor.store.schema import job_runs, one_of, replicas, send_slots, sources
 
 
 def heartbeat(conn: Connection, owner: str, now: datetime) -> None:
@@ -60,9 +60,11 @@ def due_sources(
         or_(sources.c.lease_expires_at.is_(None), sources.c.lease_expires_at < now),
         or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now),
     )
-    if names is not None:
-        query = query.where(sources.c.name.in_(names))
-    count, oldest = conn.execute(query).one()
+    params = {}
+    if names is not None:  # one parameter however many (see one_of)
+        query = query.where(one_of(sources.c.name, "names", conn.dialect.name))
+        params["names"] = list(names)
+    count, oldest = conn.execute(query, params).one()
     return int(count or 0), _aware(oldest)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from monitor.store.records import insert_ignore_many
-from monitor.store.schema import entries, sources
+from monitor.store.schema import entries, one_of, sources
 
 
 @dataclass(frozen=True)
@@ -103,23 +103,26 @@ def claim_sources(
     ``due_only`` is False) and that no live lease holds: the first in due order, or those
     ``pick`` chooses among the first ``limit`` × CANDIDATES_PER_CLAIM (given as id and
     name, in due order). On PostgreSQL, rows locked by another replica are skipped."""
-    query = select(sources.c.id).where(
+    free = select(sources.c.id).where(
         sources.c.active.is_(True),
         sources.c.paused.is_(False),
         or_(sources.c.lease_expires_at.is_(None), sources.c.lease_expires_at < now),
     )
     if due_only:
-        query = query.where(or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now))
-    if names is not None:
-        query = query.where(sources.c.name.in_(names))
-    query = query.order_by(sources.c.next_due_at.nulls_first(), sources.c.id)
+        free = free.where(or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now))
+    free = free.order_by(sources.c.next_due_at.nulls_first(), sources.c.id)
+    query, params = free, {}
+    if names is not None:  # one parameter however many (see one_of)
+        query = query.where(one_of(sources.c.name, "names", conn.dialect.name))
+        params["names"] = list(names)
     if pick is not None:
         candidates = conn.execute(
-            query.add_columns(sources.c.name).limit(limit * CANDIDATES_PER_CLAIM)
+            query.add_columns(sources.c.name).limit(limit * CANDIDATES_PER_CLAIM), params
         )
         chosen = list(pick([(id_, name) for id_, name in candidates]))[:limit]
-        query = query.where(sources.c.id.in_(chosen))
-    ids = list(conn.scalars(query.limit(limit).with_for_update(skip_locked=True)))
+        # the chosen rows, still free (another replica may have taken some since)
+        query, params = free.where(sources.c.id.in_(chosen)), {}
+    ids = list(conn.scalars(query.limit(limit).with_for_update(skip_locked=True), params))
     if not ids:
         return []
     conn.execute(
