@@ -14,7 +14,7 @@ from sqlalchemy.exc import StatementError
 
 from monitor.entry import Entry, Match
 from monitor.errors import SchemaOutOfDateError
-from monitor.store import Store, fleet, outbox
+from monitor.store import Store, fleet, outbox, schema
 from monitor.store import records as rec
 from monitor.store import sources as src
 from monitor.store.db import SCHEMA_HEAD, require_current_schema, schema_revisions, upgrade
@@ -122,17 +122,23 @@ def test_a_leased_source_is_not_claimed_again_until_the_lease_expires(store: Sto
     assert [s.name for s in later] == ["a"]
 
 
-def test_a_claim_takes_any_number_of_configured_names_and_what_pick_chooses(
+def test_syncing_and_claiming_take_any_number_of_configured_names(
     store: Store,
 ) -> None:
     # The configured names were bound one parameter each: PostgreSQL takes at most 65,535
     # in a statement, so a config of more sources could claim none; and rendering 20,000
-    # of them took half of a claim's time at every tick. They are now one parameter.
+    # of them took half of a claim's time at every tick; likewise syncing the sources. They
+    # are now one parameter.
     with store.begin() as conn:
         specs = [src.SourceSpec(n, f"http://127.0.0.1/{n}", "news") for n in ("a", "b", "c")]
         src.sync_sources(conn, specs, NOW)
     names = ["a", "b", "c", *(f"gone-{n}" for n in range(70_000))]
     with store.begin() as conn:
+        many = [src.SourceSpec(n, f"http://127.0.0.1/{n}", "news") for n in names[3:]]
+        src.sync_sources(conn, many, NOW)  # the first three are no longer configured
+        src.sync_sources(conn, specs, NOW)  # and now these 70,000 are not
+        active = conn.scalars(select(schema.sources.c.name).where(schema.sources.c.active))
+        assert sorted(active) == ["a", "b", "c"]
         fleet_due, _ = fleet.due_sources(conn, NOW, names)
         picked = src.claim_sources(
             conn,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from monitor.store.records import insert_ignore_many
-from monitor.store.schema import entries, one_of, sources
+from monitor.store.schema import bound_list, entries, one_of, sources
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,9 @@ def sync_sources(conn: Connection, specs: Sequence[SourceSpec], now: datetime) -
                 url=spec.url, etag=None, last_modified=None, body_hash=None, next_due_at=None
             )
         conn.execute(update(sources).where(sources.c.name == spec.name).values(**values))
-    names = [s.name for s in specs]
-    gone = update(sources).where(sources.c.name.not_in(names), sources.c.active.is_(True))
-    conn.execute(gone.values(active=False))
+    listed = select(bound_list("names", sources.c.name.type, conn.dialect.name).c.value)
+    gone = update(sources).where(sources.c.name.not_in(listed), sources.c.active.is_(True))
+    conn.execute(gone.values(active=False), {"names": [s.name for s in specs]})
 
 
 def claim_sources(
