@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from monitor.config import Source
 from monitor.decide import AlertRules, Candidate, docket_edit, identify, plan_entries
 from monitor.docket import DOCKET_KINDS
-from monitor.docket_keys import find_gap, poll_window
+from monitor.docket_keys import Gap, find_gap, poll_window
 from monitor.entry import Alert
 from monitor.store import dockets as cov
 from monitor.store import records as rec
@@ -48,14 +48,14 @@ class Recorded:
     entries: int  # items in the feed
     result: rec.RecordResult
     previews: tuple[Alert, ...]  # dry runs only
-    gap: cov.Gap | None  # docket sources: this poll shares no entry with the last
+    gap: Gap | None  # docket sources: this poll shares no entry with the last
     bozo: str | None  # the feed was malformed but readable
     warning: str | None = None  # e.g. items beyond the per-poll cap were skipped
 
 
 def record_feed(
     conn: Connection, w: FeedWrite, found: Sequence[Candidate], warning: str | None = None
-) -> tuple[rec.RecordResult, list[Alert], cov.Gap | None]:
+) -> tuple[rec.RecordResult, list[Alert], Gap | None]:
     """Write ``found`` (the feed's candidates) for ``w.source`` within ``conn``'s transaction,
     with the poll's ``warning`` on the source; returns what was recorded, the alerts owed
     (read back only for a dry run) and a gap."""

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from monitor.config import OpsRoute
 from monitor.deliver import send_ops
+from monitor.docket_keys import Gap
 from monitor.errors import NotifyError
 from monitor.notify import Notifier
 from monitor.pipeline import utcnow
@@ -38,7 +39,7 @@ class OpsView:
     state: src.SourceState
     failing_since: datetime | None
     told: str | None  # what ops were last told: None (working), "failing" or "gap"
-    gap: cov.Gap | None = None  # its latest coverage gap, if recent
+    gap: Gap | None = None  # its latest coverage gap, if recent
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class OpsWatch:
     def _views(self, now: datetime) -> list[OpsView]:
         with self._store.begin(commit=False) as conn:
             rows = src.ops_rows(conn)
-            gaps: dict[str, cov.Gap] = {}
+            gaps: dict[str, Gap] = {}
             if self._route.coverage_gaps:
                 for gap in cov.list_gaps(conn, since=now - GAPS_CONSIDERED, limit=1000):
                     gaps.setdefault(gap.source, gap)  # newest first

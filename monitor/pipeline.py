@@ -28,6 +28,7 @@ from sqlalchemy import Connection
 
 from monitor.config import Config, Source
 from monitor.decide import AlertRules, next_due
+from monitor.docket_keys import Gap
 from monitor.entry import Alert
 from monitor.errors import FetchError, FetchStatusError, ParseError, StoreError, WorkerError
 from monitor.fetch import Fetcher, FetchResult, Validators
@@ -39,7 +40,6 @@ from monitor.parse import FeedparserNeeded
 from monitor.pool import WorkerPool
 from monitor.prepare import PreparedFeed, SourceKind, prepare_in_worker
 from monitor.store import Store, fleet
-from monitor.store import dockets as cov
 from monitor.store import sources as src
 from monitor.worker import Ingester, ingest_feed
 
@@ -85,7 +85,7 @@ class PollReport:
     new_hits: int = 0
     alerts: int = 0
     previews: tuple[Alert, ...] = field(default=(), compare=False)  # dry runs only
-    gap: cov.Gap | None = None  # docket sources: this poll shares no entry with the last
+    gap: Gap | None = None  # docket sources: this poll shares no entry with the last
     warning: str | None = None  # a problem that did not fail the poll (items not kept)
 
 

@@ -30,6 +30,7 @@ from monitor.cluster import (
     judge_candidates,
 )
 from monitor.entry import outlet
+from monitor.intents import EntryIntent
 from monitor.store import records as rec
 from monitor.store import story_index as idx
 
@@ -42,8 +43,8 @@ MEMBERS_COMPARED = 40
 
 
 def attach_stories(
-    conn: Connection, intents: Sequence[rec.EntryIntent], source: str, now: datetime
-) -> list[rec.EntryIntent]:
+    conn: Connection, intents: Sequence[EntryIntent], source: str, now: datetime
+) -> list[EntryIntent]:
     """``intents`` with ``story_id`` and ``story_reason`` set for those with a fingerprint:
     joining a story seen within ``WINDOW`` (an "also reported" update when it is another
     entry's story) or a new story filed under the entry's buckets. Others are unchanged."""
@@ -138,23 +139,23 @@ def _with_events(conn: Connection, known: _Candidates, keys: Iterable[str]) -> _
     return replace(known, members=members, partial=known.partial - wanted)
 
 
-def _copy_of(intent: rec.EntryIntent, known: _Candidates) -> StoryMatch | None:
+def _copy_of(intent: EntryIntent, known: _Candidates) -> StoryMatch | None:
     """The known story of which ``intent`` is a copy (``choose_copy``), or None."""
     fp = _fingerprint(intent)
     return choose_copy(fp, known.near(fp), intent.canonical_url)
 
 
 def _decide(
-    todo: Sequence[rec.EntryIntent],
+    todo: Sequence[EntryIntent],
     known: _Candidates,
     copies: dict[str, StoryMatch | None],
     source: str,
     now: datetime,
-) -> tuple[dict[str, rec.EntryIntent], dict[int, str]]:
+) -> tuple[dict[str, EntryIntent], dict[int, str]]:
     """Decide in feed order: join the known story of which an entry is a copy (``copies``)
     or that reports its event, else a story new in this poll (placeholder ids -1, -2, …
     with their titles), else start one."""
-    decided: dict[str, rec.EntryIntent] = {}
+    decided: dict[str, EntryIntent] = {}
     groups: dict[int, str] = {}
     local: list[Member] = []
     for intent in todo:
@@ -180,7 +181,7 @@ def _decide(
     return decided, groups
 
 
-def _resolve(intent: rec.EntryIntent, story_of: dict[int, int]) -> rec.EntryIntent:
+def _resolve(intent: EntryIntent, story_of: dict[int, int]) -> EntryIntent:
     if intent.story_id is None or intent.story_id >= 0:
         return intent
     story = story_of[intent.story_id]
@@ -189,13 +190,13 @@ def _resolve(intent: rec.EntryIntent, story_of: dict[int, int]) -> rec.EntryInte
 
 def _rejoin(
     conn: Connection,
-    decided: dict[str, rec.EntryIntent],
+    decided: dict[str, EntryIntent],
     lost: set[str],
     ours: set[int],
     source: str,
     now: datetime,
     since: datetime,
-) -> dict[str, rec.EntryIntent]:
+) -> dict[str, EntryIntent]:
     """Another poller filed a story under some of our new stories' buckets meanwhile: each
     of our new stories that matches one of those stories is dropped and joins it instead."""
     by_bucket, _ = idx.filed_under(conn, sorted(lost), (), since)
@@ -220,7 +221,7 @@ def _rejoin(
     return out
 
 
-def _joined(intent: rec.EntryIntent, match: StoryMatch, source: str) -> rec.EntryIntent:
+def _joined(intent: EntryIntent, match: StoryMatch, source: str) -> EntryIntent:
     link = intent.entry.link or ""
     by = outlet(source, intent.entry.extra)
     detail = f"also reported by {by}: {intent.entry.title} {link}".rstrip()
@@ -233,7 +234,7 @@ def _joined(intent: rec.EntryIntent, match: StoryMatch, source: str) -> rec.Entr
     )
 
 
-def _claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
+def _claims(intents: Iterable[EntryIntent]) -> list[tuple[str, int]]:
     """(bucket, story) to file, the first entry's story winning a bucket two entries share."""
     claims: dict[str, int] = {}
     for i in intents:
@@ -243,7 +244,7 @@ def _claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
     return list(claims.items())
 
 
-def _event_claims(intents: Iterable[rec.EntryIntent]) -> list[tuple[str, int]]:
+def _event_claims(intents: Iterable[EntryIntent]) -> list[tuple[str, int]]:
     """(event key, story) to file for each entry with a story."""
     return [
         (key, i.story_id)
@@ -293,16 +294,16 @@ def _stored_fingerprint(
     return replace(found, event=event.from_json(event_json))
 
 
-def _fingerprint(intent: rec.EntryIntent) -> Fingerprint:
+def _fingerprint(intent: EntryIntent) -> Fingerprint:
     assert intent.fingerprint is not None
     return intent.fingerprint
 
 
-def _keys(intent: rec.EntryIntent) -> tuple[str, ...]:
+def _keys(intent: EntryIntent) -> tuple[str, ...]:
     return _fingerprint(intent).event_keys
 
 
-def _buckets(intent: rec.EntryIntent) -> tuple[str, ...]:
+def _buckets(intent: EntryIntent) -> tuple[str, ...]:
     return intent.fingerprint.buckets if intent.fingerprint else ()
 
 

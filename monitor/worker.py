@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from monitor.config import Topic
+from monitor.docket_keys import Gap
 from monitor.entry import Alert
 from monitor.errors import StoreError
 from monitor.ingest import FeedWrite, Recorded, record_feed
@@ -36,7 +37,6 @@ from monitor.match import TopicSet, compile_topics
 from monitor.parse import cap_warning, fast_reader_only
 from monitor.prepare import PreparedFeed, TrackedCases, prepare_source, tracked_cases
 from monitor.store import Store
-from monitor.store import dockets as cov
 from monitor.store import records as rec
 from monitor.store.db import redact_url
 
@@ -106,7 +106,7 @@ class Ingester:
         feed = prepared.feed
         warning = cap_warning(feed)
 
-        def write_feed(conn: Connection) -> tuple[rec.RecordResult, list[Alert], cov.Gap | None]:
+        def write_feed(conn: Connection) -> tuple[rec.RecordResult, list[Alert], Gap | None]:
             return record_feed(conn, write, prepared.candidates, warning)
 
         if write.dry_run:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from monitor.config import Backfill
 from monitor.decide import AlertRules, candidates, plan_entries
 from monitor.entry import Entry, Match
+from monitor.intents import EntryIntent
 from monitor.store import Store
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -32,7 +33,7 @@ TEXT = (
 RULES = AlertRules(False, Backfill(), {}, None)
 
 
-def _intents(source: str, title: str, link: str) -> list[rec.EntryIntent]:
+def _intents(source: str, title: str, link: str) -> list[EntryIntent]:
     entry = Entry(guid=None, link=link, title=title, summary=TEXT, published=NOW)
     found = candidates([entry], source, lambda e: [Match("clearview", ("Clearview AI",), "s")])
     return plan_entries(found, RULES, NOW)

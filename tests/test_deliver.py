@@ -18,6 +18,7 @@ from monitor.config import SlackNotifier as SlackConfig
 from monitor.deliver import Deliverer, RoutePolicy
 from monitor.digest import digest_plans
 from monitor.entry import Entry, Match
+from monitor.intents import EntryIntent, HitIntent
 from monitor.notify import Notifier
 from monitor.notify.email import EmailNotifier
 from monitor.notify.slack import SlackNotifier
@@ -86,8 +87,8 @@ def record(
         intents = []
         for n, title in enumerate(titles, start=first):
             entry = Entry(f"g{n}", f"https://example.com/{n}", title, "text", published=NOW)
-            hit = rec.HitIntent(Match(topic, ("Clearview AI",), f"**Clearview AI** {n}"))
-            intents.append(rec.EntryIntent(f"1:g:{n}", entry, entry.link, (hit,), thread_key))
+            hit = HitIntent(Match(topic, ("Clearview AI",), f"**Clearview AI** {n}"))
+            intents.append(EntryIntent(f"1:g:{n}", entry, entry.link, (hit,), thread_key))
         return rec.record_entries(conn, source_id, intents, routes, NOW).delivery_ids
 
 

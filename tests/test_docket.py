@@ -11,11 +11,10 @@ import pytest
 from monitor.config import Topic
 from monitor.decide import docket_candidates
 from monitor.docket import normalize_case_number, read_docket_feed, split_case_title
-from monitor.docket_keys import case_thread_key, docket_key, find_gap, poll_window
+from monitor.docket_keys import PollWindow, case_thread_key, docket_key, find_gap, poll_window
 from monitor.entry import Entry
 from monitor.match import compile_topics
 from monitor.prepare import match_cases, prepare_feed, tracked_cases
-from monitor.store.dockets import PollWindow
 
 DATA = Path(__file__).parent / "data" / "court"
 ILND = "https://ecf.ilnd.uscourts.gov/cgi-bin/rss_outside.pl"

@@ -12,6 +12,7 @@ from test_docket_identity import read_items, split_items
 from monitor.decide import docket_candidates, docket_edit, identify
 from monitor.dedupe import content_hash, fold_text, versioned_key
 from monitor.entry import Entry
+from monitor.intents import EntryEdit, EntryIntent
 from monitor.store import Store
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -50,7 +51,7 @@ def store_previous(store: Store, name: str, court: str, picks: list[int]) -> int
     intents = []
     for i in picks:
         key, entry = previous_scheme(read_items(name, [items[i]])[0])
-        intents.append(rec.EntryIntent(key, entry, None, content_hash=content_hash(entry)))
+        intents.append(EntryIntent(key, entry, None, content_hash=content_hash(entry)))
     with store.begin() as conn:
         src.sync_sources(conn, [src.SourceSpec(court, f"https://ecf.{court}/rss", "pacer")], NOW)
         source = src.claim_sources(conn, "t", NOW, timedelta(minutes=5), limit=1, names=[court])
@@ -58,7 +59,7 @@ def store_previous(store: Store, name: str, court: str, picks: list[int]) -> int
         return source[0].id
 
 
-def repoll(store: Store, source_id: int, name: str) -> tuple[list[Any], list[rec.EntryEdit]]:
+def repoll(store: Store, source_id: int, name: str) -> tuple[list[Any], list[EntryEdit]]:
     """What the next poll of the whole fixture finds: new entries and edits of known ones."""
     _, items, _ = split_items(name)
     found = docket_candidates(read_items(name, items), lambda e: [])

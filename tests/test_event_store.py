@@ -20,6 +20,7 @@ from monitor import stories as stories_module
 from monitor.config import Backfill
 from monitor.decide import AlertRules, candidates, plan_entries
 from monitor.entry import Entry, Match
+from monitor.intents import EntryIntent
 from monitor.store import Store
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -56,7 +57,7 @@ APPEAL = (
 )
 
 
-def _intents(source: str, title: str, summary: str, link: str) -> list[rec.EntryIntent]:
+def _intents(source: str, title: str, summary: str, link: str) -> list[EntryIntent]:
     entry = Entry(guid=link, link=link, title=title, summary=summary, published=NOW)
     found = candidates([entry], source, lambda e: [Match("clearview", ("Clearview AI",), "s")])
     return plan_entries(found, RULES, NOW)

@@ -15,8 +15,8 @@ from feedserver import FeedServer
 from fleetrun import Replica, fleet_config
 
 from monitor.config import OpsRoute
+from monitor.docket_keys import Gap
 from monitor.ops import OpsView, ops_changes
-from monitor.store.dockets import Gap
 from monitor.store.sources import SourceState
 
 OPS = "notifiers:\n  - name: oncall\n    type: console\nops:\n  notifiers: [oncall]\n"

@@ -15,10 +15,10 @@ from test_slack_blocks import make_alert
 
 from monitor.decide import candidates, identify
 from monitor.entry import Entry
+from monitor.intents import KnownEntry
 from monitor.notify import console, slack_blocks
 from monitor.notify.email import _templates
 from monitor.parse import parse_feed
-from monitor.store.records import KnownEntry
 
 GNEWS = "https://news.google.com/rss/search?q=%22Clearview+AI%22&hl=en-US"
 

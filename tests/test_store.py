@@ -16,6 +16,7 @@ from sqlalchemy.schema import CreateIndex
 
 from monitor.entry import Entry, Match
 from monitor.errors import SchemaOutOfDateError
+from monitor.intents import EntryIntent, HitIntent
 from monitor.store import Store, fleet, outbox, schema
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -69,8 +70,8 @@ def _intent(n: int, topic: str | None = "clearview", suppressed: str | None = No
         summary="text",
         published=NOW,
     )
-    hits = (rec.HitIntent(Match(topic, ("Clearview AI",), "snip"), suppressed),) if topic else ()
-    return rec.EntryIntent(f"1:g:{n}", entry, entry.link, hits)
+    hits = (HitIntent(Match(topic, ("Clearview AI",), "snip"), suppressed),) if topic else ()
+    return EntryIntent(f"1:g:{n}", entry, entry.link, hits)
 
 
 def test_upgrade_reaches_head_without_drift(db_url: str) -> None:

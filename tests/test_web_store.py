@@ -14,6 +14,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from monitor.entry import Entry, Match
+from monitor.intents import EntryIntent, HitIntent
 from monitor.store import Store, dockets, outbox
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -49,8 +50,8 @@ def _intent(key: str, title: str, topic: str, extra: dict[str, object] | None = 
     entry = Entry(guid=key, link=f"https://example.com/{key}", title=title, summary="text")
     if extra is not None:
         entry = Entry(guid=key, link=None, title=title, summary="docket", extra=dict(extra))
-    hit = rec.HitIntent(Match(topic, ("Clearview",), "**Clearview** text"))
-    return rec.EntryIntent(f"1:t:{key}", entry, entry.link, (hit,))
+    hit = HitIntent(Match(topic, ("Clearview",), "**Clearview** text"))
+    return EntryIntent(f"1:t:{key}", entry, entry.link, (hit,))
 
 
 def _fill(store: Store) -> None:

@@ -24,6 +24,7 @@ from slackstub import Answer, SlackStub
 from test_court_e2e import FILING_A, FILING_B, HEARING, MUNOZ, NEW_CASE, pacer_rss
 
 from monitor.entry import Entry, Match
+from monitor.intents import EntryIntent, HitIntent
 from monitor.store import Store
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -126,10 +127,10 @@ def add_hostile_entries(url: str) -> None:
         store.close()
 
 
-def _hostile(n: int, title: str, link: str, snippet: str) -> rec.EntryIntent:
+def _hostile(n: int, title: str, link: str, snippet: str) -> EntryIntent:
     entry = Entry(guid=f"hostile-{n}", link=link, title=title, summary=snippet)
     match = Match("clearview", ("Clearview AI",), snippet)
-    return rec.EntryIntent(f"1:test:hostile-{n}", entry, None, (rec.HitIntent(match),))
+    return EntryIntent(f"1:test:hostile-{n}", entry, None, (HitIntent(match),))
 
 
 @dataclass

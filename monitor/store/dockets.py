@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, or_, select
 
-from monitor.docket_keys import Gap as Gap
-from monitor.docket_keys import PollWindow as PollWindow
+from monitor.docket_keys import Gap, PollWindow
 from monitor.store.schema import coverage_gaps, entries, json_text, source_windows, sources
 
 

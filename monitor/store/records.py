@@ -18,10 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.cluster import Fingerprint
 from monitor.event import to_json
-from monitor.intents import EntryEdit as EntryEdit
-from monitor.intents import EntryIntent as EntryIntent
-from monitor.intents import HitIntent as HitIntent
-from monitor.intents import KnownEntry as KnownEntry
+from monitor.intents import EntryEdit, EntryIntent, KnownEntry
 from monitor.store.schema import (
     deliveries,
     entries,
