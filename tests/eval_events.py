@@ -49,8 +49,15 @@ from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, hits
 
 EVENTS = Path(__file__).parent / "data" / "events"
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "crosslang")
-SCORED = ("dev", "heldout", "heldout2", "heldout3", "heldout4")  # "all": the stretch part apart
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "crosslang")
+SCORED = (
+    "dev",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+)  # "all": the stretch part apart
 PAIR_WINDOW = timedelta(days=3)
 
 
