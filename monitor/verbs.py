@@ -102,7 +102,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"admonish(?:es|ed)\b", r"avvertimento\b", r"ammonimento\b", r"avertissement\b",
     ),
     "probe": (
-        r"investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b", r"inquir(?:y|ies)\b",
+        r"(?<!bureau of )investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b",
+        r"inquir(?:y|ies)\b", r"civil investigative demands?\b",
         r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
         r"examin(?:e|es|ing)\b", r"scrutin\w*\b", r"weigh(?:s|ing)\b",
         r"consider(?:s|ing)\b", r"mulls?\b", r"indagine\b", r"istruttoria\b",
@@ -136,6 +137,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
         r"quits?\b", r"depart(?:s|ure|ed)\b", r"ousted\b", r"out as\b", r"exits?\b",
         r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b",
+        r"(?:chief|ceo|cfo|cto|coo|ciso|head|president|chair|chairman|chairwoman|director|"
+        r"officer|executive|boss) (?:is|was) out\b",
         r"leaves?\b(?! \d)(?! (?:[\w'-]+ ){0,3}(?:missed|stranded|behind|waiting|without|"
         r"exposed|open|unanswered))", r"leaving\b",
     ),
@@ -147,6 +150,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
         r"joins? as\b", r"takes? the helm\b", r"to lead\b", r"new (?:boss|chief|ceo)\b",
         r"takes? over as\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
+        r"adds? (?:[\w'-]+ ){0,3}(?:chief|ceo|cfo|cto|coo|ciso|president|director|officer)\b",
         r"nomina\w*\b", r"nomme\w*\b",
     ),
     "listing": (

@@ -141,6 +141,12 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Ortiz takes over as Acme Vision chief executive", "appoint"),
         ("Veridian takes over Acme Vision", "acquire"),
         ("Veridian is buying the company that checks your age online", "acquire"),
+        # found by the blind part heldout5 (invented names): an executive "is out", a body
+        # whose name holds an action word, an investigative demand, a chief "added"
+        ("Acme Vision's security chief is out, days after the selfie leak", "resign"),
+        ("Georgia Bureau of Investigation signs three-year Acme Vision deal", "contract"),
+        ("Utah issues civil investigative demand to Acme Vision Inc.", "probe"),
+        ("Acme Vision adds compliance chief from Homeland Security", "appoint"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
