@@ -41,6 +41,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:refuses?|refused|declines?|declined) to (?:dismiss|toss|throw out|block)\b",
         r"lets (?:[\w'-]+ ){0,4}proceed\b",
         r"survives? (?:[\w'-]+ ){0,2}(?:motion|bid|challenge)\b",
+        r"(?:watchdog|regulator|commissioner|ombudsman|oaic|ico|cnil|dpa) (?:[\w'-]+ ){0,2}"
+        r"(?:rules|finds|found|determines|determined)\b",
         r"(?:judge|court|tribunal|justices|panel) (?:[\w'-]+ ){0,2}(?:rules|finds|orders|backs|"
         r"blocks|grants|denies|allows|lets|approves|approved|signs off|okays|rejects|dismisses|"
         r"throws out|upholds|sides)\b",
@@ -117,7 +119,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"glitch(?:es)?\b", r"(?:goes|went) down\b", r"malfunction(?:s|ed)?\b",
     ),
     "breach": (
-        r"breach(?:es|ed)?\b", r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b",
+        # not a law broken ("breached the Privacy Act", "breach of GDPR"): that is a finding
+        r"breach(?:es|ed)?\b(?! (?:[\w'-]+ ){0,2}(?:act|acts|law|laws|rules|gdpr|regulations?|"
+        r"code|principles?|obligations?|duty|duties|order|orders)\b)",
+        r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b",
         r"cyber ?attacks?\b", r"stolen\b", r"stole\b", r"swiped\b", r"expos(?:ed|es|ure)\b",
         r"unsecured\b", r"left (?:[\w'-]+ ){0,2}(?:unprotected|unsecured|open|exposed)\b",
     ),
@@ -169,12 +174,14 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"valuation\b", r"valued at\b", r"(?:investment|financing|seed) round\b",
         r"round of financing\b", r"investment\b",
         r"(?:closes|completes|lands|secures|gets) (?:[\w$€£.,'-]+ ){0,5}round\b",
+        r"taps investors\b",
     ),
     "contract": (
         r"contracts?\b", r"awards?\b", r"awarded\b", r"licen[cs]es?\b(?! plates?)",
         r"procure\w*\b", r"subscriptions?\b", r"renew(?:s|ed|al)?\b", r"re-?ups?\b",
         r"(?:wins?|won|secures?|lands?|gets?) (?:[\w$€£.,'-]+ ){0,6}(?:deal|tender|deployment|"
         r"order)\b",
+        r"signs? up\b(?! for)",
         r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?|extends?) (?:[\w$€£.,'-]+ ){0,5}"
         r"(?:deal|agreement)\b",
         r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b", r"to deploy\b",

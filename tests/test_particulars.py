@@ -147,6 +147,16 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Georgia Bureau of Investigation signs three-year Acme Vision deal", "contract"),
         ("Utah issues civil investigative demand to Acme Vision Inc.", "probe"),
         ("Acme Vision adds compliance chief from Homeland Security", "appoint"),
+        # a regulator's finding is its decision, and a law broken is no data breach
+        (
+            "Australian privacy watchdog rules Acme Vision's store face scans broke the law",
+            "ruling",
+        ),
+        ("OAIC finds Acme Vision breached Privacy Act with facial recognition", "ruling"),
+        ("Italy fines Acme Vision for breach of GDPR", "fine"),
+        ("Acme Vision data breach exposes 2 million records", "breach"),
+        ("Acme Vision taps investors for A$22m at steep discount", "funding"),
+        ("Perth stadium signs up Acme Vision despite OAIC finding", "contract"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
