@@ -19,10 +19,10 @@ import ahocorasick
 from monitor import verbs as vb
 
 _SUBORDINATE = re.compile(
-    r";|\s(?:joins|follows|as(?! (?:the |its |a |an |his |her )?(?:new |interim |acting |co-|"
+    r";|\s(?:joins|follows?|as(?! (?:the |its |a |an |his |her )?(?:new |interim |acting |co-|"
     r"former )?(?:ceo|chief|president|chair|head|cto|cfo|coo|director|founder|general counsel|"
     r"board))|amid|after|while|despite|following|ahead of|before|since|because|against|"
-    r"even as|but|so|that|days after|weeks after|months after|(?:for|over|by) \w+ing)\s",
+    r"even as|but|so|that|(?:a |one )?(?:days?|weeks?|months?) after|(?:for|over|by) \w+ing)\s",
     re.IGNORECASE,
 )
 _COMMENTARY = re.compile("|".join(f"(?:{p})" for p in vb.COMMENTARY))
@@ -66,10 +66,25 @@ def headline_classes(head: str, main: tuple[int, int]) -> tuple[list[str], list[
             continue
         every.append(c.name)
         first[c.name] = m.start()
+        if c.name == "ruling" and m.group(0) in _DECISION_NOUNS:
+            first["decision noun"] = m.start()
         inside = start <= m.start() and m.end() <= end
         if inside or c.pattern.search(head, start, end):
             in_main.append(c.name)
-    return _occurrence_first(every, first), _occurrence_first(in_main, first)
+    return _ordered(every, first), _ordered(in_main, first)
+
+
+# a ruling named by a noun only: what an appeal named before it is against ("Acme appeals
+# Dutch ruling" reports the appeal; "Acme appeal tossed" a ruling)
+_DECISION_NOUNS = frozenset(
+    {"ruling", "rulings", "judgment", "judgments", "judgement", "judgements", "verdict"}
+)
+
+
+def _ordered(classes: list[str], first: dict[str, int]) -> list[str]:
+    if "appeal" in classes and first.get("decision noun", -1) > first["appeal"]:
+        classes = ["appeal", *(c for c in classes if c != "appeal")]
+    return _occurrence_first(classes, first)
 
 
 def is_sequel(folded_title: str) -> bool:

@@ -38,7 +38,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"sentenc(?:e|es|ed)\b", r"quash(?:es|ed)?\b", r"annul(?:s|led)\b", r"sentenza\b",
         r"annulla\b", r"jugement\b", r"annule\b", r"(?:rules|finds) (?:that|against|in favou?r)\b",
         r"can'?t (?:shake|escape|dodge|beat|duck|avoid)\b",
-        r"(?:refuses?|refused|declines?|declined) to (?:dismiss|toss|throw out|block)\b",
+        r"(?:refuses?|refused|declines?|declined|won'?t|will not) (?:to )?(?:dismiss|toss|"
+        r"throw out|block|suspend|pause|stay|lift|halt)\b",
         r"lets (?:[\w'-]+ ){0,4}proceed\b",
         r"survives? (?:[\w'-]+ ){0,2}(?:motion|bid|challenge)\b",
         r"(?:watchdog|regulator|commissioner|ombudsman|oaic|ico|cnil|dpa) (?:[\w'-]+ ){0,2}"
@@ -81,8 +82,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"denuncia\b", r"poursuit\b", r"porte plainte\b", r"verklag\w*\b", r"klage\b",
     ),
     "legislation": (
-        r"bills?\b", r"legislation\b", r"lawmakers (?:[\w'-]+ ){0,2}(?:propose|introduce|pass|"
-        r"approve|back)\w*\b", r"(?:proposed|draft) (?:[\w'-]+ ){0,2}law\b",
+        r"(?<!unpaid )bills?\b", r"legislation\b",
+        r"lawmakers (?:[\w'-]+ ){0,2}(?:propose|introduce|pass|approve|back)\w*\b",
+        r"(?:proposed|draft) (?:[\w'-]+ ){0,2}law\b",
     ),
     "fine": (
         r"fin(?:e|es|ed|ing)\b", r"penalt(?:y|ies)\b", r"penali[sz](?:es|ed)\b",
@@ -127,16 +129,21 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"unsecured\b", r"left (?:[\w'-]+ ){0,2}(?:unprotected|unsecured|open|exposed)\b",
     ),
     "suspend": (
-        r"grounds?\b(?! for)", r"grounded\b", r"suspend(?:s|ed)?\b", r"halts?\b",
+        r"grounds?\b(?! for)", r"grounded\b",
+        r"(?<!refuses to )(?<!refused to )(?<!declined to )(?<!won't )suspend(?:s|ed)?\b",
+        r"halts?\b",
         r"paus(?:es|ed)\b", r"on hold\b",
         # a customer dropping a vendor's product or the vendor itself
         r"(?:pulls?|pulled|removes?|removed|drops?|dropped|ditch(?:es|ed)?|scraps?|scrapped|"
         r"switch(?:es|ed)? off|turns? off) (?:[\w'-]+ ){0,3}(?:cameras?|drones?|systems?|"
         r"software|tools?|technology|tech|services?|apps?|checks?|programs?|programmes?|"
         r"scanners?|devices?|ids?|verification|authentication|logins?)\b",
-        r"(?:ends?|ended|cancels?|cancell?ed|terminat(?:es|ed)|scraps?|scrapped) (?:[\w'-]+ ){0,3}"
+        r"(?:ends?|ended|ending|cancels?|cancell?ed|terminat(?:es|ed)|scraps?|scrapped) "
+        r"(?:[\w'-]+ ){0,3}"
         r"(?:contracts?|deals?|agreements?|partnerships?|relationship)\b",
         r"cuts? ties\b", r"severs? ties\b",
+        r"loses? (?:[\w'-]+ ){0,3}(?:customers?|clients?)\b", r"swaps? out\b",
+        r"(?:switch(?:es|ed)?|moves?|moved) (?:[\w'-]+ ){0,3}to (?:a )?rival\b",
     ),
     "resign": (
         r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",

@@ -157,6 +157,18 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Acme Vision data breach exposes 2 million records", "breach"),
         ("Acme Vision taps investors for A$22m at steep discount", "funding"),
         ("Perth stadium signs up Acme Vision despite OAIC finding", "contract"),
+        # an appeal against a ruling is the appeal; a court refusing a stay rules; a customer
+        # leaving a vendor suspends; a headline's "a day after" and "follow" start context
+        ("Acme Vision appeals Dutch ruling", "appeal"),
+        ("Acme Vision contests Vienna ruling, says EU law doesn't reach it", "appeal"),
+        ("Acme Vision appeal tossed by court", "ruling"),
+        ("Belgian court refuses to suspend Acme Vision privacy fine", "ruling"),
+        ("Brussels Market Court Won't Pause Acme Vision's €5.1M GDPR Fine", "ruling"),
+        ("Acme Vision loses its biggest customer a day after data exposure", "suspend"),
+        ("Alcohol delivery service swaps out age-verification provider after leak", "suspend"),
+        ("Cellar Dash moves age checks to rival vendor, ending Acme Vision contract", "suspend"),
+        ("Acme Vision layoffs follow breach, lost customers", "layoffs"),
+        ("Senate passes bill banning face scans", "legislation"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
@@ -168,6 +180,10 @@ def test_the_main_clause_leaves_out_context() -> None:
     start, end = main_clause(title)
     assert title[start:end] == "Haldane faces Ofcom scrutiny"
     assert main_clause("Lindqvist out as chief executive") == (0, 32)  # "as CEO" is not cut
+
+
+def test_an_unpaid_bill_is_no_legislation() -> None:
+    assert read_item("Brussels watchdog hands Acme Vision another unpaid bill", "").action is None
 
 
 def test_commentary_round_ups_and_scattered_headlines_report_no_one_event() -> None:
