@@ -12,8 +12,8 @@ from __future__ import annotations
 # appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
 ACTIONS: dict[str, tuple[str, ...]] = {
     "respond": (
-        r"respond(?:s|ed|ing)?\b",
-        r"(?<!aerial )(?<!emergency )(?<!first )(?<!rapid )(?<!incident )responses?\b"
+        r"respond(?:s|ed|ing)?\b(?! to (?:\d+|calls?|emergenc\w*|incidents?|fires?|crash\w*))",
+        r"(?<!aerial )(?<!emergency )(?<!first )(?<!first-)(?<!rapid )(?<!incident )responses?\b"
         r"(?! (?:times?|teams?|units?|systems?|vehicles?|platforms?|capabilit))",
         r"reacts?\b", r"statements?\b",
         r"(?<!court )(?<!judge )(?<!tribunal )rejects?\b", r"(?<!court )(?<!judge )denies\b",
@@ -69,6 +69,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"settl(?:e|es|ed|ing|ement|ements)\b", r"agrees? to pay\b", r"agreed to pay\b",
         r"consent (?:decree|order)\b", r"(?:deal|agreement|pact) to (?:end|resolve|settle)\b",
         r"to end (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b", r"patteggia\w*\b",
+        r"resolv(?:es|ed|ing) (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b",
         r"ends? (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe)\b",
         r"accordo transattivo\b", r"vergleich\b",
     ),
@@ -77,6 +78,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"complaints?\b", r"files? suit\b", r"filed suit\b",
         r"tak(?:e|es|ing) (?:[\w'-]+ ){0,3}to court\b", r"indict(?:s|ed|ment)\b",
         r"charg(?:es|ed) (?:[\w'-]+ ){0,3}with\b", r"accus(?:es|ed)\b",
+        r"seeks? (?:[\w'-]+ ){0,3}(?:penalt(?:y|ies)|damages)\b",
         r"(?:group|legal|representative|collective|mass) (?:claims?|actions?)\b",
         r"(?:brings?|files?|filed|launch(?:es)?) (?:[\w'-]+ ){0,3}claims?\b", r"causa\b",
         r"denuncia\b", r"poursuit\b", r"porte plainte\b", r"verklag\w*\b", r"klage\b",
@@ -162,6 +164,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
         r"joins? as\b", r"takes? the helm\b", r"to lead\b", r"new (?:boss|chief|ceo)\b",
         r"takes? over as\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
+        r"(?:for|as|to) (?:the )?top job\b",
         r"adds? (?:[\w'-]+ ){0,3}(?:chief|ceo|cfo|cto|coo|ciso|president|director|officer)\b",
         r"nomina\w*\b", r"nomme\w*\b",
     ),
@@ -191,7 +194,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"signs? up\b(?! for)",
         r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?|extends?) (?:[\w$€£.,'-]+ ){0,5}"
         r"(?:deal|agreement)\b",
-        r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b", r"to deploy\b",
+        r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b(?! (?:the )?top job)",
+        r"to deploy\b",
         r"partners? with\b", r"partnership\b", r"will pay (?:[\w'-]+ ){0,3}[$€£]",
         r"pay(?:s|ing)? (?:[\w'-]+ ){0,3}[$€£]",
     ),

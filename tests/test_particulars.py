@@ -169,6 +169,13 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Cellar Dash moves age checks to rival vendor, ending Acme Vision contract", "suspend"),
         ("Acme Vision layoffs follow breach, lost customers", "layoffs"),
         ("Senate passes bill banning face scans", "legislation"),
+        # from heldout3's misreadings (a "first-response" fleet responds to nothing; a state
+        # resolving its suit settles it; a suit seeking penalties is the suit; a "top job")
+        ("Corvantis closes Series C to expand its first-response fleet", "funding"),
+        ("Vermont resolves years-long lawsuit against Acme Vision", "settle"),
+        ("Garden State AG Seeks Per-Violation Penalties From Acme Vision", "sue"),
+        ("Quillon picks outdoor ad veteran for top job", "appoint"),
+        ("Acme Vision responds to Dutch fine", "respond"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
@@ -182,8 +189,9 @@ def test_the_main_clause_leaves_out_context() -> None:
     assert main_clause("Lindqvist out as chief executive") == (0, 32)  # "as CEO" is not cut
 
 
-def test_an_unpaid_bill_is_no_legislation() -> None:
+def test_an_unpaid_bill_is_no_legislation_and_drones_answering_calls_respond_to_nothing() -> None:
     assert read_item("Brussels watchdog hands Acme Vision another unpaid bill", "").action is None
+    assert read_item("Tulsa police to add drones that respond to 911 calls", "").action is None
 
 
 def test_commentary_round_ups_and_scattered_headlines_report_no_one_event() -> None:
