@@ -13,10 +13,11 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, or_, select, text, update
+from sqlalchemy import Connection, delete, func, select, text, update
 
 from monitor.store.records import insert_ignore_many
-from monitor.store.schema import job_runs, one_of, replicas, send_slots, sources
+from monitor.store.schema import job_runs, replicas, send_slots, sources
+from monitor.store.sources import free_sources, named
 
 
 def heartbeat(conn: Connection, owner: str, now: datetime) -> None:
@@ -54,16 +55,8 @@ def due_sources(
     """How many active, unpaused sources are due and free of a live lease, and since when
     the longest-waiting of them is due (a new source: since it was registered)."""
     since = func.coalesce(sources.c.next_due_at, sources.c.created_at)
-    query = select(func.count(), func.min(since)).where(
-        sources.c.active.is_(True),
-        sources.c.paused.is_(False),
-        or_(sources.c.lease_expires_at.is_(None), sources.c.lease_expires_at < now),
-        or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now),
-    )
-    params = {}
-    if names is not None:  # one parameter however many (see one_of)
-        query = query.where(one_of(sources.c.name, "names", conn.dialect.name))
-        params["names"] = list(names)
+    only, params = named(conn, names)
+    query = select(func.count(), func.min(since)).where(*free_sources(now), *only)
     count, oldest = conn.execute(query, params).one()
     return int(count or 0), _aware(oldest)
 

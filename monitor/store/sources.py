@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from monitor.store.records import insert_ignore_many
 from monitor.store.schema import bound_list, entries, one_of, sources
@@ -88,6 +89,29 @@ def sync_sources(conn: Connection, specs: Sequence[SourceSpec], now: datetime) -
     conn.execute(gone.values(active=False), {"names": [s.name for s in specs]})
 
 
+def free_sources(now: datetime, *, due_only: bool = True) -> list[ColumnElement[bool]]:
+    """The conditions of a source a poller may lease at ``now``: active, not paused, no live
+    lease on it, and (with ``due_only``) due."""
+    free = [
+        sources.c.active.is_(True),
+        sources.c.paused.is_(False),
+        or_(sources.c.lease_expires_at.is_(None), sources.c.lease_expires_at < now),
+    ]
+    if due_only:
+        free.append(or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now))
+    return free
+
+
+def named(
+    conn: Connection, names: Sequence[str] | None
+) -> tuple[list[ColumnElement[bool]], dict[str, list[str]]]:
+    """The condition that a source is one of ``names`` (none for None) and its parameters:
+    the names bound as one parameter however many (see ``one_of``)."""
+    if names is None:
+        return [], {}
+    return [one_of(sources.c.name, "names", conn.dialect.name)], {"names": list(names)}
+
+
 def claim_sources(
     conn: Connection,
     owner: str,
@@ -103,18 +127,13 @@ def claim_sources(
     ``due_only`` is False) and that no live lease holds: the first in due order, or those
     ``pick`` chooses among the first ``limit`` × CANDIDATES_PER_CLAIM (given as id and
     name, in due order). On PostgreSQL, rows locked by another replica are skipped."""
-    free = select(sources.c.id).where(
-        sources.c.active.is_(True),
-        sources.c.paused.is_(False),
-        or_(sources.c.lease_expires_at.is_(None), sources.c.lease_expires_at < now),
+    free = (
+        select(sources.c.id)
+        .where(*free_sources(now, due_only=due_only))
+        .order_by(sources.c.next_due_at.nulls_first(), sources.c.id)
     )
-    if due_only:
-        free = free.where(or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now))
-    free = free.order_by(sources.c.next_due_at.nulls_first(), sources.c.id)
-    query, params = free, {}
-    if names is not None:  # one parameter however many (see one_of)
-        query = query.where(one_of(sources.c.name, "names", conn.dialect.name))
-        params["names"] = list(names)
+    only, params = named(conn, names)
+    query = free.where(*only)
     if pick is not None:
         candidates = conn.execute(
             query.add_columns(sources.c.name).limit(limit * CANDIDATES_PER_CLAIM), params
