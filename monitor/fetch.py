@@ -142,7 +142,7 @@ class Fetcher:
         covers redirects and the whole body. Raises ``FetchError`` (or a subclass: timeout,
         status, too large) and nothing else for network or HTTP failures.
         """
-        host = _checked_host(url)
+        host = checked_host(url)
         async with self._host_slot(host):
             if admit is not None:
                 await admit()
@@ -192,7 +192,7 @@ class Fetcher:
             # a fresh GET: httpx's own next_request carries an empty body stream, which the
             # aiohttp transport would send chunked
             target = response.next_request.url
-            _checked_host(str(target))
+            checked_host(str(target))
             request = self._client.build_request("GET", target, headers=headers)
         raise FetchError("too many redirects")
 
@@ -261,7 +261,7 @@ class _NoCookies(CookieJar):
         return None
 
 
-def _checked_host(url: str) -> str:
+def checked_host(url: str) -> str:
     """The lower-case host of an http(s) URL. Raises FetchError for any other URL."""
     try:
         parts = urlsplit(url)

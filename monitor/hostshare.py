@@ -16,14 +16,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from monitor.errors import FetchError
+from monitor.fetch import checked_host
+
+# polls a host may have going per connection it may use (``per_host``) when it has finished
+# none lately: one in flight on each, the rest waiting their turn
+POLLS_PER_CONNECTION = 8
 
 
 def host_of(url: str) -> str:
     """The host whose connections a fetch of ``url`` waits for (``Fetcher``'s key)."""
     try:
-        return urlsplit(url).hostname or url
-    except ValueError:  # an invalid URL fails at its fetch; here it is a host of its own
+        return checked_host(url)
+    except FetchError:  # the URL fails at its fetch; here it is a host of its own
         return url
 
 

@@ -26,7 +26,7 @@ from monitor.app import open_app
 from monitor.config import Config
 from monitor.deliver import DeliveryReport
 from monitor.entry import Alert
-from monitor.hostshare import host_of
+from monitor.hostshare import POLLS_PER_CONNECTION, host_of
 from monitor.logs import logs_are_json
 from monitor.notify.console import render_alert
 from monitor.pipeline import PollReport
@@ -58,7 +58,7 @@ async def poll_once(config: Config, *, dry_run: bool = False) -> PollSummary:
                 return report
 
             try:
-                per_host = 8 * config.settings.http.per_host
+                per_host = POLLS_PER_CONNECTION * config.settings.http.per_host
                 summary.reports = await in_turn(states, one, app.poller.capacity, per_host)
             finally:
                 if dry_run:

@@ -24,7 +24,7 @@ from monitor.app import App
 from monitor.digest import DigestPlan, digest_plans
 from monitor.errors import StoreError
 from monitor.health import HealthCheck, HealthServer, Metrics
-from monitor.hostshare import HostShare
+from monitor.hostshare import POLLS_PER_CONNECTION, HostShare
 from monitor.ops import OpsWatch
 from monitor.pipeline import utcnow
 from monitor.retention import prune, steps
@@ -66,10 +66,10 @@ class Service:
         # host could do: 2,000 due sources took 41 s where `poll --once` took 20)
         self.max_polls = max_polls or app.poller.capacity
         # no host's backlog takes all of that room (see monitor.hostshare): a host keeps at
-        # least 8 polls per connection it may have going, at most half the room
+        # least POLLS_PER_CONNECTION per connection it may have going, at most half the room
         self._hosts = HostShare(
             ((s.name, s.url) for s in app.config.sources),
-            floor=8 * app.config.settings.http.per_host,
+            floor=POLLS_PER_CONNECTION * app.config.settings.http.per_host,
             ceiling=max(1, self.max_polls // 2),
         )
         self.drain_timeout = drain_timeout
