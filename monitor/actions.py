@@ -57,8 +57,10 @@ def action_classes(folded: str) -> list[str]:
 def headline_classes(head: str, main: tuple[int, int]) -> tuple[list[str], list[str]]:
     """The action classes of the folded headline ``head``, and those of its main clause
     (the span ``main``), in precedence order, except that a thing that happened
-    (``verbs.OCCURRENCES``) named before the reactions to it comes first."""
+    (``verbs.OCCURRENCES``) named before the reactions to it comes first, and so does an
+    appeal named before the ruling it appeals (``_ordered``)."""
     every, in_main, first = [], [], {}
+    noun_ruling = False  # the first ruling the headline names is a decision noun
     start, end = main
     for c in _candidates(head):
         m = c.pattern.search(head)
@@ -66,12 +68,11 @@ def headline_classes(head: str, main: tuple[int, int]) -> tuple[list[str], list[
             continue
         every.append(c.name)
         first[c.name] = m.start()
-        if c.name == "ruling" and m.group(0) in _DECISION_NOUNS:
-            first["decision noun"] = m.start()
+        noun_ruling = noun_ruling or (c.name == "ruling" and m.group(0) in _DECISION_NOUNS)
         inside = start <= m.start() and m.end() <= end
         if inside or c.pattern.search(head, start, end):
             in_main.append(c.name)
-    return _ordered(every, first), _ordered(in_main, first)
+    return _ordered(every, first, noun_ruling), _ordered(in_main, first, noun_ruling)
 
 
 # a ruling named by a noun only: what an appeal named before it is against ("Acme appeals
@@ -81,8 +82,10 @@ _DECISION_NOUNS = frozenset(
 )
 
 
-def _ordered(classes: list[str], first: dict[str, int]) -> list[str]:
-    if "appeal" in classes and first.get("decision noun", -1) > first["appeal"]:
+def _ordered(classes: list[str], first: dict[str, int], noun_ruling: bool) -> list[str]:
+    """``classes`` in precedence order, but an appeal first when the ruling named after it
+    is only a noun (what it appeals), and a thing that happened before the reactions."""
+    if noun_ruling and "appeal" in classes and first["ruling"] > first["appeal"]:
         classes = ["appeal", *(c for c in classes if c != "appeal")]
     return _occurrence_first(classes, first)
 
