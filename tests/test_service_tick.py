@@ -5,6 +5,7 @@ measures it end to end)."""
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,11 +44,7 @@ def test_the_service_keeps_more_than_fifty_polls_going(
     # 3 s each: all of them are in flight at once (those the first poll left due a little
     # later are claimed at the next tick, while the others are still in flight).
     count = 120
-    sources = {}
-    for n in range(count):
-        feed_server.set_feed(f"/feed{n}.xml", rss([story(n, f"Weather {n}")]))
-        sources[f"feed{n}"] = feed_server.url(f"/feed{n}.xml")
-    config = write_config(tmp_path, sources)
+    config = write_config(tmp_path, _weather_feeds(feed_server, "feed", count))
     text = config.read_text().replace(
         "  http:\n", "  default_interval: 1s\n  http:\n    per_host: 200\n"
     )
@@ -56,12 +53,7 @@ def test_the_service_keeps_more_than_fifty_polls_going(
     ok("poll", "--once", "--config", str(config))  # validators stored: conditional polls next
     feed_server.reset_stats()
     feed_server.latency = 3.0
-    proc, _, _ = start("run", "--config", str(config))
-    try:
-        wait_for(lambda: all(len(feed_server.requests(f"/feed{n}.xml")) >= 2 for n in range(count)))
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+    _run_until(config, lambda: all(feed_server.hits(f"/feed{n}.xml") >= 2 for n in range(count)))
     assert feed_server.max_in_flight() > 100
 
 
@@ -75,10 +67,7 @@ def test_one_hosts_backlog_does_not_hold_up_another_hosts_sources(
     # a second (4 polls a second) and room for 68 polls: the court feed's first poll came
     # after about 80 of theirs (20 s). Each host now takes a share of the room.
     busy = 150
-    sources = {}
-    for n in range(busy):
-        feed_server.set_feed(f"/busy{n}.xml", rss([story(n, f"Weather {n}")]))
-        sources[f"busy-{n}"] = feed_server.url(f"/busy{n}.xml")
+    sources = _weather_feeds(feed_server, "busy", busy)
     feed_server.set_feed("/court.xml", rss([story(500, "Docket entry")]))
     sources["court"] = feed_server.url("/court.xml", host="localhost")  # due last
     config = write_config(tmp_path, sources)
@@ -86,11 +75,25 @@ def test_one_hosts_backlog_does_not_hold_up_another_hosts_sources(
     config.write_text(text)
     ok("db", "upgrade", "--config", str(config))
     feed_server.latency = 0.5
+    _run_until(config, lambda: feed_server.hits("/court.xml") >= 1)
+    busy_before = sum(feed_server.hits(f"/busy{n}.xml") for n in range(busy))
+    assert busy_before < 40
+
+
+def _weather_feeds(feed_server: FeedServer, prefix: str, count: int) -> dict[str, str]:
+    """``count`` feeds of one unmatched story each, served as /{prefix}N.xml: name → URL."""
+    sources = {}
+    for n in range(count):
+        feed_server.set_feed(f"/{prefix}{n}.xml", rss([story(n, f"Weather {n}")]))
+        sources[f"{prefix}{n}"] = feed_server.url(f"/{prefix}{n}.xml")
+    return sources
+
+
+def _run_until(config: Path, done: Callable[[], object]) -> None:
+    """``monitor run`` on ``config`` until ``done()`` holds, then stopped with SIGTERM."""
     proc, _, _ = start("run", "--config", str(config))
     try:
-        wait_for(lambda: feed_server.hits("/court.xml") >= 1)
-        busy_before = sum(feed_server.hits(f"/busy{n}.xml") for n in range(busy))
+        wait_for(done)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
-    assert busy_before < 40
