@@ -49,7 +49,7 @@ from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, hits
 
 EVENTS = Path(__file__).parent / "data" / "events"
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "crosslang")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "crosslang")
 SCORED = (
     "dev",
     "heldout",
@@ -57,6 +57,7 @@ SCORED = (
     "heldout3",
     "heldout4",
     "heldout5",
+    "heldout6",
 )  # "all": the stretch part apart
 PAIR_WINDOW = timedelta(days=3)
 
