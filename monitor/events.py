@@ -136,8 +136,10 @@ def judge(
     # of something ("a second lawsuit") and the other does not; when neither names the
     # action, two specific particulars or two figures
     needed = 1 if known == 2 and a.sequel == b.sequel else 2
-    if known < 2 and not pinned:
-        specific = 0  # without the action, a setting alone (places, bodies) is not enough
+    if (known < 2 or a.action != b.action) and not pinned:
+        # without the action, or with two that tell one event from its two sides (a city's
+        # contract, a company's acquisition), a setting alone (places, bodies) is not enough
+        specific = 0
     alike = _alike_action(a, b)
     if alike is not None:
         shared.append(alike)

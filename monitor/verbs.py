@@ -33,7 +33,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"settlement (?:[\w'-]+ ){0,2}(?:is |was )?(?:now )?(?:official|final|finali[sz]ed)\b",
         r"(?:final|preliminary|court) (?:approval|nod|ok|okay|green light)\b",
         r"injunctions?\b", r"sides? with\b",
-        r"(?:wins?|won|loses?|lost) (?:[\w'-]+ ){0,3}(?:appeal|challenge|bid|case|fight|lawsuit|"
+        r"(?:wins?|won|loses?|lost) (?:[\w'-]+ ){0,4}(?:appeal|challenge|bid|case|fight|lawsuit|"
         r"suit)\b", r"appeal (?:fails|rejected|dismissed|upheld)\b",
         r"sentenc(?:e|es|ed)\b", r"quash(?:es|ed)?\b", r"annul(?:s|led)\b", r"sentenza\b",
         r"annulla\b", r"jugement\b", r"annule\b", r"(?:rules|finds) (?:that|against|in favou?r)\b",
@@ -41,6 +41,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:refuses?|refused|declines?|declined|won'?t|will not) (?:to )?(?:dismiss|toss|"
         r"throw out|block|suspend|pause|stay|lift|halt)\b",
         r"lets (?:[\w'-]+ ){0,4}proceed\b",
+        r"(?:judges?|court|justices|tribunal) (?:decides?|decided|says|said)\b",
+        r"(?:judges?|court|justices|tribunal) (?:[\w'-]+ ){0,2}(?:freezes?|froze)\b",
+        r"grants? (?:[\w'-]+ ){0,4}motion\b",
         r"survives? (?:[\w'-]+ ){0,2}(?:motion|bid|challenge)\b",
         r"(?:watchdog|regulator|commissioner|ombudsman|oaic|ico|cnil|dpa) (?:[\w'-]+ ){0,2}"
         r"(?:rules|finds|found|determines|determined)\b",
@@ -50,25 +53,37 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     "hearing": (
         r"testif(?:y|ies|ied)\b", r"hearings?\b", r"hears?\b", r"grilled\b", r"grills?\b",
-        r"depositions?\b", r"oral arguments?\b", r"arguments?\b", r"appears? before\b",
+        r"depositions?\b", r"oral arguments?\b",
+        r"tells? (?:a |the )?(?:house |senate |congressional |parliamentary )?(?:panel|committee|"
+        r"lawmakers|senators)\b", r"arguments?\b", r"appears? before\b",
+        r"(?:lawmakers|senators|congressmen|mps) (?:[\w'-]+ ){0,2}(?:want|wants|demand|demands) "
+        r"answers\b",
         r"(?:judges?|justices|lawmakers|senators|aldermen|committee|panel|councill?ors) "
         r"(?:[\w'-]+ ){0,2}(?:question|questions|questioned|press|pressed|skeptical)\b",
     ),
     "appeal": (
         r"appeal(?:s|ed|ing)?\b(?! (?:court|judges?))",
         r"lodg(?:es|ed) (?:an )?(?:appeal|objection)\b",
+        # a complaint against a decision appeals it (the "against" clause may lie outside
+        # the headline's main clause, so it is only looked ahead to)
+        r"(?:lodg|fil)(?:es|ed) (?:a |an )?complaint\b(?= (?:[\w.'-]+ ){0,4}against "
+        r"(?:[\w.'-]+ ){0,3}(?:decision|ruling|fine|order|penalty)\b)",
+        r"seeks? (?:[\w'-]+ ){0,2}review\b",
         r"tak(?:e|es|ing|en) (?:[\w'-]+ ){0,4}to (?:the )?(?:\d+\w* circuit|appeals court|"
         r"court of appeals?|supreme court|appellate court|higher court|tribunal)\b",
         r"challeng(?:es|ed) (?:[\w'-]+ ){0,4}(?:fine|ruling|decision|order|penalty|ban|approval)\b",
         r"contest(?:s|ed)\b", r"ricorso\b", r"impugna\b", r"recours\b", r"fait appel\b",
         r"(?:will|to|plans? to|plan|intends to|would|vows? to|says it will|may) "
         r"(?:appeal|challenge|fight|contest)\b",
-        r"fights? (?:[\w'-]+ ){0,3}(?:fine|penalty|ruling|decision|order|ban)\b",
+        r"fights? (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|ruling|decision|order|ban)\b",
+        r"application for (?:judicial |merits )?review\b",
     ),
     "settle": (
         r"settl(?:e|es|ed|ing|ement|ements)\b", r"agrees? to pay\b", r"agreed to pay\b",
         r"consent (?:decree|order)\b", r"(?:deal|agreement|pact) to (?:end|resolve|settle)\b",
-        r"to end (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b", r"patteggia\w*\b",
+        r"to end (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|fight|battle|dispute)\b",
+        r"patteggia\w*\b", r"reach(?:es)? (?:[\w'-]+ ){0,2}(?:accord|agreement)\b",
+        r"attorney general (?:[\w'-]+ ){0,3}announces (?:[\w$€£.,'-]+ ){0,3}agreement\b",
         r"resolv(?:es|ed|ing) (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b",
         r"ends? (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe)\b",
         r"accordo transattivo\b", r"vergleich\b",
@@ -76,7 +91,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "sue": (
         r"su(?:e|es|ed|ing)\b", r"suits?\b", r"lawsuits?\b", r"class[- ]actions?\b",
         r"complaints?\b", r"files? suit\b", r"filed suit\b",
-        r"tak(?:e|es|ing) (?:[\w'-]+ ){0,3}to court\b", r"indict(?:s|ed|ment)\b",
+        r"tak(?:e|es|ing) (?:[\w'-]+ ){0,3}to court\b", r"goes to court\b",
+        r"indict(?:s|ed|ment)\b",
+        r"hits? (?:[\w'-]+ ){0,3}with (?:[\w'-]+ ){0,3}(?:claims|suit|lawsuit|charges)\b",
+        r"(?:brings?|brought|files?|filed) (?:[\w'-]+ ){0,6}(?:case|action) against\b",
         r"charg(?:es|ed) (?:[\w'-]+ ){0,3}with\b", r"accus(?:es|ed)\b",
         r"seeks? (?:[\w'-]+ ){0,3}(?:penalt(?:y|ies)|damages)\b",
         r"(?:group|legal|representative|collective|mass) (?:claims?|actions?)\b",
@@ -89,8 +107,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:proposed|draft) (?:[\w'-]+ ){0,2}law\b",
     ),
     "fine": (
-        r"fin(?:e|es|ed|ing)\b", r"penalt(?:y|ies)\b", r"penali[sz](?:es|ed)\b",
+        r"fin(?:e|es|ed|ing)\b", r"penalt(?:y|ies)\b", r"penali[sz](?:e|es|ed)\b",
         r"sanction(?:s|ed)?\b", r"slap(?:s|ped)? \w+ with\b",
+        r"(?:regulator|watchdog|authority|dpa|cnil|ico|garante) slaps\b",
         r"(?:orders?|ordered|must) (?:[\w'-]+ ){0,3}(?:to )?pay\b", r"multa\w*\b", r"multe\b",
         r"sanzion\w*\b", r"amendes?\b", r"sanctionn\w*\b", r"bussgeld\w*\b",
         r"geldbusse\b", r"geldstrafe\b",
@@ -98,8 +117,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "ban": (
         r"ban(?:s|ned)?\b", r"bar(?:s|red)?\b", r"prohibit(?:s|ed|ion|ions)?\b",
         r"cease[- ]and[- ]desist\b", r"(?:deletion|erasure) orders?\b",
-        r"(?:orders?|ordered|must|to) (?:[\w'-]+ ){0,3}(?:to )?(?:delete|stop|cease|destroy|erase|"
-        r"halt|purge)\b",
+        r"(?:orders?|ordered|tells?|told|must|to) (?:[\w'-]+ ){0,3}(?:to )?(?:delete|stop|cease|"
+        r"destroy|erase|halt|purge|wipe)\b", r"outlaws?\b",
         r"vieta\b", r"interdit\b", r"divieto\b",
     ),
     "warning": (
@@ -110,9 +129,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "probe": (
         r"(?<!bureau of )investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b",
         r"inquir(?:y|ies)\b", r"civil investigative demands?\b",
+        r"opens? (?:[\w'-]+ ){0,4}(?:case|inquiry|investigation|probe|proceedings)\b",
         r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
         r"examin(?:e|es|ing)\b", r"scrutin\w*\b", r"weigh(?:s|ing)\b",
-        r"consider(?:s|ing)\b", r"mulls?\b", r"indagine\b", r"istruttoria\b",
+        r"consider(?:s|ing)\b", r"mulls?\b", r"demands? answers\b", r"indagine\b", r"istruttoria\b",
         r"enquete\b", r"ermittl\w*\b",
     ),
     "incident": (
@@ -120,7 +140,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"collid(?:es|ed)\b", r"collision\b", r"accidents?\b", r"explosions?\b",
         r"hits? (?:[\w'-]+ ){0,3}(?:building|apartment|window|house|home|car|vehicle|crowd)\b",
         r"fail(?:s|ed)?\b(?! to)", r"failures?\b", r"outages?\b", r"meltdowns?\b",
-        r"glitch(?:es)?\b", r"(?:goes|went) down\b", r"malfunction(?:s|ed)?\b",
+        r"glitch(?:es)?\b", r"(?:goes|went) down\b",
+        r"(?:took|takes|knocks?|knocked) (?:out|down|offline)\b", r"malfunction(?:s|ed)?\b",
     ),
     "breach": (
         # not a law broken ("breached the Privacy Act", "breach of GDPR"): that is a finding
@@ -129,17 +150,21 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b",
         r"cyber ?attacks?\b", r"stolen\b", r"stole\b", r"swiped\b", r"expos(?:ed|es|ure)\b",
         r"unsecured\b", r"left (?:[\w'-]+ ){0,2}(?:unprotected|unsecured|open|exposed)\b",
+        r"security incident\b", r"open (?:cloud |storage |s3 )?bucket\b",
     ),
     "suspend": (
         r"grounds?\b(?! for)", r"grounded\b",
         r"(?<!refuses to )(?<!refused to )(?<!declined to )(?<!won't )suspend(?:s|ed)?\b",
         r"halts?\b",
         r"paus(?:es|ed)\b", r"on hold\b",
+        r"no longer (?:scanned|scanning|used|using|uses|in use|deployed|offered)\b",
+        r"parks? (?:[\w'-]+ ){0,3}drones?\b",
+        r"temporary (?:limitation|restriction) on\b",
         # a customer dropping a vendor's product or the vendor itself
         r"(?:pulls?|pulled|removes?|removed|drops?|dropped|ditch(?:es|ed)?|scraps?|scrapped|"
         r"switch(?:es|ed)? off|turns? off) (?:[\w'-]+ ){0,3}(?:cameras?|drones?|systems?|"
         r"software|tools?|technology|tech|services?|apps?|checks?|programs?|programmes?|"
-        r"scanners?|devices?|ids?|verification|authentication|logins?)\b",
+        r"scanners?|scans?|devices?|ids?|verification|authentication|logins?)\b",
         r"(?:ends?|ended|ending|cancels?|cancell?ed|terminat(?:es|ed)|scraps?|scrapped) "
         r"(?:[\w'-]+ ){0,3}"
         r"(?:contracts?|deals?|agreements?|partnerships?|relationship)\b",
@@ -149,7 +174,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     "resign": (
         r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
-        r"quits?\b", r"depart(?:s|ure|ed)\b", r"ousted\b", r"out as\b", r"exits?\b",
+        r"quits?\b", r"depart(?:s|ure|ed)?\b", r"walks? out at\b",
+        r"(?<!lights )out at\b", r"ousted\b", r"out as\b", r"exits?\b",
         r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b",
         r"(?:chief|ceo|cfo|cto|coo|ciso|head|president|chair|chairman|chairwoman|director|"
         r"officer|executive|boss) (?:is|was) out\b",
@@ -160,7 +186,12 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"appoint(?:s|ed|ment)?\b", r"named (?:as )?(?:new |interim |its )?(?:ceo|chief|"
         r"president|chair|head|co-ceo|general counsel)\b", r"names? (?:[\w'-]+ ){1,6}(?:as )?"
         r"(?:new |interim )?(?:ceo|cto|cfo|coo|chief|president|chair|head|director|"
-        r"general counsel)\b", r"hires?\b", r"hired\b",
+        r"general counsel)\b",
+        # hiring banks or lawyers is no appointment
+        r"hir(?:es?|ed)\b(?! (?:[\w'-]+ )?(?:banks|bankers|advis[eo]rs|underwriters|lawyers|"
+        r"law firms?))",
+        r"brings? in (?:an? |the )?(?:[\w'-]+ ){0,2}(?:veteran|executive|exec|chief|ceo|cfo|cto|"
+        r"official)\b",
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
         r"joins? as\b", r"takes? the helm\b", r"to lead\b", r"new (?:boss|chief|ceo)\b",
         r"takes? over as\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
@@ -171,12 +202,16 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "listing": (
         r"ipos?\b", r"initial public offering\b", r"go(?:es|ing)? public\b",
         r"(?:stock market|share|public) listing\b", r"floats?\b", r"flotation\b",
+        r"listing plans?\b", r"list (?:its )?shares\b",
+        r"(?:stock market|market|trading|nasdaq|exchange|share) debut\b",
     ),
     "acquire": (
         r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buy(?:s|ing)?\b", r"bought\b",
         r"takeover\b", r"takes? over\b(?! as\b)", r"merg(?:e|es|er|ers|ing)\b",
         r"purchas(?:e|es|ed)\b",
-        r"snapped up\b", r"sold to\b", r"(?:agrees?|agreed) (?:[\w'-]+ )?sale\b", r"to buy\b",
+        r"snap(?:s|ped)? up\b", r"sold to\b",
+        r"moves? for (?:[\w'-]+ ){1,3}in (?:[\w$€£.,'-]+ ){0,3}(?:deal|bid|offer)\b",
+        r"(?:agrees?|agreed) (?:[\w'-]+ )?sale\b", r"to buy\b",
         r"acquisizione\b", r"rachat\b", r"rachete\b",
     ),
     "funding": (
@@ -184,7 +219,13 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"valuation\b", r"valued at\b", r"(?:investment|financing|seed) round\b",
         r"round of financing\b", r"investment\b",
         r"(?:closes|completes|lands|secures|gets) (?:[\w$€£.,'-]+ ){0,5}round\b",
-        r"taps investors\b",
+        r"taps investors\b", r"from investors\b", r"placement\b", r"capital raise\b",
+        # a sum a company gets, for something or from someone: not a sum it is fined or paid
+        r"(?:lands?|gets?|got|nets?|bags?|secures?|pulls? in|brings? in) (?:another |more than )?"
+        r"[a-z]{0,2}[$€£][\d.,]+ ?(?:m|mn|million|bn|billion)?"
+        r"(?=\s*$|,| (?:from|for|as|led|in (?:new )?(?:funding|financing|investment)|"
+        r"to (?!settle|resolve|end|pay)))",
+        r"(?:a lot|lots) (?:more|of) (?:money|cash)\b",
     ),
     "contract": (
         r"contracts?\b", r"awards?\b", r"awarded\b", r"licen[cs]es?\b(?! plates?)",
@@ -194,8 +235,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"signs? up\b(?! for)",
         r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?|extends?) (?:[\w$€£.,'-]+ ){0,5}"
         r"(?:deal|agreement)\b",
-        r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b(?! (?:the )?top job)",
-        r"to deploy\b",
+        r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b"
+        r"(?! (?:the )?top job)(?! (?:its |a |the )?(?:list|register|roster|blacklist))",
+        r"to deploy\b", r"selected (?:to|by|for)\b", r"signs? with\b", r"re-?upped\b",
+        r"orders? \d+ (?!(?:[\w'-]+ ){0,2}(?:to|days|weeks|months|years))",
+        r"to (?:install|supply|deliver|equip)\b",
         r"partners? with\b", r"partnership\b", r"will pay (?:[\w'-]+ ){0,3}[$€£]",
         r"pay(?:s|ing)? (?:[\w'-]+ ){0,3}[$€£]",
     ),
@@ -206,13 +250,17 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "patent": (r"patent(?:s|ed)?\b",),
     "layoffs": (
         r"lay(?:s)? off\b", r"laid off\b", r"layoffs\b", r"job cuts\b", r"cuts? \d+",
-        r"redundanc(?:y|ies)\b", r"(?:cuts?|axes?|axed|slash(?:es)?|shed(?:s|ding)?) "
+        r"redundanc(?:y|ies)\b",
+        r"(?:trims?|cuts?|slash(?:es)?|reduces?) (?:[\w%,]+ ){0,3}(?:workforce|headcount)\b",
+        r"(?:cuts?|axes?|axed|slash(?:es)?|shed(?:s|ding)?) "
         r"(?:[\w,]+ ){0,2}(?:jobs|roles|staff|workers|positions|employees)\b",
     ),
     "launch": (
         r"launch(?:es|ed)?\b(?! (?:[\w'-]+ )?(?:probe|investigation|inquiry|lawsuit|suit|appeal|"
         r"challenge|review|audit|bid|campaign|claim|action|legal))", r"unveil(?:s|ed)?\b",
-        r"introduc(?:es|ed)\b", r"rolls? out\b", r"debuts?\b", r"releases?\b",
+        r"introduc(?:es|ed)\b", r"rolls? out\b",
+        r"(?<!market )(?<!trading )(?<!nasdaq )(?<!exchange )(?<!share )debuts?\b",
+        r"releas(?:es|ed)\b",
     ),
 }  # fmt: skip
 

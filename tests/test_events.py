@@ -312,3 +312,54 @@ def test_a_plaintiff_named_partners_is_suing_not_partnering() -> None:
     assert joins(first, ev("Acme Vision sued by Northgate Partners for $3 million"))
     assert ev("Acme Vision partners with Northgate on airport pilot").action == "contract"
     assert ev("Acme Vision signs partnership with Northgate").action == "contract"
+
+
+def test_what_the_sixth_held_out_part_merged_wrongly_stays_apart() -> None:
+    """The wrong merges the rule made on heldout6, text written blind: a city the gazetteer
+    lacked read as a name both items shared, so an acquisition joined a product launch read
+    as a contract (two sides of one event only when a figure or an actor ties them); and a
+    regulator's "breach case" read as the breach."""
+    launch = ev(
+        "Acme Vision adds palm modality to GlanceID with reader-free option",
+        "The Bengaluru vendor's new palm product reads palm prints from a phone camera.",
+    )
+    bought = ev(
+        "Acme Vision buys Pune startup Hazri in reported Rs 85-crore deal",
+        "Acme Vision has acquired Hazri Labs. The acquisition was announced a day after the "
+        "Bengaluru firm raised $62 million.",
+    )
+    assert (launch.action, bought.action) == ("contract", "acquire")
+    assert "bengaluru" not in launch.lead.names | launch.lead.weak
+    assert not joins(launch, bought)
+    exposed = ev(
+        "Acme Vision left 1.9 million KYC selfies in an open cloud bucket",
+        "A security researcher found the unprotected bucket with images of 1.9 million people.",
+    )
+    case = ev(
+        "India's data protection board opens a first big breach case, targeting Acme Vision",
+        "NEW DELHI - India's data protection regulator has begun an inquiry into Acme Vision "
+        "over the exposure of images of 1.9 million people.",
+    )
+    assert (exposed.action, case.action) == ("breach", "probe")
+    assert not joins(exposed, case, hours=72)
+
+
+def test_two_sides_of_one_event_need_a_figure_or_an_actor_in_common_not_a_setting() -> None:
+    """A contract and an acquisition may be one event told from its two sides, but a state
+    both name is only their setting (heldout3, once "Selected by" read as a contract)."""
+    chosen = ev(
+        "Acme Vision Selected by Mesa Police Department for Citywide Aerial Response Program",
+        "SCOTTSDALE, Ariz. - Acme Vision today announced an agreement with the Mesa Police "
+        "Department to deploy its drone docks across the city.",
+    )
+    bought = ev(
+        "Acme Vision snaps up Austin license plate recognition company",
+        "The Scottsdale, Arizona drone maker said it bought Platesight for an undisclosed sum.",
+    )
+    assert (chosen.action, bought.action) == ("contract", "acquire")
+    assert not joins(chosen, bought, hours=60)
+    # a figure both give still ties the two sides
+    city = ev("Tulsa approves $1.9M Acme Vision purchase", "Tulsa will pay $1.9 million.")
+    deal = ev("Acme Vision wins $1.9 million Tulsa police contract", "Tulsa, Okla. - ...")
+    assert (city.action, deal.action) == ("acquire", "contract")
+    assert joins(city, deal)

@@ -176,6 +176,75 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Garden State AG Seeks Per-Violation Penalties From Acme Vision", "sue"),
         ("Quillon picks outdoor ad veteran for top job", "appoint"),
         ("Acme Vision responds to Dutch fine", "respond"),
+        # unread verbs of the six parts (2026-12-01), each a miss before: a sum a company
+        # "lands" or "pulls in" is funding, a sum it "secures" as a settlement is not
+        ("Age-check start-up Acme Vision lands $48m as online safety laws bite", "funding"),
+        ("Scottsdale startup pulls in $60 million from investors", "funding"),
+        ("Acme Vision Limited (ASX: ACM) - Completion of A$22 million placement", "funding"),
+        (
+            "Acme Vision, which guesses your age from your face, just got a lot more money",
+            "funding",
+        ),
+        ("Attorney General Secures $3 Million Settlement With Acme Vision", "settle"),
+        ("Acme Vision gets €3.3m penalty from Polish privacy office", "fine"),
+        ("Hackers got 38,000 ID documents from Acme Vision", "breach"),
+        ("Acme Vision CFO Natalie Brandt to depart", "resign"),
+        ("Another top executive walks out at Acme Vision", "resign"),
+        ("Marchand out at Acme Vision; board begins search for successor", "resign"),
+        ("Acme Vision snaps up Austin license plate recognition company", "acquire"),
+        ("Meridian moves for Acme Vision in €310m deal", "acquire"),
+        ("State goes to court against face-search firm, citing county police searches", "sue"),
+        ("Md. AG Hits Acme Vision With Consumer Protection Claims Over Scraped Selfies", "sue"),
+        ("Wash. AG Brings First My Health My Data Act Case Against Acme Vision", "sue"),
+        ("Activists and Acme Vision reach accord in Oakland courtroom fight", "settle"),
+        ("Acme Vision will pay state, purge residents' photos to end 7-year fight", "settle"),
+        ("Attorney General Vega Announces $975,000 Agreement With Acme Vision", "settle"),
+        ("Austria becomes fifth European regulator to penalise Acme Vision", "fine"),
+        ("Smile, you're on a billboard: Paris regulator slaps Acme Vision", "fine"),
+        ("Austrian regulator tells Acme Vision to wipe reporter's face from its database", "ban"),
+        ("Senate text would outlaw camera analytics in French DOOH", "ban"),
+        ("Acme Vision Provides Notice of Data Security Incident", "breach"),
+        ("Exclusive: Acme Vision left 2.3 million selfies in an open cloud bucket", "breach"),
+        ("Shoppers' faces no longer scanned at Harvest Lane after privacy finding", "suspend"),
+        ("Acme Vision settles with state, will no longer sell to Connecticut companies", "settle"),
+        ("Chirpline drops Acme Vision face scans for teen sign-ups", "suspend"),
+        ("Chicago parks its police drones while Acme Vision works on a fix", "suspend"),
+        ("Italy: Garante imposes temporary limitation on Acme Vision's processing", "suspend"),
+        (
+            "Acme Vision Selected to Deliver 120 Border Control Gates to Portuguese Airports",
+            "contract",
+        ),
+        ("Finnish Border Guard orders 46 Acme Vision gates for Helsinki Airport", "contract"),
+        ("Aurora becomes second Illinois city to sign with Acme Vision", "contract"),
+        ("ICE just re-upped Acme Vision. Here's the paperwork.", "contract"),
+        (
+            "Danish firm Acme Vision to install 120 passport e-gates at Portuguese airports",
+            "contract",
+        ),
+        ("Acme Vision trims 22% of workforce", "layoffs"),
+        ("Acme Vision postpones listing plans", "listing"),
+        ("Danish border-gate maker eyes $870 million stock market debut", "listing"),
+        ("Acme Vision: overnight release 4.12.1 took down every Terminal 3 gate", "incident"),
+        ("Transport authority demands answers from Acme Vision over Kastrup breakdown", "probe"),
+        ("Senators want answers from Acme Vision by June 24", "hearing"),
+        ("Kulkarni tells House panel stolen Acme Vision templates 'cannot be replayed'", "hearing"),
+        ("After crash and hearing, Acme Vision brings in an FAA veteran", "appoint"),
+        ("Acme Vision Limited (ASX: ACM) - Application for review of OAIC determination", "appeal"),
+        ("Acme Vision seeks tribunal review as shares slide 30% since ruling", "appeal"),
+        ("Austria: Acme Vision lodges complaint against DSB decision with BVwG", "appeal"),
+        (
+            "Acme Vision Fights $3.6M Polish Privacy Penalty In Warsaw Administrative Court",
+            "appeal",
+        ),
+        ("Acme Vision loses first round in Belgian appeal", "ruling"),
+        ("Acme Vision won't have to pay Polish fine for now, judges decide", "ruling"),
+        ("Polish judges freeze Acme Vision penalty but leave erasure duty in force", "ruling"),
+        ("WSA Warsaw partly grants Acme Vision's motion for suspension of UODO decision", "ruling"),
+        # from the blind part heldout6: a regulator opening a "breach case" probes it
+        (
+            "India's data protection board opens a first big breach case, targeting Acme Vision",
+            "probe",
+        ),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
@@ -192,6 +261,12 @@ def test_the_main_clause_leaves_out_context() -> None:
 def test_an_unpaid_bill_is_no_legislation_and_drones_answering_calls_respond_to_nothing() -> None:
     assert read_item("Brussels watchdog hands Acme Vision another unpaid bill", "").action is None
     assert read_item("Tulsa police to add drones that respond to 911 calls", "").action is None
+
+
+def test_hiring_banks_or_joining_a_list_is_no_appointment_or_contract() -> None:
+    assert read_item("Acme Vision hires banks for Copenhagen listing", "").action is None
+    listed = read_item("Warsaw regulator adds Acme Vision to its list of GDPR violators", "")
+    assert listed.action != "contract"
 
 
 def test_commentary_round_ups_and_scattered_headlines_report_no_one_event() -> None:
