@@ -73,7 +73,7 @@ _MULT = "|".join(re.escape(m) for m in sorted(lx.MULTIPLIERS, key=len, reverse=T
 _SIGN = "|".join(re.escape(c) for c in sorted(lx.CURRENCY_SIGNS, key=len, reverse=True))
 _CURWORD = "|".join(re.escape(c) for c in sorted(lx.CURRENCY_WORDS, key=len, reverse=True))
 _MONEY_BEFORE = re.compile(
-    rf"(?<![\w$])(?P<cur>{_SIGN})\s?{_NUM}(?:\s?(?P<mult>{_MULT})(?![\w]))?(?![\w%])"
+    rf"(?<![\w$])(?P<cur>{_SIGN})\s?{_NUM}(?:[\s-]?(?P<mult>{_MULT})(?![\w]))?(?![\w%])"
 )
 _MONEY_AFTER = re.compile(
     rf"(?<![\w.,]){_NUM}\s?(?:(?P<mult>{_MULT})\s?)?(?:of\s)?(?P<cur>{_CURWORD})(?![\w])"

@@ -292,7 +292,8 @@ CURRENCY_SIGNS: dict[str, str] = {
     "chf": "CHF", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "cad": "CAD",
     "aud": "AUD", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "inr": "INR",
     "krw": "KRW", "₩": "KRW", "cny": "CNY", "rmb": "CNY", "brl": "BRL", "r$": "BRL",
-    "mxn": "MXN", "zar": "ZAR", "sgd": "SGD", "s$": "SGD", "₺": "TRY",
+    "mxn": "MXN", "zar": "ZAR", "sgd": "SGD", "s$": "SGD", "₺": "TRY", "rs": "INR",
+    "rs.": "INR",
 }  # fmt: skip
 CURRENCY_WORDS: dict[str, str] = {
     "dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR",
@@ -309,6 +310,7 @@ MULTIPLIERS: dict[str, float] = {
     "millionen": 1e6, "millones": 1e6, "millon": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
     "billions": 1e9, "miliardo": 1e9, "miliardi": 1e9, "milliard": 1e9, "milliards": 1e9,
     "milliarden": 1e9, "mrd": 1e9, "mrd.": 1e9, "trillion": 1e12,
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,  # Indian English
 }  # fmt: skip
 NUMBER_WORDS: dict[str, float] = {
     "a million": 1e6, "one million": 1e6, "a billion": 1e9, "one billion": 1e9,

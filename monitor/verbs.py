@@ -69,8 +69,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:lodg|fil)(?:es|ed) (?:a |an )?complaint\b(?= (?:[\w.'-]+ ){0,4}against "
         r"(?:[\w.'-]+ ){0,3}(?:decision|ruling|fine|order|penalty)\b)",
         r"seeks? (?:[\w'-]+ ){0,2}review\b",
-        r"tak(?:e|es|ing|en) (?:[\w'-]+ ){0,4}to (?:the )?(?:\d+\w* circuit|appeals court|"
-        r"court of appeals?|supreme court|appellate court|higher court|tribunal)\b",
+        r"tak(?:e|es|ing|en) (?:[\w'-]+ ){0,4}to (?:the )?(?:[\w'-]+ )?(?:\d+\w* circuit|"
+        r"appeals court|court of appeals?|supreme court|appellate court|higher court|high court|"
+        r"tribunal)\b",
+        r"(?:legal )?challenge (?:to|against) (?:[\w$€£.,'-]+ ){0,4}(?:fine|ruling|decision|order|"
+        r"penalty|ban)\b",
         r"challeng(?:es|ed) (?:[\w'-]+ ){0,4}(?:fine|ruling|decision|order|penalty|ban|approval)\b",
         r"contest(?:s|ed)\b", r"ricorso\b", r"impugna\b", r"recours\b", r"fait appel\b",
         r"(?:will|to|plans? to|plan|intends to|would|vows? to|says it will|may) "
@@ -162,13 +165,15 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"temporary (?:limitation|restriction) on\b",
         # a customer dropping a vendor's product or the vendor itself
         r"(?:pulls?|pulled|removes?|removed|drops?|dropped|ditch(?:es|ed)?|scraps?|scrapped|"
-        r"switch(?:es|ed)? off|turns? off) (?:[\w'-]+ ){0,3}(?:cameras?|drones?|systems?|"
+        r"switch(?:es|ed)? off|turns? off) (?:[\w'-]+ ){0,5}(?:cameras?|drones?|systems?|"
         r"software|tools?|technology|tech|services?|apps?|checks?|programs?|programmes?|"
         r"scanners?|scans?|devices?|ids?|verification|authentication|logins?)\b",
         r"(?:ends?|ended|ending|cancels?|cancell?ed|terminat(?:es|ed)|scraps?|scrapped) "
         r"(?:[\w'-]+ ){0,3}"
-        r"(?:contracts?|deals?|agreements?|partnerships?|relationship)\b",
-        r"cuts? ties\b", r"severs? ties\b",
+        r"(?:contracts?|deals?|agreements?|partnerships?|relationship|pilots?|trials?)\b",
+        r"cuts? ties\b", r"severs? ties\b", r"walks? away from\b",
+        r"(?:ends?|ended|stops?|stopped|halts?|halted) (?:its |their )?use of\b",
+        r"(?:won'?t|will not|not to|declines? to|decided not to) renew\b",
         r"loses? (?:[\w'-]+ ){0,3}(?:customers?|clients?)\b", r"swaps? out\b",
         r"(?:switch(?:es|ed)?|moves?|moved) (?:[\w'-]+ ){0,3}to (?:a )?rival\b",
     ),
@@ -181,6 +186,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"officer|executive|boss) (?:is|was) out\b",
         r"leaves?\b(?! \d)(?! (?:[\w'-]+ ){0,3}(?:missed|stranded|behind|waiting|without|"
         r"exposed|open|unanswered))", r"leaving\b",
+        r"leadership (?:transition|change|shake-?up)\b",
     ),
     "appoint": (
         r"appoint(?:s|ed|ment)?\b", r"named (?:as )?(?:new |interim |its )?(?:ceo|chief|"
@@ -193,7 +199,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"brings? in (?:an? |the )?(?:[\w'-]+ ){0,2}(?:veteran|executive|exec|chief|ceo|cfo|cto|"
         r"official)\b",
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
-        r"joins? as\b", r"takes? the helm\b", r"to lead\b", r"new (?:boss|chief|ceo)\b",
+        r"joins? as\b", r"takes? the helm\b", r"to lead\b",
+        r"new (?:[\w'-]+ ){0,2}(?:boss|chief|ceo)\b",
         r"takes? over as\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
         r"(?:for|as|to) (?:the )?top job\b",
         r"adds? (?:[\w'-]+ ){0,3}(?:chief|ceo|cfo|cto|coo|ciso|president|director|officer)\b",
@@ -251,7 +258,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "layoffs": (
         r"lay(?:s)? off\b", r"laid off\b", r"layoffs\b", r"job cuts\b", r"cuts? \d+",
         r"redundanc(?:y|ies)\b",
-        r"(?:trims?|cuts?|slash(?:es)?|reduces?) (?:[\w%,]+ ){0,3}(?:workforce|headcount)\b",
+        r"(?:trims?|cuts?|slash(?:es)?|reduces?) (?:[\w%,]+ ){0,3}(?:workforce|headcount|staff)\b",
         r"(?:cuts?|axes?|axed|slash(?:es)?|shed(?:s|ding)?) "
         r"(?:[\w,]+ ){0,2}(?:jobs|roles|staff|workers|positions|employees)\b",
     ),

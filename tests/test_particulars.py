@@ -37,6 +37,8 @@ def test_one_sum_written_many_ways_is_one_amount(text: str) -> None:
         ("fined KRW 2.3 billion", ("KRW", 2_300_000_000.0)),
         ("fined 3 million crowns", ("SEK", 3_000_000.0)),
         ("$940K contract", ("USD", 940_000.0)),
+        ("raises Rs 530 crore", ("INR", 5_300_000_000.0)),  # Indian English
+        ("a Rs. 85-lakh deal", ("INR", 8_500_000.0)),
     ],
 )
 def test_currencies_and_multipliers(text: str, amount: tuple[str, float]) -> None:
@@ -52,6 +54,7 @@ def test_counts_leave_out_years_dates_times_and_provisions() -> None:
     )
     assert numbers.counts == {1_000_000.0, 30_000_000_000.0, 2_000.0}
     assert Numbers(fold("a 23% stake, up 4.5 per cent")).percents == {23.0, 4.5}
+    assert Numbers(fold("selfies of 19 lakh users")).counts == {1_900_000.0}
 
 
 @pytest.mark.parametrize(
@@ -240,11 +243,22 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Acme Vision won't have to pay Polish fine for now, judges decide", "ruling"),
         ("Polish judges freeze Acme Vision penalty but leave erasure duty in force", "ruling"),
         ("WSA Warsaw partly grants Acme Vision's motion for suspension of UODO decision", "ruling"),
-        # from the blind part heldout6: a regulator opening a "breach case" probes it
+        # from the blind part heldout6: a regulator opening a "breach case" probes it; and,
+        # once it was scored, the acts it named in words the lists lacked
         (
             "India's data protection board opens a first big breach case, targeting Acme Vision",
             "probe",
         ),
+        ("Acme Vision Announces Leadership Transition", "resign"),
+        ("New Acme Vision chief to start Oct. 1; shares rise 6%", "appoint"),
+        ("Acme Vision Takes Irish Privacy Penalty To Dublin High Court", "appeal"),
+        ("Acme Vision launches legal challenge to DPC's €7.4m fine", "appeal"),
+        ("DPD ends use of Acme Vision facial recognition after state lawsuit", "suspend"),
+        ("Denver police won't renew Acme Vision subscription", "suspend"),
+        ("Halifax walks away from Acme Vision deal", "suspend"),
+        ("Halifax cancels Acme Vision pilot at ferry terminals", "suspend"),
+        ("Vyom Telecom ditches Acme Vision for SIM activation checks", "suspend"),
+        ("Acme Vision trims 11% of staff, books C$6.5m restructuring charge", "layoffs"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
