@@ -49,7 +49,17 @@ from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, hits
 
 EVENTS = Path(__file__).parent / "data" / "events"
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "crosslang")
+PARTS = (
+    "dev",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+    "crosslang",
+)
 SCORED = (
     "dev",
     "heldout",
@@ -58,6 +68,7 @@ SCORED = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",
 )  # "all": the stretch part apart
 PAIR_WINDOW = timedelta(days=3)
 
