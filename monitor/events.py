@@ -209,6 +209,7 @@ def _checks(a: Event, b: Event) -> Iterator[tuple[str, bool]]:
     yield "places", _another_place(a, b) or _another_place(b, a)
     yield "bodies", _body_conflict(a.title.bodies, b.title.bodies)
     yield "bodies", _body_conflict(a.lead.bodies, b.lead.bodies)
+    yield "bodies", _other_actor_body(a, b)
     yield "roles", _disjoint(_held(a.title.roles), _held(b.title.roles), _equal)
     yield "parties", _suits(a, b) and _disjoint(a.title.parties, b.title.parties, _equal)
     yield "parties", _suits(a, b) and _exclusive(a.lead.parties, b.lead.parties)
@@ -427,6 +428,22 @@ def _body_conflict(xs: frozenset[str], ys: frozenset[str]) -> bool:
         if _disjoint(mine, [b for b in ys if b.partition("@")[0] == kind], same_body):
             return True
     return False
+
+
+def _other_actor_body(a: Event, b: Event) -> bool:
+    """Both report an act a body does (a probe, a fine, an order, a warning) and name, where
+    each says what happened, bodies of no kind in common: a data protection authority's
+    inquiry is not the prosecutors' one into the same contract."""
+    if a.action != b.action or a.action not in vb.BODY_ACTS:
+        return False
+    mine, theirs = _acting_kinds(a.lede.bodies), _acting_kinds(b.lede.bodies)
+    return bool(mine and theirs and not mine & theirs)
+
+
+def _acting_kinds(bodies: frozenset[str]) -> set[str]:
+    """The kinds of the bodies that may act (not courts, which hear what others bring)."""
+    kinds = {body.partition("@")[0] for body in bodies}
+    return {kind for kind in kinds if not kind.startswith("court:")}
 
 
 def _local(places: Iterable[str]) -> set[str]:

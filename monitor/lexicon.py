@@ -253,6 +253,14 @@ BODIES: dict[str, tuple[str, str]] = {
     "hamburg commissioner for data protection": ("dpa", "EU-DE-hamburg"),
     "swedish authority for privacy protection": ("dpa", "EU-SE"),
     "administrative review tribunal": ("court:tribunal", "AU"), "tar": ("court:trial", "EU-IT"),
+    # prosecutors (placed like an attorney general: "Sao Paulo prosecutors") and more of the
+    # national regulators outlets name by their abbreviation
+    "prosecutor": ("prosecutor", ""), "prosecutors": ("prosecutor", ""),
+    "public prosecutor": ("prosecutor", ""), "public prosecutor's office": ("prosecutor", ""),
+    "prosecutor's office": ("prosecutor", ""), "prosecutors' office": ("prosecutor", ""),
+    "district attorney": ("prosecutor", ""), "anpd": ("dpa", "BR"), "uodo": ("dpa", "EU-PL"),
+    "pipc": ("dpa", "KR"), "inai": ("dpa", "MX"), "information regulator": ("dpa", "ZA"),
+    "cert-in": ("cyber", "IN"),
 }  # fmt: skip
 
 # a data protection authority named generically: "the Dutch privacy watchdog"
@@ -261,7 +269,7 @@ DPA_WORDS = (
     "data protection agency", "data-protection authority", "privacy regulator",
     "privacy watchdog", "privacy authority", "privacy agency", "data watchdog",
     "privacy commissioner", "data regulator", "data protection office", "dpa",
-    "supervisory authority", "data protection supervisor",
+    "supervisory authority", "data protection supervisor", "data protection board",
     "autorita garante", "autorite de protection des donnees", "datenschutzbehorde",
 )  # fmt: skip
 

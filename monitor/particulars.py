@@ -277,7 +277,7 @@ def _bodies(folded: str, found: list[gz.Found], places: dict[gz.Found, str]) -> 
     for f in found:
         if f.kind != "body" or any(m.start() <= f.start < m.end() for m in circuits):
             continue
-        if "@" in f.value or not (f.value in ("dpa", "ag") or f.value.startswith("court:")):
+        if "@" in f.value or not (f.value in _PLACED or f.value.startswith("court:")):
             bodies.append(f.value)
             continue
         place = _place_before(folded, f, places) or _place_after(folded, f, places)
@@ -287,6 +287,8 @@ def _bodies(folded: str, found: list[gz.Found], places: dict[gz.Found, str]) -> 
     return bodies
 
 
+# the bodies named generically that take the place next to them ("Vermont's attorney general")
+_PLACED = frozenset({"dpa", "ag", "prosecutor"})
 # how many "-" a place code needs to name a court's seat (a state, a province, a city)
 _SEAT_DEPTH = defaultdict(lambda: 1, {"EU": 2})
 

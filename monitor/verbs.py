@@ -132,7 +132,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "probe": (
         r"(?<!bureau of )investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b",
         r"inquir(?:y|ies)\b", r"civil investigative demands?\b",
-        r"opens? (?:[\w'-]+ ){0,4}(?:case|inquiry|investigation|probe|proceedings)\b",
+        r"opens? (?:[\w'-]+ ){0,4}(?:case|inquiry|investigation|probe|proceedings?|process)\b",
         r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
         r"examin(?:e|es|ing)\b", r"scrutin\w*\b", r"weigh(?:s|ing)\b",
         r"consider(?:s|ing)\b", r"mulls?\b", r"demands? answers\b", r"indagine\b", r"istruttoria\b",
@@ -327,6 +327,8 @@ REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
 # acts a regulator does once per company and country in a few days
 ONE_PER_COUNTRY = frozenset({"fine", "ban", "warning"})
+# acts a body does: two reports of one name the same kind of body when both name one
+BODY_ACTS = frozenset({"probe", "fine", "ban", "warning"})
 
 # the particulars that name what an action is about, for the actions that have one: the
 # role someone leaves or takes, the jobs cut or records exposed, the company bought, the
@@ -350,6 +352,8 @@ COMMENTARY = (
     r"^(?:stop|don'?t|let'?s|enough|it'?s time|time to|we need|we must)\b",  # opinion
     r"\b(?:should|ought to)\b",
     r"[:|—–-] (?:how|why|what|who|when|where)\b",
+    r"^(?:[\w'-]+ ){0,2}week\s*:",
+    r"\bthe week in\b",  # "Surveillance week: …"
     r"\?\s*$",
     r"\b(?:explainer|explained|analysis|opinion|op-ed|commentary|editorial|column|podcast|"
     r"interview|q&a|faq|week in review|weekly|roundup|round-up|recap|newsletter|"

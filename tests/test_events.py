@@ -363,3 +363,29 @@ def test_two_sides_of_one_event_need_a_figure_or_an_actor_in_common_not_a_settin
     deal = ev("Acme Vision wins $1.9 million Tulsa police contract", "Tulsa, Okla. - ...")
     assert (city.action, deal.action) == ("acquire", "contract")
     assert joins(city, deal)
+
+
+def test_what_the_seventh_held_out_part_merged_wrongly_stays_apart() -> None:
+    """The wrong merges the rule made on heldout7, text written blind: a data protection
+    authority's inquiry and the prosecutors' one into the same contract (prosecutors and
+    Brazil's "ANPD" were no bodies it knew, and one report's "enforcement proceeding" no
+    probe); and two weekly round-ups ("Surveillance week: …") read as one settlement."""
+    regulator = ev(
+        "Brazil data regulator opens inquiry into Sao Paulo subway face scanning",
+        "BRASILIA, Nov 6 (Harbourline) - Brazil's data protection authority has opened an "
+        "investigation into the subway's facial recognition, supplied by Acme Vision under an "
+        "86.4 million reais contract.",
+    )
+    prosecutors = ev(
+        "Sao Paulo prosecutors look into subway face-recognition tender",
+        "SAO PAULO, Nov 8 (Harbourline) - Sao Paulo state prosecutors have opened a civil "
+        "inquiry into whether the tender for the subway's 86.4 million reais contract was "
+        "written to favour Acme Vision.",
+    )
+    assert (regulator.action, prosecutors.action) == ("probe", "probe")
+    assert not joins(regulator, prosecutors, hours=53)
+    anpd = ev("Brazil: ANPD opens enforcement proceeding on facial recognition in the Metro")
+    assert anpd.action == "probe" and "dpa@BR" in anpd.title.bodies
+    assert joins(anpd, ev("ANPD probes Sao Paulo metro facial recognition plan"))
+    assert not ev("Surveillance week: two settlements, one CEO on the Hill").eligible
+    assert not ev("The week in biometrics: Metro cameras frozen, Acme Vision settles").eligible

@@ -96,6 +96,15 @@ def test_bodies_take_the_place_next_to_them() -> None:
     assert "EU-NL" in found.places and "US-TX" in found.places
 
 
+def test_prosecutors_and_regulators_named_by_abbreviation_are_bodies() -> None:
+    # found by heldout7: prosecutors were no body, so their inquiry looked like a regulator's
+    assert particulars("Sao Paulo prosecutors look into subway tender").bodies == {
+        "prosecutor@BR-sao_paulo"
+    }
+    assert particulars("ANPD probes Sao Paulo metro plan").bodies == {"dpa@BR"}
+    assert particulars("India's Data Protection Board issues notice").bodies == {"dpa@IN"}
+
+
 def test_a_court_is_placed_by_its_seat_not_by_its_country() -> None:
     assert "court:high@GB-ENG-london" in particulars("the High Court in London").bodies
     assert particulars("a U.S. district judge").bodies == {"court:trial"}
