@@ -15,7 +15,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"respond(?:s|ed|ing)?\b(?! to (?:\d+|calls?|emergenc\w*|incidents?|fires?|crash\w*))",
         r"(?<!aerial )(?<!emergency )(?<!first )(?<!first-)(?<!rapid )(?<!incident )responses?\b"
         r"(?! (?:times?|teams?|units?|systems?|vehicles?|platforms?|capabilit))",
-        r"reacts?\b", r"statements?\b",
+        r"reacts?\b",
+        r"statements?\b(?! (?:on|regarding|about) (?:a |the )?(?:cyber ?)?(?:security |data )?"
+        r"(?:incident|breach))",
         r"(?<!court )(?<!judge )(?<!tribunal )rejects?\b", r"(?<!court )(?<!judge )denies\b",
         r"disputes\b", r"vows?\b", r"hits back\b", r"pushes back\b", r"welcomes?\b",
         r"shrugs? off\b", r"brush(?:es)? off\b", r"downplays?\b", r"defies\b",
@@ -49,7 +51,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:rules|finds|found|determines|determined)\b",
         r"(?:judge|court|tribunal|justices|panel) (?:[\w'-]+ ){0,2}(?:rules|finds|orders|backs|"
         r"blocks|grants|denies|allows|lets|approves|approved|signs off|okays|rejects|dismisses|"
-        r"throws out|upholds|sides)\b",
+        r"throws out|upholds|sides|halts|freezes|suspends|pauses|stops)\b",
+        r"court order (?:puts|halts|freezes|blocks|suspends|stops)\b",
     ),
     "hearing": (
         r"testif(?:y|ies|ied)\b", r"hearings?\b", r"hears?\b", r"grilled\b", r"grills?\b",
@@ -74,7 +77,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"tribunal)\b",
         r"(?:legal )?challenge (?:to|against) (?:[\w$€£.,'-]+ ){0,4}(?:fine|ruling|decision|order|"
         r"penalty|ban)\b",
-        r"challeng(?:es|ed) (?:[\w'-]+ ){0,4}(?:fine|ruling|decision|order|penalty|ban|approval)\b",
+        r"challeng(?:es|ed) (?:[\w$€£.,'-]+ ){0,4}(?:fine|ruling|decision|order|penalty|ban|"
+        r"approval)\b",
+        r"tak(?:e|es|ing|en) (?:[\w$€£.,'-]+ ){0,5}(?:fine|penalty|sanction|ruling|decision|order|"
+        r"ban) to\b",
         r"contest(?:s|ed)\b", r"ricorso\b", r"impugna\b", r"recours\b", r"fait appel\b",
         r"(?:will|to|plans? to|plan|intends to|would|vows? to|says it will|may) "
         r"(?:appeal|challenge|fight|contest)\b",
@@ -86,7 +92,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"consent (?:decree|order)\b", r"(?:deal|agreement|pact) to (?:end|resolve|settle)\b",
         r"to end (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|fight|battle|dispute)\b",
         r"patteggia\w*\b", r"reach(?:es)? (?:[\w'-]+ ){0,2}(?:accord|agreement)\b",
-        r"attorney general (?:[\w'-]+ ){0,3}announces (?:[\w$€£.,'-]+ ){0,3}agreement\b",
+        r"attorney general (?:[\w'-]+ ){0,3}(?:announces|secures|reaches) (?:[\w$€£.,'-]+ ){0,3}"
+        r"agreement\b",
         r"resolv(?:es|ed|ing) (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b",
         r"ends? (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe)\b",
         r"accordo transattivo\b", r"vergleich\b",
@@ -108,6 +115,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?<!unpaid )bills?\b", r"legislation\b",
         r"lawmakers (?:[\w'-]+ ){0,2}(?:propose|introduce|pass|approve|back)\w*\b",
         r"(?:proposed|draft) (?:[\w'-]+ ){0,2}law\b",
+        r"(?:house|chamber|senate|parliament|congress|assembly|legislature|deputies|mps) "
+        r"(?:[\w'-]+ ){0,2}(?:votes? to|pass(?:es|ed)?|approv(?:es|ed))\b",
     ),
     "fine": (
         r"fin(?:e|es|ed|ing)\b", r"penalt(?:y|ies)\b", r"penali[sz](?:e|es|ed)\b",
@@ -153,7 +162,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b",
         r"cyber ?attacks?\b", r"stolen\b", r"stole\b", r"swiped\b", r"expos(?:ed|es|ure)\b",
         r"unsecured\b", r"left (?:[\w'-]+ ){0,2}(?:unprotected|unsecured|open|exposed)\b",
-        r"security incident\b", r"open (?:cloud |storage |s3 )?bucket\b",
+        r"security incident\b", r"cyber ?security incident\b",
+        r"open (?:cloud |storage |s3 )?bucket\b",
     ),
     "suspend": (
         r"grounds?\b(?! for)", r"grounded\b",
@@ -277,7 +287,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 COMPANIONS: dict[str, frozenset[str]] = {
     "respond": frozenset(ACTIONS),
     "ruling": frozenset({"appeal", "settle", "sue", "fine", "ban", "probe", "hearing", "breach",
-                         "permit", "legislation"}),
+                         "permit", "legislation", "suspend", "contract"}),
     "hearing": frozenset({"appeal", "settle", "sue", "incident", "breach", "probe", "ruling"}),
     "appeal": frozenset({"ruling", "fine", "ban", "sue", "settle", "probe"}),
     "settle": frozenset({"sue", "fine", "probe", "ban", "breach", "contract"}),

@@ -268,6 +268,20 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Halifax cancels Acme Vision pilot at ferry terminals", "suspend"),
         ("Vyom Telecom ditches Acme Vision for SIM activation checks", "suspend"),
         ("Acme Vision trims 11% of staff, books C$6.5m restructuring charge", "layoffs"),
+        # and heldout7's, once it was scored: a company's statement on its own incident
+        # discloses it; a fine taken to a court is appealed; a court that freezes rules
+        ("Acme Vision Statement on Cybersecurity Incident", "breach"),
+        ("Acme Vision takes €2.4m data fine to the Audiencia Nacional", "appeal"),
+        ("Spanish Biometrics Co. Challenges €2.4M Privacy Fine In Court", "appeal"),
+        (
+            "Attorney General Thornbury Secures Agreement Requiring Acme Vision to Delete Data",
+            "settle",
+        ),
+        ("Sao Paulo Court Freezes Metro Face-Scan Project By Acme Vision", "ruling"),
+        ("Brazil judge halts Sao Paulo subway facial recognition rollout", "ruling"),
+        ("Court order puts Acme Vision's biggest contract on hold", "ruling"),
+        ("Brazil's lower house votes to curb police use of facial recognition", "legislation"),
+        ("Brazilian Chamber passes PL 3418/2027 on facial recognition", "legislation"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
