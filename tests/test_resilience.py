@@ -4,6 +4,7 @@ Retry-After values, a process killed holding leases, Ctrl-C, oversized feeds."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import signal
@@ -324,7 +325,8 @@ def test_health_answers_at_once_while_another_process_holds_the_sqlite_write_loc
 # --- poll --once: exit codes and Ctrl-C ---------------------------------------------------------
 
 
-def test_ctrl_c_stops_poll_once_without_tracebacks(feed_server: FeedServer, tmp_path: Path) -> None:
+def _hung_poll_once(feed_server: FeedServer, tmp_path: Path) -> subprocess.Popen[str]:
+    """``poll --once`` of one feed that never answers (its deadline 50 s), once it asked."""
     feed_server.set_hang("/slow.xml")
     config = cli_config(tmp_path, {"slow": feed_server.url("/slow.xml")})
     config.write_text(config.read_text().replace("deadline: 5s", "deadline: 50s"))
@@ -338,8 +340,32 @@ def test_ctrl_c_stops_poll_once_without_tracebacks(feed_server: FeedServer, tmp_
         start_new_session=True,  # its own process group, as a terminal's foreground job
     )
     wait_for(lambda: feed_server.hits("/slow.xml"))
-    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole group, workers included
-    _, err = proc.communicate(timeout=60)
+    return proc
+
+
+def _assert_interrupted(proc: subprocess.Popen[str]) -> None:
+    """It stopped at once (well before the fetch's 50 s deadline), as Ctrl-C should."""
+    _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert "interrupted" in err
+
+
+def test_ctrl_c_stops_poll_once_without_tracebacks(feed_server: FeedServer, tmp_path: Path) -> None:
+    proc = _hung_poll_once(feed_server, tmp_path)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole group, workers included
+    _assert_interrupted(proc)
+
+
+def test_ctrl_c_landing_on_another_thread_stops_poll_once_at_once(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """The kernel hands a process's signal to any thread not blocking it, e.g. the store's
+    while the main thread briefly blocks SIGINT: the poll must stop then too, not when its
+    fetch times out."""
+    proc = _hung_poll_once(feed_server, tmp_path)
+    threads = [int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid]
+    assert threads, "poll --once runs other threads (the store's) besides the main one"
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.tgkill(proc.pid, threads[0], signal.SIGINT) == 0, os.strerror(ctypes.get_errno())
+    _assert_interrupted(proc)
