@@ -283,8 +283,12 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
         (w, n, f"name {n}") for w, n in _capped([(weight, n) for n in sorted(others)], 2 * weight)
     ]
     specific = {what for w, _, what in found if w >= THRESHOLD}
-    # the sum both say happened, agreeing to the unit, is as telling as two particulars
-    reported = any(_same_amount(m, n) for m in a.lede.money for n in b.lede.money)
+    # the sum both say happened, agreeing to the unit, is as telling as two particulars;
+    # not when one says what happened is not about a sum ("CTO exits ... fresh from a
+    # R$310m raise": the raise is background to a departure)
+    reported = all(e.action in (None, *vb.MONEY_OBJECTS) for e in (a, b)) and any(
+        _same_amount(m, n) for m in a.lede.money for n in b.lede.money
+    )
     pinned = any(what.startswith(_PINNING) for what in specific)
     return Evidence(
         sum(w for w, _, _ in found), [t for _, t, _ in found], len(specific) + reported, pinned

@@ -232,7 +232,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"acquisizione\b", r"rachat\b", r"rachete\b",
     ),
     "funding": (
-        r"rais(?:es|ed|ing) (?:[\w'-]+ ){0,2}(?:[$€£]|\d)", r"funding\b", r"series [a-f]\b",
+        r"rais(?:es|ed|ing) (?:[\w'-]+ ){0,2}(?:[a-z]{0,2}[$€£]|\d)", r"funding\b",
+        r"series [a-f]\b",
         r"valuation\b", r"valued at\b", r"(?:investment|financing|seed) round\b",
         r"round of financing\b", r"investment\b",
         r"(?:closes|completes|lands|secures|gets) (?:[\w$€£.,'-]+ ){0,5}round\b",

@@ -389,3 +389,26 @@ def test_what_the_seventh_held_out_part_merged_wrongly_stays_apart() -> None:
     assert joins(anpd, ev("ANPD probes Sao Paulo metro facial recognition plan"))
     assert not ev("Surveillance week: two settlements, one CEO on the Hill").eligible
     assert not ev("The week in biometrics: Metro cameras frozen, Acme Vision settles").eligible
+
+
+def test_a_raise_in_reais_is_funding_and_a_departure_after_it_another_event() -> None:
+    """The wrong merge two pollers on PostgreSQL made when the race left a funding report
+    alone in its story: "raises R$310mn" named no action, and a CTO's exit whose lede
+    recalled that raise shared its sum, which counted as much as two particulars."""
+    raised = ev(
+        "Acme Vision raises R$310mn as Brazilian banks adopt face checks",
+        "SAO PAULO (Harbourline) - Acme Vision has raised R$310 million led by local funds.",
+    )
+    assert raised.action == "funding"
+    unnamed = ev(
+        "Acme Vision: R$310mn for face checks at Brazilian banks",
+        "SAO PAULO (Harbourline) - Acme Vision has R$310 million more to spend on bank checks.",
+    )
+    exits = ev(
+        "Acme Vision CTO exits after eight years",
+        "Acme Vision's chief technology officer is leaving the company, fresh from a "
+        "R$310 million raise.",
+    )
+    assert unnamed.action is None and exits.action is not None
+    assert not joins(raised, exits, hours=20)
+    assert not joins(unnamed, exits, hours=20)
