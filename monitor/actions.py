@@ -101,7 +101,10 @@ _SEQUEL = re.compile(
     r"(?:lawsuits?|suits?|fines?|penalt(?:y|ies)|probes?|investigations?|cases?|complaints?|"
     r"bans?|orders?|contracts?|deals?|settlements?|claims?|rounds?|challenges?|breach(?:es)?|"
     r"hacks?|leaks?|(?:cyber ?)?attacks?|incidents?|warnings?|patents?|acquisitions?|layoffs|"
-    r"job cuts|executives?|officials?|departures?|exits?|resignations?)\b"
+    r"job cuts|executives?|officials?|departures?|exits?|resignations?|"
+    # "second Illinois city to sign with…": another customer's act, not the first one's
+    r"cit(?:y|ies)|states?|countr(?:y|ies)|customers?|clients?|banks?|lenders?|retailers?|"
+    r"agenc(?:y|ies))\b"
 )
 
 

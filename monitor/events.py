@@ -268,7 +268,9 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
             both = _specific(body) and any(_specific(o) for o in matching)
             weight = WEIGHTS["body" if both else "generic_body"]
             found.append((weight, describe_body(body), f"in {place}" if place else kind))
-    places = _capped(_shared_places(x.places, y.places), MAX_PLACES)
+    # a place both name only as background ("a week after Colorado sued") places neither
+    told = None if ledes else a.lede.places | b.lede.places
+    places = _capped(_shared_places(x.places, y.places, told), MAX_PLACES)
     found += [(w, describe_place(code), f"in {code}") for w, code in places]
     if a.about & b.about and places:  # the same decision, in the same place
         found.append((WEIGHTS["object"] / 2, f"about the {_words(a.about & b.about)}", "about"))
@@ -463,11 +465,16 @@ def _specific(body: str) -> bool:
     return "@" in body or body in {"ftc", "sec", "doj", "cfpb", "fcc", "dhs", "ice", "edpb"}
 
 
-def _shared_places(xs: frozenset[str], ys: frozenset[str]) -> list[tuple[float, str]]:
-    """Each place both name (the less specific of two that contain one another)."""
+def _shared_places(
+    xs: frozenset[str], ys: frozenset[str], told: frozenset[str] | None = None
+) -> list[tuple[float, str]]:
+    """Each place both name (the less specific of two that contain one another); with
+    ``told``, only those near one of its places (where either says it happened)."""
     shared = {
         (x if within(y, x) else y) for x in leaf_places(xs) for y in leaf_places(ys) if _near(x, y)
     }
+    if told is not None:
+        shared = {p for p in shared if any(_near(p, t) for t in told)}
     return sorted(((_place_weight(p), describe_place(p)) for p in shared), reverse=True)
 
 

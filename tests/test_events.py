@@ -412,3 +412,31 @@ def test_a_raise_in_reais_is_funding_and_a_departure_after_it_another_event() ->
     assert unnamed.action is None and exits.action is not None
     assert not joins(raised, exits, hours=20)
     assert not joins(unnamed, exits, hours=20)
+
+
+def test_a_place_both_name_only_as_background_and_another_customer_stay_apart() -> None:
+    """Two pairs of the set that only arrival order kept apart (two pollers could have
+    joined them): suits in Colorado and Texas that both recall Colorado's earlier suit,
+    and a second city signing with the company a day after the first."""
+    boulder = ev(
+        "Boulder photographer files class action against facial recognition company",
+        "Elena Varga says photos she took at weddings turned up in Acme Vision's search "
+        "results. The suit comes days after the state attorney general sued Acme Vision in "
+        "Denver District Court.",
+    )
+    texas = ev(
+        "Texas files biometric privacy lawsuit against Acme Vision",
+        "AUSTIN, Texas, Sept 15 (Atlantic Press) - Texas sued Acme Vision on Wednesday, "
+        "accusing it of capturing residents' faces without consent, a week after Colorado "
+        "filed a similar suit.",
+    )
+    assert (boulder.action, texas.action) == ("sue", "sue")
+    assert not joins(boulder, texas, hours=30)
+    chicago = ev("Acme Vision wins Chicago police drone and plate reader contract")
+    aurora = ev(
+        "Aurora becomes second Illinois city to sign with Acme Vision",
+        "Aurora's city council agreed on Wednesday to pay Acme Vision $940,000 for plate "
+        "readers at 12 intersections, two days after Chicago's larger deal.",
+    )
+    assert aurora.sequel and not chicago.sequel
+    assert not joins(chicago, aurora, hours=40)
