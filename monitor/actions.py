@@ -22,7 +22,8 @@ _SUBORDINATE = re.compile(
     r";|\s(?:joins|follows?|as(?! (?:the |its |a |an |his |her )?(?:new |interim |acting |co-|"
     r"former )?(?:ceo|chief|president|chair|head|cto|cfo|coo|director|founder|general counsel|"
     r"board))|amid|after|while|despite|following|ahead of|before|since|because|against|"
-    r"even as|but|so|that|(?:a |one )?(?:days?|weeks?|months?) after|(?:for|over|by) \w+ing)\s",
+    r"even as|but|so|that|(?:a |one )?(?:days?|weeks?|months?) after|(?:for|over|by) \w+ing|"
+    r"in (?:the )?wake of|on the heels of|pending)\s",
     re.IGNORECASE,
 )
 _COMMENTARY = re.compile("|".join(f"(?:{p})" for p in vb.COMMENTARY))
@@ -39,7 +40,8 @@ def main_clause(title: str) -> tuple[int, int]:
 
 
 _LEADING = re.compile(
-    r"^(?:after|following|amid|despite|as|with|fresh from|days after|weeks after)\b[^,]*,\s*",
+    r"^(?:after|following|amid|despite|as|with|fresh from|days after|weeks after|"
+    r"in (?:the )?wake of|on the heels of)\b[^,]*,\s*",
     re.IGNORECASE,
 )
 

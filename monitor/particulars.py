@@ -115,11 +115,13 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
 
 
 _LEADING_CLAUSE = re.compile(
-    r"^(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|having)\b[^,]*,\s*",
+    r"^(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|having|wake of|"
+    r"heels of)\b[^,]*,\s*",
     re.IGNORECASE,
 )
 _TRAILING_CLAUSE = re.compile(
-    r",\s(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|which|who|whose)\b",
+    r",\s(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|which|who|whose|"
+    r"wake of|heels of|pending)\b",
     re.IGNORECASE,
 )
 

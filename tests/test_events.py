@@ -440,3 +440,16 @@ def test_a_place_both_name_only_as_background_and_another_customer_stay_apart() 
     )
     assert aurora.sequel and not chicago.sequel
     assert not joins(chicago, aurora, hours=40)
+
+
+def test_in_the_wake_of_and_pending_introduce_context_not_a_second_act() -> None:
+    """Headlines read as naming two unrelated acts (no one event) because "in wake of" and
+    "pending" were not read as context: "CEO resigns in wake of cyberattack" is a
+    resignation, "suspends contract pending breach review" a suspension."""
+    resigns = ev("Acme Vision chief executive resigns in wake of cyberattack")
+    assert (resigns.action, resigns.eligible) == ("resign", True)
+    assert joins(resigns, ev("Acme Vision CEO quits after data breach"))
+    paused = ev("Lender suspends Acme Vision contract pending breach review")
+    assert (paused.action, paused.eligible) == ("suspend", True)
+    heels = ev("On the heels of its breach, Acme Vision lays off 140")
+    assert heels.action == "layoffs"
