@@ -206,7 +206,7 @@ def particulars(
     folded = fold(_COUNTRY_CAPS.sub("U.S.", text))
     found = gz.find(folded)
     line = _DATELINE.match(text) if dateline else None
-    places = _places(folded, found, len(fold(text[: line.end()])) if line else 0)
+    places = _places(folded, found, len(fold(text[: line.end()])) if line else 0, skip)
     bodies = _bodies(folded, found, places)
     known = {_POSSESSIVE.sub("", w) for f in found for w in folded[f.start : f.end].split()}
     # the agency in a dateline ("(Nordic Wire)") is the outlet, named by all its items
@@ -240,6 +240,7 @@ _NATIONALITY = re.compile(
     + "|".join(map(re.escape, lx.NATIONALITY_NOUNS))
     + r"))(?![\w])"
 )
+_OWNED = re.compile(r"^'s? ([\w-]+)")  # "kenya's kitambu": the word owned
 _BODY_AFTER = re.compile(
     r"^(?:'s)?\s+(?:\w+\s+){0,2}(?:"
     + "|".join(map(re.escape, lx.DPA_WORDS))
@@ -247,15 +248,21 @@ _BODY_AFTER = re.compile(
 )
 
 
-def _places(folded: str, found: list[gz.Found], dateline_end: int) -> dict[gz.Found, str]:
+def _places(
+    folded: str, found: list[gz.Found], dateline_end: int, actor: frozenset[str] = frozenset()
+) -> dict[gz.Found, str]:
     """The places of ``found`` with their codes, leaving out nationality phrases ("the U.S.
-    company"); a city in the dateline counts as its state or country."""
+    company", "Kenya's Kitambu": ``actor`` holds the words of the company tracked); a city
+    in the dateline counts as its state or country."""
     places = {}
     for f in found:
         if f.kind != "place":
             continue
         after = folded[f.end : f.end + 60]
         if _NATIONALITY.match(after) and not _BODY_AFTER.match(after):
+            continue
+        owner = _OWNED.match(after)
+        if owner is not None and owner.group(1) in actor:
             continue
         places[f] = _parent(f.value) if f.start < dateline_end else f.value
     return places

@@ -453,3 +453,29 @@ def test_in_the_wake_of_and_pending_introduce_context_not_a_second_act() -> None
     assert (paused.action, paused.eligible) == ("suspend", True)
     heels = ev("On the heels of its breach, Acme Vision lays off 140")
     assert heels.action == "layoffs"
+
+
+def test_what_the_eighth_held_out_part_merged_wrongly_stays_apart() -> None:
+    """heldout8's wrong merges, text written blind: a Nairobi company's Ugandan contract,
+    a rival's challenge to its Liberian one and a Zanzibar pilot joined on "Kenya" (no
+    African country was a place, so the company's home country was all they shared); and
+    "Kenya's Kitambu" is the company's nationality, not a second place in the headline."""
+    uganda = ev(
+        "Uganda picks Kenya's Acme Vision for $31 mln ID renewal kits despite leak scrutiny",
+        "KAMPALA, Feb 14 (Kestrel) - Uganda's national identification authority has awarded "
+        "Acme Vision a contract worth 118 billion shillings ($31 million) for 2,500 mobile "
+        "enrolment kits.",
+    )
+    assert (uganda.action, uganda.eligible, uganda.title.places) == ("contract", True, {"UG"})
+    liberia = ev(
+        "Losing bidder challenges Acme Vision's Liberia election contract",
+        "MONROVIA, Feb 17 (Kestrel) - Saranta Technologies has asked Liberia's procurement "
+        "watchdog to annul the award to Kenya's Acme Vision.",
+    )
+    zanzibar = ev(
+        "Zanzibar Electoral Commission Selects Acme Vision for Biometric Registration Pilot",
+        "NAIROBI, Kenya - Acme Vision today announced that the Zanzibar Electoral Commission "
+        "has selected it to supply 120 registration kits.",
+    )
+    for a, b in itertools.combinations((uganda, liberia, zanzibar), 2):
+        assert not joins(a, b, hours=48), (a, b)
