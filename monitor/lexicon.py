@@ -258,6 +258,8 @@ NATIONALITY_NOUNS = (
     "citizen", "citizens", "national", "nationals", "founder", "co-founder", "entrepreneur",
     "investor", "investors", "owner", "parent", "buyer", "buyers", "acquirer", "suitor",
     "rival", "rivals", "fund", "lender", "bank", "insurer", "retailer", "operator",
+    "supplier", "suppliers", "contractor", "contractors", "manufacturer", "manufacturers",
+    "seller", "exporter", "integrator", "outfit", "govtech", "fintech",
 )  # fmt: skip
 NATIONALITY_ADJECTIVES = (
     "facial", "recognition", "face", "search", "biometric", "biometrics", "tech", "technology",

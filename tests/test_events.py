@@ -479,3 +479,6 @@ def test_what_the_eighth_held_out_part_merged_wrongly_stays_apart() -> None:
     )
     for a, b in itertools.combinations((uganda, liberia, zanzibar), 2):
         assert not joins(a, b, hours=48), (a, b)
+    # "Kenyan … supplier" is the supplier's nationality too, not a second place
+    halted = ev("Malawi registration bureau halts work with Kenyan biometrics supplier")
+    assert (halted.action, halted.eligible, halted.title.places) == ("suspend", True, {"MW"})
