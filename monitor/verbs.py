@@ -86,6 +86,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:appeal|challenge|fight|contest)\b",
         r"fights? (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|ruling|decision|order|ban)\b",
         r"application for (?:judicial |merits )?review\b",
+        # a company that goes to court over a regulator's decision appeals it
+        r"to (?:[\w'-]+ ){0,2}court over (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|sanction|decision|"
+        r"order|ban)\b",
     ),
     "settle": (
         r"settl(?:e|es|ed|ing|ement|ements)\b", r"agrees? to pay\b", r"agreed to pay\b",

@@ -482,3 +482,14 @@ def test_what_the_eighth_held_out_part_merged_wrongly_stays_apart() -> None:
     # "Kenyan … supplier" is the supplier's nationality too, not a second place
     halted = ev("Malawi registration bureau halts work with Kenyan biometrics supplier")
     assert (halted.action, halted.eligible, halted.title.places) == ("suspend", True, {"MW"})
+
+
+def test_a_company_going_to_court_over_a_penalty_appeals_it() -> None:
+    """heldout8: "goes to court over data-protection penalty" read as a lawsuit and "takes
+    data watchdog to administrative court over PLN 4.1m penalty" as the fine itself."""
+    for title in (
+        "Acme Vision goes to court over data-protection penalty",
+        "Acme Vision takes data watchdog to administrative court over PLN 4.1m penalty",
+    ):
+        assert ev(title).action == "appeal", title
+    assert ev("Residents take Acme Vision to court over face scans").action == "sue"
