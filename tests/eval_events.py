@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -40,6 +40,7 @@ from sqlalchemy import create_engine, select, text
 
 from monitor.config import Backfill, Source, Topic
 from monitor.decide import AlertRules, next_due
+from monitor.event import Event
 from monitor.ingest import FeedWrite, record_feed
 from monitor.match import compile_topics
 from monitor.prepare import prepare_feed
@@ -170,7 +171,7 @@ def _item(i: Item, style: str) -> str:
         f"<pubDate>{format_datetime(i.published)}</pubDate>",
     ]
     if i.feed == "gnews":  # Google News: a redirect link, the publisher in <source> and title
-        token = hashlib.sha1(i.id.encode()).hexdigest()
+        token = _gnews_token(i)
         link = f"https://news.google.com/rss/articles/CBMi{token}?oc=5"
         headline, _, publisher = i.title.rpartition(" - ")
         description = (
@@ -295,9 +296,36 @@ def _in_threads(fn: Any, lanes: list[list[str]]) -> None:
         raise errors[0]
 
 
+def _gnews_token(i: Item) -> str:
+    """The GUID (and redirect token) of ``i`` in the Google News feed."""
+    return hashlib.sha1(i.id.encode()).hexdigest()
+
+
+def item_lookup(s: EvalSet) -> Callable[[str | None, str | None], Item | None]:
+    """The item of ``s`` an entry (parsed or stored) is, from its GUID and link: by link,
+    or in the Google News feed, whose links are redirects, by GUID."""
+    by_link = {i.link: i for i in s.items}
+    by_gnews = {_gnews_token(i): i for i in s.items if i.feed == "gnews"}
+    return lambda guid, link: by_link.get(link or "") or by_gnews.get(guid or "")
+
+
+def read_events(s: EvalSet) -> list[tuple[Item, Event, datetime | None]]:
+    """Each item of ``s`` whose event the real parse path reads (every feed's whole body at
+    the last poll), with that event and its parsed published time."""
+    topics = compile_topics([Topic(name=n, terms=t) for n, t in s.topics.items()])
+    item_of = item_lookup(s)
+    found = []
+    for feed, spec in s.feeds.items():
+        body = feed_body(s, feed, max(s.polls), cap=999)
+        for c in prepare_feed(body, {}, spec["url"], feed, topics).candidates:
+            item = item_of(c.entry.guid, c.entry.link)
+            if item is not None and c.fingerprint is not None and c.fingerprint.event is not None:
+                found.append((item, c.fingerprint.event, c.entry.published))
+    return found
+
+
 def _outcome(store: Store, s: EvalSet, seconds: float) -> Outcome:
-    by_link = {i.link: i.id for i in s.items}
-    by_gnews = {hashlib.sha1(i.id.encode()).hexdigest(): i.id for i in s.items if i.feed == "gnews"}
+    item_of = item_lookup(s)
     out = Outcome(seconds=seconds)
     with store.begin() as conn:
         entry_item: dict[int, str] = {}
@@ -310,12 +338,12 @@ def _outcome(store: Store, s: EvalSet, seconds: float) -> Outcome:
                 entries.c.story_reason,
             )
         ):
-            item = by_link.get(row.link) or by_gnews.get(row.guid or "")
-            if item is None or row.story_id is None:
+            found = item_of(row.guid, row.link)
+            if found is None or row.story_id is None:
                 continue
-            entry_item[row.id] = item
-            out.story_of[item] = row.story_id
-            out.reason_of[item] = row.story_reason or "new story"
+            entry_item[row.id] = found.id
+            out.story_of[found.id] = row.story_id
+            out.reason_of[found.id] = row.story_reason or "new story"
         alerted = (
             select(hits.c.story_id, hits.c.entry_id)
             .join(deliveries, deliveries.c.hit_id == hits.c.id)
@@ -386,6 +414,13 @@ def score(s: EvalSet, out: Outcome) -> Figures:
     for i in s.items:
         if i.id in out.story_of:
             members[out.story_of[i.id]].append(i)
+
+    def merged(event: str, reports: Sequence[Item]) -> bool:
+        """A report of ``event`` is in a story with another event's report (an event that
+        matched no topic never alerts, but is not lost to a merge)."""
+        stories = {out.story_of[i.id] for i in reports if i.id in out.story_of}
+        return any(m.event != event for story in stories for m in members[story])
+
     wrong = wrong3 = 0
     merges = []
     for story, xs in members.items():
@@ -409,7 +444,7 @@ def score(s: EvalSet, out: Outcome) -> Figures:
         hard_negatives=hard,
         exactly_once=once,
         alerts=len(out.alerted),
-        lost=sum(1 for e, xs in by_event.items() if alerts_of[e] == 0 and _merged(xs, members)),
+        lost=sum(1 for e, xs in by_event.items() if alerts_of[e] == 0 and merged(e, xs)),
         wrong_pairs=wrong,
         pairs_3d=pairs3,
         wrong_pairs_3d=wrong3,
@@ -417,15 +452,6 @@ def score(s: EvalSet, out: Outcome) -> Figures:
         seconds=out.seconds,
         misses=tuple(misses),
         merges=tuple(merges),
-    )
-
-
-def _merged(reports: Sequence[Item], members: dict[int, list[Item]]) -> bool:
-    """Whether one of ``reports`` (of one event) is in a story with a report of another
-    (an event that matched no topic never alerts, but is not lost to a merge)."""
-    ids = {i.id for i in reports}
-    return any(
-        any(m.id in ids for m in xs) and any(m.id not in ids for m in xs) for xs in members.values()
     )
 
 

@@ -4,21 +4,15 @@ deciding at once gives the same figures as one poller on SQLite."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from eval_events import PAIR_WINDOW, SCORED, combined, evaluate, feed_body, load
+from eval_events import PAIR_WINDOW, SCORED, combined, evaluate, load, read_events
 
 from monitor.cluster import fingerprint, same_story
-from monitor.config import Topic
-from monitor.event import Event
 from monitor.events import same_event
-from monitor.match import compile_topics
-from monitor.prepare import prepare_feed
 
 PARTS = SCORED
 
@@ -63,16 +57,7 @@ def test_no_two_reports_of_different_events_join_whichever_arrives_first(part: s
     report must never be kept from a different event's story only by another member of it.
     So no two reports of different events published within 3 days join, pair by pair."""
     s = load(part)
-    label = {i.link: i.event for i in s.items}
-    label |= {hashlib.sha1(i.id.encode()).hexdigest(): i.event for i in s.items}  # gnews
-    topics = compile_topics([Topic(name=n, terms=t) for n, t in s.topics.items()])
-    found: list[tuple[str, Event, datetime]] = []
-    for feed, spec in s.feeds.items():
-        body = feed_body(s, feed, max(s.polls), cap=999)
-        for c in prepare_feed(body, {}, spec["url"], feed, topics).candidates:
-            fp, published = c.fingerprint, c.entry.published
-            if fp is not None and fp.event is not None and published is not None:
-                found.append((label[c.entry.guid or c.entry.link], fp.event, published))
+    found = [(i.event, event, at) for i, event, at in read_events(s) if at is not None]
     assert len(found) > len(s.items) / 2
     joined = [
         (x, y)
