@@ -13,6 +13,10 @@
    summaries repeating "Clearview police "), against the shipped topics and against the
    worst-case NEAR queries of bench/match.py: what a body parsed in the poller's process
    can cost at most, without a worker's CPU budget.
+4. A search feed polled again: 100 reports of the evaluation set (``tests/data/events``),
+   all matching a topic, then the same feed with one new report on top (a search feed
+   changes at nearly every poll); CPU ms to prepare the second body with and without what
+   the source's last poll held (``seen``: the repeated items' events are not read again).
 
     .venv/bin/python bench/parse.py [--feeds 50] [--rounds 5]
 """
@@ -33,6 +37,7 @@ from match import worst_topics  # bench/match.py
 from poll import synthetic_feed  # bench/poll.py
 
 from monitor.config import Config, Topic
+from monitor.decide import seen_digests
 from monitor.configfile import load_config
 from monitor.feedxml import Declined, read_xml_feed
 from monitor.match import TopicSet, compile_topics
@@ -154,6 +159,36 @@ def inline_bound(topics: TopicSet, limit: int) -> None:
               f"{cpu:.2f} s CPU")  # fmt: skip
 
 
+def search_repoll(rounds: int) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from eval_events import feed_body, load
+
+    s = load("heldout")
+    topics = compile_topics([Topic(name=n, terms=t) for n, t in s.topics.items()])
+    feed = max(s.feeds, key=lambda f: sum(i.feed == f for i in s.items))
+    polls = sorted(s.polls)
+    bodies = [feed_body(s, feed, p) for p in polls]
+    pairs = [(a, b) for a, b in zip(bodies, bodies[1:], strict=False) if a != b]
+    url = s.feeds[feed]["url"]
+    first = prepare_feed(pairs[-1][0], {}, url, feed, topics)
+    matched = sum(bool(c.matches) for c in first.candidates)
+
+    def again(with_seen: bool) -> float:
+        start = time.process_time()
+        for _ in range(rounds):
+            for old, new in pairs:
+                held = seen_digests(prepare_feed(old, {}, url, feed, topics).candidates)
+                mid = time.process_time()
+                prepare_feed(new, {}, url, feed, topics, seen=held if with_seen else b"")
+                start -= time.process_time() - mid  # only the second poll counts
+        return (time.process_time() - start) / rounds / len(pairs) * 1000
+
+    print(f"a search feed polled again ({feed} of heldout: {len(pairs)} changed polls, "
+          f"{len(first.candidates)} items and {matched} matched at the last):")  # fmt: skip
+    print(f"  CPU ms per poll: {again(False):.2f} reading every item's event, "
+          f"{again(True):.2f} reading only the new items'")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=50)
@@ -167,6 +202,7 @@ def main() -> None:
         synthetic(args, topics, Path(tmp))
     corpus()
     inline_bound(topics, shipped.settings.inline_parse_max_bytes)
+    search_repoll(args.rounds)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -35,6 +35,9 @@ class Candidate:
     matches: tuple[Match, ...]
     content_hash: str = ""
     fingerprint: Fingerprint | None = None  # only entries that matched a topic are clustered
+    # matched, but its fingerprint is left to ``plan_entries``: the source's last recorded
+    # poll held this text, so the entry is almost surely known (and never clustered again)
+    deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,18 +79,42 @@ def suppression(entry: Entry, topic: str, rules: AlertRules, now: datetime) -> s
 
 
 def candidates(
-    entries: Iterable[Entry], source: str, match: Callable[[Entry], Sequence[Match]]
+    entries: Iterable[Entry],
+    source: str,
+    match: Callable[[Entry], Sequence[Match]],
+    seen: bytes = b"",
 ) -> list[Candidate]:
     """Key, canonicalize, match and fingerprint a feed's entries (the CPU-heavy part, run
     beside parsing). Only entries that matched a topic get a story fingerprint: the others
-    can never alert, so clustering them would cost without changing any message."""
+    can never alert, so clustering them would cost without changing any message.
+
+    ``seen`` (``seen_digests`` of the source's last recorded poll) names texts the source
+    already had: their fingerprints are deferred to ``plan_entries``, which computes one
+    only for an entry the store does not know. A search feed that changes at every poll
+    repeats nearly all of its items, and reading an item's event is most of its cost."""
     found = []
+    had = _unpack(seen)
     for key, entry in keyed_entries(entries, source).items():
         link = canonical_url(entry.link) if entry.link else None
         matches = tuple(match(entry))
-        fp = _fingerprint(entry, link, matches) if matches else None
-        found.append(Candidate(key, entry, link, matches, content_hash(entry), fp))
+        digest = content_hash(entry)
+        deferred = bool(matches) and bytes.fromhex(digest[:16]) in had
+        fp = _fingerprint(entry, link, matches) if matches and not deferred else None
+        found.append(Candidate(key, entry, link, matches, digest, fp, deferred))
     return found
+
+
+def seen_digests(found: Iterable[Candidate]) -> bytes:
+    """What the next poll of a source may skip fingerprinting (``candidates``): 8 bytes of
+    the content hash of each clustered entry of ``found`` (a collision costs nothing but a
+    fingerprint computed later)."""
+    return b"".join(
+        bytes.fromhex(c.content_hash[:16]) for c in found if c.fingerprint is not None or c.deferred
+    )
+
+
+def _unpack(seen: bytes) -> Container[bytes]:
+    return {seen[i : i + 8] for i in range(0, len(seen), 8)}
 
 
 def _fingerprint(entry: Entry, link: str | None, matches: Sequence[Match]) -> Fingerprint:
@@ -196,11 +223,15 @@ def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> 
                 c.canonical_url,
                 hits,
                 content_hash=c.content_hash,
-                fingerprint=c.fingerprint if hits else None,
+                fingerprint=_fingerprint_of(c) if hits else None,
                 thread_key=case_thread_key(c.entry),  # docket entries thread by case
             )
         )
     return intents
+
+
+def _fingerprint_of(c: Candidate) -> Fingerprint | None:
+    return _fingerprint(c.entry, c.canonical_url, c.matches) if c.deferred else c.fingerprint
 
 
 def next_due(

@@ -39,6 +39,7 @@ class FeedWrite:
     due: datetime
     now: datetime
     dry_run: bool = False  # rolled back; the alerts it would send come back as previews
+    seen: bytes = b""  # the last recorded poll's texts (``decide.seen_digests``)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Recorded:
     gap: Gap | None  # docket sources: this poll shares no entry with the last
     bozo: str | None  # the feed was malformed but readable
     warning: str | None = None  # e.g. items beyond the per-poll cap were skipped
+    seen: bytes = b""  # this poll's texts, for the next poll's ``FeedWrite.seen``
 
 
 def record_feed(

@@ -58,13 +58,13 @@ def init_worker(
 
 
 def prepare_in_worker(
-    body: bytes, headers: Mapping[str, str], url: str, source: SourceKind
+    body: bytes, headers: Mapping[str, str], url: str, source: SourceKind, seen: bytes = b""
 ) -> PreparedFeed:
     """The worker's task when the poller records the result itself (SQLite: one writing
     process, so that no two wait on each other's lock): parse, key and match only."""
     if _topics is None:
         raise RuntimeError("prepare_in_worker needs topics: call init_worker first")
-    return prepare_source(body, headers, url, source, _topics, _tracked)
+    return prepare_source(body, headers, url, source, _topics, _tracked, seen)
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,12 @@ def prepare_source(
     source: Source | SourceKind,
     topics: TopicSet,
     tracked: TrackedCases,
+    seen: bytes = b"",
 ) -> PreparedFeed:
     """``prepare_feed`` for a configured source: its name, kind and court."""
     return prepare_feed(
         body, headers, url, source.name, topics, kind=source.kind, court=source.court,
-        tracked=tracked,
+        tracked=tracked, seen=seen,
     )  # fmt: skip
 
 
@@ -144,12 +145,14 @@ def prepare_feed(
     kind: str = "news",
     court: str | None = None,
     tracked: TrackedCases | None = None,
+    seen: bytes = b"",
 ) -> PreparedFeed:
     """Parse ``body`` and key, canonicalize and match its entries. Raises ParseError.
 
     ``kind`` is the source kind: ``pacer`` and ``courtlistener`` bodies are read as docket
     entries (of ``court``), matched by ``topics`` and by the ``tracked`` cases, and keyed by
-    ``docket.docket_key``.
+    ``docket.docket_key``. ``seen``: texts of news entries the source's last recorded poll
+    held (``decide.seen_digests``), whose fingerprints are left for the record step.
     """
     if kind in DOCKET_KINDS:
         cases = tracked if tracked is not None else {}
@@ -160,5 +163,5 @@ def prepare_feed(
         )
     else:
         parsed = parse_feed(body, headers, url)
-        found = candidates(parsed.entries, source, lambda e: topics.match(e, source))
+        found = candidates(parsed.entries, source, lambda e: topics.match(e, source), seen)
     return PreparedFeed(replace(parsed, entries=()), tuple(found))

@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from monitor.config import Topic
+from monitor.decide import seen_digests
 from monitor.docket_keys import Gap
 from monitor.entry import Alert
 from monitor.errors import StoreError
@@ -97,7 +98,9 @@ class Ingester:
         """Parse, key and match ``body`` (``monitor.prepare.prepare_source``), then record it
         for ``write.source`` in one transaction, rolled back for a dry run. Raises ParseError
         (nothing written) or StoreError."""
-        prepared = prepare_source(body, headers, url, write.source, self.topics, self.tracked)
+        prepared = prepare_source(
+            body, headers, url, write.source, self.topics, self.tracked, write.seen
+        )
         return self.record(prepared, write)
 
     def record(self, prepared: PreparedFeed, write: FeedWrite) -> Recorded:
@@ -114,7 +117,15 @@ class Ingester:
         else:
             with self.store.begin() as conn:
                 result, previews, gap = write_feed(conn)
-        return Recorded(len(prepared.candidates), result, tuple(previews), gap, feed.bozo, warning)
+        return Recorded(
+            len(prepared.candidates),
+            result,
+            tuple(previews),
+            gap,
+            feed.bozo,
+            warning,
+            seen_digests(prepared.candidates),
+        )
 
     def ingest_inline(
         self, body: bytes, headers: Mapping[str, str], url: str, write: FeedWrite

@@ -6,10 +6,10 @@ Each part (``dev``: written when the rule was designed and used to tune its word
 and Italian, a stretch goal) lists feeds, polls, topics and entries labelled with the event
 they report. For every poll, each feed's RSS body (its entries up to that poll, newest
 first; search feeds with their " - Publisher" titles and ``<source>``) is parsed, matched
-and recorded as a poll of the service does it (``monitor.prepare.prepare_feed`` and
-``monitor.ingest.record_feed``), at the poll's time. ``pollers=2`` records the feeds of each
-poll from two threads at once, each feed in its own transaction (two replicas deciding
-concurrently).
+and recorded as a poll of the service does it (``monitor.worker.Ingester.ingest``, with what
+the feed's last poll held as the poller keeps it), at the poll's time. ``pollers=2`` records
+the feeds of each poll from two threads at once, each feed in its own transaction (two
+replicas deciding concurrently).
 
 Run ``.venv/bin/python tests/eval_events.py [--part dev|heldout|crosslang|all]
 [--scratch-postgres URL] [--pollers 2] [-v]`` for the figures the README reports (SQLite
@@ -41,13 +41,14 @@ from sqlalchemy import create_engine, select, text
 from monitor.config import Backfill, Source, Topic
 from monitor.decide import AlertRules, next_due
 from monitor.event import Event
-from monitor.ingest import FeedWrite, record_feed
+from monitor.ingest import FeedWrite
 from monitor.match import compile_topics
 from monitor.prepare import prepare_feed
 from monitor.store import Store
 from monitor.store import sources as src
 from monitor.store.db import upgrade
 from monitor.store.schema import deliveries, entries, hits
+from monitor.worker import Ingester
 
 EVENTS = Path(__file__).parent / "data" / "events"
 PARTS = (
@@ -94,7 +95,9 @@ class EvalSet:
 
 def load(part: str) -> EvalSet:
     """One part of the set (``dev``, ``heldout``, ``crosslang``)."""
-    raw = yaml.safe_load((EVENTS / f"{part}.yaml").read_text())
+    raw = yaml.load(
+        (EVENTS / f"{part}.yaml").read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
     year = raw["year"]
     when = lambda s: datetime.strptime(f"{year}-{s}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)  # noqa: E731
     items = [
@@ -213,7 +216,8 @@ def run(s: EvalSet, database_url: str, *, pollers: int = 1) -> Outcome:
     store = Store(database_url)
     try:
         upgrade(store.engine)
-        topics = compile_topics([Topic(name=n, terms=t) for n, t in s.topics.items()])
+        ingester = Ingester.for_topics([Topic(name=n, terms=t) for n, t in s.topics.items()], store)
+        seen: dict[str, bytes] = {}
         sources = {n: Source(name=n, url=f["url"]) for n, f in s.feeds.items()}
         with store.begin() as conn:
             src.sync_sources(
@@ -253,7 +257,6 @@ def run(s: EvalSet, database_url: str, *, pollers: int = 1) -> Outcome:
             ) -> None:
                 for feed in lane:
                     source = sources[feed]
-                    found = prepare_feed(bodies[feed], {}, str(source.url), feed, topics)
                     write = FeedWrite(
                         ids[feed],
                         source,
@@ -262,9 +265,9 @@ def run(s: EvalSet, database_url: str, *, pollers: int = 1) -> Outcome:
                         (None, None, f"{poll}"),
                         next_due(now, timedelta(minutes=15)),
                         now,
+                        seen=seen.get(feed, b""),  # as the poller keeps it
                     )
-                    with store.begin() as conn:
-                        record_feed(conn, write, found.candidates)
+                    seen[feed] = ingester.ingest(bodies[feed], {}, str(source.url), write).seen
 
             _in_threads(record, lanes)
         seconds = time.perf_counter() - started

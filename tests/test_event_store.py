@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from monitor import stories as stories_module
 from monitor.config import Backfill
-from monitor.decide import AlertRules, candidates, plan_entries
+from monitor.decide import AlertRules, candidates, plan_entries, seen_digests
 from monitor.entry import Entry, Match
 from monitor.intents import EntryIntent
 from monitor.store import Store
@@ -109,6 +109,31 @@ def test_rewrites_of_one_event_join_its_story_and_a_different_event_does_not(db_
     assert "score" in reasons[2]
     _record(store, ids, "wire", APPEAL, NOW + timedelta(days=1))  # the appeal: its own story
     assert _totals(store) == (2, 2, 2)
+    store.close()
+
+
+def test_a_report_its_source_had_last_poll_but_the_store_lacks_still_joins_its_event(
+    db_url: str,
+) -> None:
+    """The poller defers reading the event of an item the source's last poll held
+    (``decide.candidates`` with ``seen``); should the store not know it (that poll was
+    rolled back, or retention removed the entry), the record step reads it and it joins
+    its event as any new report does."""
+    store = Store(db_url)
+    upgrade(store.engine)
+    ids = _sources(store, "wire", "trade")
+    _record(store, ids, "wire", FINE["wire"], NOW)
+    link = "https://trade.example/fine"
+    report = Entry(guid=link, link=link, title=FINE["trade"][0], summary=FINE["trade"][1])
+    match = lambda e: [Match("clearview", ("Clearview AI",), "s")]  # noqa: E731
+    seen = seen_digests(candidates([report], "trade", match))
+    found = candidates([report], "trade", match, seen)
+    assert [(c.deferred, c.fingerprint) for c in found] == [(True, None)]
+    later = NOW + timedelta(hours=1)
+    with store.begin() as conn:
+        intents = attach_stories(conn, plan_entries(found, RULES, later), "trade", later)
+        rec.record_entries(conn, ids["trade"], intents, ROUTES, later)
+    assert _totals(store) == (1, 1, 1)  # one story, one alert, the report its follow-up
     store.close()
 
 

@@ -13,6 +13,7 @@ import pytest
 from feedgen import rss, story
 from feedserver import FeedServer
 
+from monitor import decide
 from monitor.app import open_app
 from monitor.config import Config, HttpSettings, Settings, Source, Topic
 from monitor.pipeline import MAX_BODIES_EXPECTED, MAX_BODIES_IN_HAND
@@ -181,3 +182,38 @@ def test_polls_queued_for_one_busy_host_do_not_hold_up_another_host(
     assert other == ("not_modified" if conditional else "updated")
     assert busy_outcomes[0] == "failed"  # the hang, at its deadline
     assert set(busy_outcomes[1:]) == {"not_modified" if conditional else "updated"}
+
+
+def test_a_repoll_reads_the_events_of_its_new_items_only(
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search feed changes at every poll yet repeats most of its items: the poller keeps
+    the texts of each source's last recorded poll, and reads the event (the story
+    fingerprint, most of an item's cost) only of items that are new to it; the new item
+    still joins its story."""
+    items = [
+        story(1, FIRST),
+        story(2, "Clearview AI names a new chief executive"),
+        story(3, "Italian regulator fines Clearview AI 20 million euros"),
+    ]
+    copy = "Clearview AI sued by Illinois residents over face-scraping"
+    feed_server.set_feed("/search.xml", rss(items))
+    config = config_for(tmp_path, {"search": feed_server.url("/search.xml")})
+    read: list[str] = []
+    real = decide.fingerprint
+    monkeypatch.setattr(decide, "fingerprint", lambda *a, **k: read.append(a[0]) or real(*a, **k))
+
+    async def two_polls() -> list[tuple[str, int, int, int]]:
+        async with open_app(config) as app:
+            await app.poller.sync_sources()
+            reports = []
+            for body in (rss(items), rss([story(4, copy), *items])):
+                feed_server.set_feed("/search.xml", body)
+                (state,) = await app.poller.claim(due_only=False)
+                r = await app.poller.poll(state)
+                reports.append((r.outcome, r.new_entries, r.new_hits, r.alerts))
+            return reports
+
+    # the copy is a new entry of the first story: no hit of its own (hits are per story)
+    assert asyncio.run(two_polls()) == [("updated", 3, 3, 3), ("updated", 1, 0, 0)]
+    assert read == [FIRST, items[1]["title"], items[2]["title"], copy]
