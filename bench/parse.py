@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import json
 import random
 import subprocess
@@ -37,8 +38,8 @@ from match import worst_topics  # bench/match.py
 from poll import synthetic_feed  # bench/poll.py
 
 from monitor.config import Config, Topic
-from monitor.decide import seen_digests
 from monitor.configfile import load_config
+from monitor.decide import seen_digests
 from monitor.feedxml import Declined, read_xml_feed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import parse_feed, read_raw_feed, read_with_feedparser
@@ -168,7 +169,7 @@ def search_repoll(rounds: int) -> None:
     feed = max(s.feeds, key=lambda f: sum(i.feed == f for i in s.items))
     polls = sorted(s.polls)
     bodies = [feed_body(s, feed, p) for p in polls]
-    pairs = [(a, b) for a, b in zip(bodies, bodies[1:], strict=False) if a != b]
+    pairs = [(a, b) for a, b in itertools.pairwise(bodies) if a != b]
     url = s.feeds[feed]["url"]
     first = prepare_feed(pairs[-1][0], {}, url, feed, topics)
     matched = sum(bool(c.matches) for c in first.candidates)
