@@ -72,11 +72,16 @@ def test_no_two_reports_of_different_events_join_whichever_arrives_first(part: s
 def test_two_pollers_on_postgresql_decide_as_one_poller_on_sqlite(
     pg_url: str, tmp_path: Path
 ) -> None:
-    """Nothing is lost or merged wrongly, and the figures stay within one or two events of
-    one poller's: which report of an event arrives first (and so which other reports it
-    can vouch for) depends on which poller gets there first."""
+    """Nothing is lost or merged wrongly, and the figures stay within about 1% of one
+    poller's: which report of an event arrives first (and so which other reports it can
+    vouch for) depends on which poller gets there first. A report recorded before the one
+    that bridges it to its story starts a story of its own (heldout7's Sao Paulo injunction:
+    "Court order puts Jandaris's biggest contract on hold" shares nothing specific with the
+    first report, only with the second); on a loaded machine two pollers gave up to 3
+    alerts more than one of ~600, and 2 events fewer alerting once. Racing past each
+    other's lock would show as tens."""
     one = evaluate("all", f"sqlite:///{tmp_path / 'eval.db'}")
     two = evaluate("all", pg_url, pollers=2)
     assert (two.entries, two.lost, two.wrong_pairs) == (one.entries, 0, 0), two.merges
-    assert abs(two.exactly_once - one.exactly_once) <= 2
-    assert abs(two.alerts - one.alerts) <= 2
+    assert abs(two.exactly_once - one.exactly_once) <= max(2, one.multi_events // 100)
+    assert abs(two.alerts - one.alerts) <= max(2, one.alerts // 100), (two.misses, one.misses)
