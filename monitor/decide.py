@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -35,8 +35,8 @@ class Candidate:
     matches: tuple[Match, ...]
     content_hash: str = ""
     fingerprint: Fingerprint | None = None  # only entries that matched a topic are clustered
-    # matched, but its fingerprint is left to ``plan_entries``: the source's last recorded
-    # poll held this text, so the entry is almost surely known (and never clustered again)
+    # not matched nor fingerprinted yet (``completed``): the source's last recorded poll held
+    # this text, so the entry is almost surely known (and never matched or clustered again)
     deferred: bool = False
 
 
@@ -89,28 +89,38 @@ def candidates(
     can never alert, so clustering them would cost without changing any message.
 
     ``seen`` (``seen_digests`` of the source's last recorded poll) names texts the source
-    already had: their fingerprints are deferred to ``plan_entries``, which computes one
-    only for an entry the store does not know. A search feed that changes at every poll
-    repeats nearly all of its items, and reading an item's event is most of its cost."""
+    already had: an entry with one of them is almost surely known, and a known entry is
+    neither matched nor clustered again, so both are deferred (``completed``, which the
+    record step runs only for an entry the store does not know). A feed that changed at
+    a poll repeats most of its items (a search feed nearly all of them), and matching and
+    reading the event are most of what an item costs after parsing."""
     found = []
     had = _unpack(seen)
     for key, entry in keyed_entries(entries, source).items():
         link = canonical_url(entry.link) if entry.link else None
-        matches = tuple(match(entry))
         digest = content_hash(entry)
-        deferred = bool(matches) and bytes.fromhex(digest[:16]) in had
-        fp = _fingerprint(entry, link, matches) if matches and not deferred else None
-        found.append(Candidate(key, entry, link, matches, digest, fp, deferred))
+        if bytes.fromhex(digest[:16]) in had:
+            found.append(Candidate(key, entry, link, (), digest, None, deferred=True))
+            continue
+        matches = tuple(match(entry))
+        fp = _fingerprint(entry, link, matches) if matches else None
+        found.append(Candidate(key, entry, link, matches, digest, fp))
     return found
 
 
+def completed(c: Candidate, match: Callable[[Entry], Sequence[Match]]) -> Candidate:
+    """``c`` matched and fingerprinted, if ``candidates`` deferred that."""
+    if not c.deferred:
+        return c
+    matches = tuple(match(c.entry))
+    fp = _fingerprint(c.entry, c.canonical_url, matches) if matches else None
+    return replace(c, matches=matches, fingerprint=fp, deferred=False)
+
+
 def seen_digests(found: Iterable[Candidate]) -> bytes:
-    """What the next poll of a source may skip fingerprinting (``candidates``): 8 bytes of
-    the content hash of each clustered entry of ``found`` (a collision costs nothing but a
-    fingerprint computed later)."""
-    return b"".join(
-        bytes.fromhex(c.content_hash[:16]) for c in found if c.fingerprint is not None or c.deferred
-    )
+    """What the next poll of a news source may defer (``candidates``): 8 bytes of the
+    content hash of each of ``found`` (a collision costs nothing but work done later)."""
+    return b"".join(bytes.fromhex(c.content_hash[:16]) for c in found)
 
 
 def _unpack(seen: bytes) -> Container[bytes]:
@@ -214,6 +224,8 @@ def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> 
     """The rows to write for entries not yet stored: each with its hits and their fate."""
     intents = []
     for c in new:
+        if c.deferred:
+            raise ValueError(f"entry {c.key}: match it first (decide.completed)")
         matches = [m for m in c.matches if rules.topics is None or m.topic in rules.topics]
         hits = tuple(HitIntent(m, suppression(c.entry, m.topic, rules, now)) for m in matches)
         intents.append(
@@ -223,15 +235,11 @@ def plan_entries(new: Iterable[Candidate], rules: AlertRules, now: datetime) -> 
                 c.canonical_url,
                 hits,
                 content_hash=c.content_hash,
-                fingerprint=_fingerprint_of(c) if hits else None,
+                fingerprint=c.fingerprint if hits else None,
                 thread_key=case_thread_key(c.entry),  # docket entries thread by case
             )
         )
     return intents
-
-
-def _fingerprint_of(c: Candidate) -> Fingerprint | None:
-    return _fingerprint(c.entry, c.canonical_url, c.matches) if c.deferred else c.fingerprint
 
 
 def next_due(

@@ -9,17 +9,24 @@ logs what ``record_feed`` returns).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
 
 from monitor.config import Source
-from monitor.decide import AlertRules, Candidate, docket_edit, identify, plan_entries
+from monitor.decide import (
+    AlertRules,
+    Candidate,
+    completed,
+    docket_edit,
+    identify,
+    plan_entries,
+)
 from monitor.docket import DOCKET_KINDS
 from monitor.docket_keys import Gap, find_gap, poll_window
-from monitor.entry import Alert
+from monitor.entry import Alert, Entry, Match
 from monitor.store import dockets as cov
 from monitor.store import records as rec
 from monitor.store import sources as src
@@ -56,16 +63,23 @@ class Recorded:
 
 
 def record_feed(
-    conn: Connection, w: FeedWrite, found: Sequence[Candidate], warning: str | None = None
+    conn: Connection,
+    w: FeedWrite,
+    found: Sequence[Candidate],
+    warning: str | None = None,
+    match: Callable[[Entry], Sequence[Match]] | None = None,
 ) -> tuple[rec.RecordResult, list[Alert], Gap | None]:
     """Write ``found`` (the feed's candidates) for ``w.source`` within ``conn``'s transaction,
     with the poll's ``warning`` on the source; returns what was recorded, the alerts owed
-    (read back only for a dry run) and a gap."""
+    (read back only for a dry run) and a gap. ``match``: the source's topic matcher, for
+    the deferred candidates (``decide.candidates``) that turn out to be new."""
     keys = [c.key for c in found]
     links = [c.canonical_url for c in found if c.canonical_url]
     docket = w.source.kind in DOCKET_KINDS
     known = rec.known_entries(conn, w.source_id, keys, links, with_extra=docket)
     new, edits = identify(found, known, docket_edit if docket else None)
+    if match is not None:
+        new = [completed(c, match) for c in new]
     coverage = _coverage(conn, w, found, overlap=len(found) - len(new))
     intents = attach_stories(conn, plan_entries(new, w.rules, w.now), w.source.name, w.now)
     result = rec.record_entries(conn, w.source_id, intents, w.routes, w.now)

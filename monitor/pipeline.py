@@ -141,8 +141,9 @@ class Poller:
         }
         # sources whose outcome the database could not take: leases handed back when it can
         self._unrecorded: set[int] = set()
-        # per source, the texts its last recorded poll held: a poll that repeats them skips
-        # their fingerprints (``decide.candidates``); 8 bytes per matched entry
+        # per news source, the texts its last recorded poll held: a poll that repeats them
+        # matches and fingerprints only entries the store lacks (``decide.candidates``); 8
+        # bytes per item
         self._seen: dict[int, bytes] = {}
 
     async def sync_sources(self) -> None:

@@ -152,7 +152,8 @@ def prepare_feed(
     ``kind`` is the source kind: ``pacer`` and ``courtlistener`` bodies are read as docket
     entries (of ``court``), matched by ``topics`` and by the ``tracked`` cases, and keyed by
     ``docket.docket_key``. ``seen``: texts of news entries the source's last recorded poll
-    held (``decide.seen_digests``), whose fingerprints are left for the record step.
+    held (``decide.seen_digests``), whose matching and fingerprints are left for the record
+    step.
     """
     if kind in DOCKET_KINDS:
         cases = tracked if tracked is not None else {}

@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 
 from monitor.config import Topic
 from monitor.decide import seen_digests
+from monitor.docket import DOCKET_KINDS
 from monitor.docket_keys import Gap
 from monitor.entry import Alert
 from monitor.errors import StoreError
@@ -108,9 +109,12 @@ class Ingester:
         in the dry run's shared one (``DryRun``). Raises StoreError."""
         feed = prepared.feed
         warning = cap_warning(feed)
+        name = write.source.name
 
         def write_feed(conn: Connection) -> tuple[rec.RecordResult, list[Alert], Gap | None]:
-            return record_feed(conn, write, prepared.candidates, warning)
+            return record_feed(
+                conn, write, prepared.candidates, warning, lambda e: self.topics.match(e, name)
+            )
 
         if write.dry_run:
             result, previews, gap = self.dry_run.record(write_feed)
@@ -124,7 +128,7 @@ class Ingester:
             gap,
             feed.bozo,
             warning,
-            seen_digests(prepared.candidates),
+            b"" if write.source.kind in DOCKET_KINDS else seen_digests(prepared.candidates),
         )
 
     def ingest_inline(

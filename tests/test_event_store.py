@@ -17,9 +17,10 @@ from feedserver import FeedServer
 from sqlalchemy import func, select
 
 from monitor import stories as stories_module
-from monitor.config import Backfill
+from monitor.config import Backfill, Source
 from monitor.decide import AlertRules, candidates, plan_entries, seen_digests
 from monitor.entry import Entry, Match
+from monitor.ingest import FeedWrite, record_feed
 from monitor.intents import EntryIntent
 from monitor.store import Store
 from monitor.store import records as rec
@@ -115,9 +116,9 @@ def test_rewrites_of_one_event_join_its_story_and_a_different_event_does_not(db_
 def test_a_report_its_source_had_last_poll_but_the_store_lacks_still_joins_its_event(
     db_url: str,
 ) -> None:
-    """The poller defers reading the event of an item the source's last poll held
-    (``decide.candidates`` with ``seen``); should the store not know it (that poll was
-    rolled back, or retention removed the entry), the record step reads it and it joins
+    """The poller defers matching and reading the event of an item the source's last poll
+    held (``decide.candidates`` with ``seen``); should the store not know it (that poll was
+    rolled back, or retention removed the entry), the record step does both and it joins
     its event as any new report does."""
     store = Store(db_url)
     upgrade(store.engine)
@@ -128,11 +129,12 @@ def test_a_report_its_source_had_last_poll_but_the_store_lacks_still_joins_its_e
     match = lambda e: [Match("clearview", ("Clearview AI",), "s")]  # noqa: E731
     seen = seen_digests(candidates([report], "trade", match))
     found = candidates([report], "trade", match, seen)
-    assert [(c.deferred, c.fingerprint) for c in found] == [(True, None)]
+    assert [(c.deferred, c.matches, c.fingerprint) for c in found] == [(True, (), None)]
     later = NOW + timedelta(hours=1)
+    source = Source(name="trade", url="http://127.0.0.1/trade")
+    write = FeedWrite(ids["trade"], source, RULES, ROUTES, (None, None, "x"), later, later)
     with store.begin() as conn:
-        intents = attach_stories(conn, plan_entries(found, RULES, later), "trade", later)
-        rec.record_entries(conn, ids["trade"], intents, ROUTES, later)
+        record_feed(conn, write, found, match=match)
     assert _totals(store) == (1, 1, 1)  # one story, one alert, the report its follow-up
     store.close()
 

@@ -16,6 +16,7 @@ from feedserver import FeedServer
 from monitor import decide
 from monitor.app import open_app
 from monitor.config import Config, HttpSettings, Settings, Source, Topic
+from monitor.match import TopicSet
 from monitor.pipeline import MAX_BODIES_EXPECTED, MAX_BODIES_IN_HAND
 from monitor.store.db import make_engine, upgrade
 
@@ -184,13 +185,13 @@ def test_polls_queued_for_one_busy_host_do_not_hold_up_another_host(
     assert set(busy_outcomes[1:]) == {"not_modified" if conditional else "updated"}
 
 
-def test_a_repoll_reads_the_events_of_its_new_items_only(
+def test_a_repoll_matches_and_reads_the_events_of_its_new_items_only(
     feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A search feed changes at every poll yet repeats most of its items: the poller keeps
-    the texts of each source's last recorded poll, and reads the event (the story
-    fingerprint, most of an item's cost) only of items that are new to it; the new item
-    still joins its story."""
+    the texts of each source's last recorded poll, and matches and reads the event (the
+    story fingerprint) only of items that are new to it; the new item still joins its
+    story."""
     items = [
         story(1, FIRST),
         story(2, "Clearview AI names a new chief executive"),
@@ -202,6 +203,11 @@ def test_a_repoll_reads_the_events_of_its_new_items_only(
     read: list[str] = []
     real = decide.fingerprint
     monkeypatch.setattr(decide, "fingerprint", lambda *a, **k: read.append(a[0]) or real(*a, **k))
+    matched: list[str] = []
+    real_match = TopicSet.match
+    monkeypatch.setattr(
+        TopicSet, "match", lambda s, e, *a: matched.append(e.title) or real_match(s, e, *a)
+    )
 
     async def two_polls() -> list[tuple[str, int, int, int]]:
         async with open_app(config) as app:
@@ -216,4 +222,6 @@ def test_a_repoll_reads_the_events_of_its_new_items_only(
 
     # the copy is a new entry of the first story: no hit of its own (hits are per story)
     assert asyncio.run(two_polls()) == [("updated", 3, 3, 3), ("updated", 1, 0, 0)]
-    assert read == [FIRST, items[1]["title"], items[2]["title"], copy]
+    titles = [FIRST, items[1]["title"], items[2]["title"]]
+    assert read == [*titles, copy]  # the events read: the first poll's, then the new item's
+    assert matched == [*titles, copy]
