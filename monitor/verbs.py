@@ -7,6 +7,10 @@ action is about, the headlines that comment rather than report, and who brings a
 
 from __future__ import annotations
 
+from monitor.lexicon import US_STATES
+
+_STATES = "|".join(names[0] for names in US_STATES.values())  # folded full names
+
 # action class → regular expressions over folded text (lower case, accents removed). Order is
 # precedence: a headline that names several takes the first (an appeal of a fine is an
 # appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
@@ -98,6 +102,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"attorney general (?:[\w'-]+ ){0,3}(?:announces|secures|reaches) (?:[\w$€£.,'-]+ ){0,3}"
         r"agreement\b",
         r"resolv(?:es|ed|ing) (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b",
+        # who pays whom: a company "to pay" a state owes it (an attorney general's
+        # settlement); a customer that pays the company buys from it (a contract)
+        rf"to pay (?:the )?(?:state of |people of )?(?:{_STATES})\b",
         r"ends? (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe)\b",
         r"accordo transattivo\b", r"vergleich\b",
     ),

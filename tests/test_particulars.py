@@ -282,6 +282,12 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Court order puts Acme Vision's biggest contract on hold", "ruling"),
         ("Brazil's lower house votes to curb police use of facial recognition", "legislation"),
         ("Brazilian Chamber passes PL 3418/2027 on facial recognition", "legislation"),
+        # who pays whom: a company "to pay" a state settles with it; a customer paying the
+        # company buys from it
+        ("Acme Vision to pay Michigan $1.6 mln, let residents opt out of face database", "settle"),
+        ("Acme Vision to pay the State of New Mexico $900,000", "settle"),
+        ("Mesa to pay Acme Vision $48,000 for a year of face search", "contract"),
+        ("Police department pays Acme Vision $20,000 for licenses", "contract"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
