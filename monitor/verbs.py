@@ -67,6 +67,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"answers\b",
         r"(?:judges?|justices|lawmakers|senators|aldermen|committee|panel|councill?ors) "
         r"(?:[\w'-]+ ){0,2}(?:question|questions|questioned|press|pressed|skeptical)\b",
+        # legislators who summon an executive, or one who is to face them, hold a hearing
+        r"(?:lawmakers|legislators|senators|senate|congress|parliament|mps|committee|panel) "
+        r"(?:[\w'-]+ ){0,2}summon(?:s|ed)?\b",
+        r"(?:to )?face (?:[\w'-]+ ){0,2}(?:lawmakers|legislators|senators|senate|congress|"
+        r"parliament|mps|committee|panel)\b",
     ),
     "appeal": (
         r"appeal(?:s|ed|ing)?\b(?! (?:court|judges?))",

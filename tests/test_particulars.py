@@ -288,6 +288,11 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Acme Vision to pay the State of New Mexico $900,000", "settle"),
         ("Mesa to pay Acme Vision $48,000 for a year of face search", "contract"),
         ("Police department pays Acme Vision $20,000 for licenses", "contract"),
+        # legislators who summon an executive, or one to face them: a hearing, whatever it
+        # is about (heldout8's Senate hearing "on leak" read as the breach)
+        ("Senators summon Acme Vision boss over data breach", "hearing"),
+        ("Jane Roe to face senators on 2.3 million record leak", "hearing"),
+        ("Acme Vision CEO faces lawsuit over leak", "sue"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
