@@ -99,7 +99,7 @@ def candidates(
     for key, entry in keyed_entries(entries, source).items():
         link = canonical_url(entry.link) if entry.link else None
         digest = content_hash(entry)
-        if bytes.fromhex(digest[:16]) in had:
+        if _short(digest) in had:
             found.append(Candidate(key, entry, link, (), digest, None, deferred=True))
             continue
         matches = tuple(match(entry))
@@ -120,7 +120,11 @@ def completed(c: Candidate, match: Callable[[Entry], Sequence[Match]]) -> Candid
 def seen_digests(found: Iterable[Candidate]) -> bytes:
     """What the next poll of a news source may defer (``candidates``): 8 bytes of the
     content hash of each of ``found`` (a collision costs nothing but work done later)."""
-    return b"".join(bytes.fromhex(c.content_hash[:16]) for c in found)
+    return b"".join(_short(c.content_hash) for c in found)
+
+
+def _short(digest: str) -> bytes:
+    return bytes.fromhex(digest[:16])  # 8 bytes of a content hash
 
 
 def _unpack(seen: bytes) -> Container[bytes]:
