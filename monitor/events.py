@@ -30,7 +30,8 @@ The rule. Two items report the same event when all of these hold:
    the company bought or product launched (1.5 a name)), or, for a response, appeal or
    ruling, the kind of decision it is about in the same place (1.5). Countries, bodies
    named without a place, other counts, roles and names only add to the score that ranks
-   candidate stories. Items that name no action class must instead share two figures
+   candidate stories. The act itself counts when both report it: a company's one-off act,
+   or a regulator's or court's act or an appeal in a country both name. Items that name no action class must instead share two figures
    (amounts, counts, percentages, case numbers).
 
 A story is joined only when no entry of it disagrees with the new one (rules 2 and 4); a
@@ -153,17 +154,36 @@ def judge(
 def _alike_action(a: Event, b: Event) -> str | None:
     """The one-off action both headlines report, in words, when it counts as a specific
     particular: a company's own once-in-a-while act (``verbs.ONE_OFF``: a CEO leaving, a
-    listing, a takeover) or a regulator's act in one country (``verbs.ONE_PER_COUNTRY``: a
-    fine, a ban) in the same country. Neither may say it reports "another" one."""
+    listing, a takeover), or a regulator's or court's act (``verbs.ONE_PER_COUNTRY``: a fine,
+    a probe, a ruling, an appeal against one) in the same country, about the same kind of
+    decision when both say. Neither may say it reports "another" one."""
     if a.action is None or a.action != b.action or a.sequel or b.sequel:
         return None
     if a.action in vb.ONE_OFF:
         return f"the {a.action}"
-    if a.action in vb.ONE_PER_COUNTRY:
+    if a.action in vb.ONE_PER_COUNTRY and not _other_decision(a, b):
         shared = _countries(a) & _countries(b)
         if shared:
             return f"the {a.action} in {describe_place(min(shared))}"
     return None
+
+
+def _other_decision(a: Event, b: Event) -> bool:
+    """Both say what decision they are about, and not the same kind: an appeal of a fine is
+    not one of a court's ruling. A ruling no court is named for is a regulator's decision
+    (a fine, a ban), as in ``compatible``."""
+    x, y = _decisions(a), _decisions(b)
+    return bool(x and y and x.isdisjoint(y))
+
+
+def _decisions(event: Event) -> frozenset[str]:
+    # a suit or an appeal named beside the decision ("complaint against the decision",
+    # "loses first round in appeal") says where it is contested, not which decision it is
+    about = event.about & _DECISIONS
+    return about | vb.REGULATOR_DECISIONS if "ruling" in about and not _court(event) else about
+
+
+_DECISIONS = frozenset({"fine", "ban", "warning", "ruling", "settle"})
 
 
 def _countries(event: Event) -> set[str]:

@@ -351,8 +351,12 @@ REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 # acts a company does once in a while: two reports of one within days are one event unless
 # something disagrees (another role, amount, place, actor)
 ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
-# acts a regulator does once per company and country in a few days
-ONE_PER_COUNTRY = frozenset({"fine", "ban", "warning"})
+# acts of a regulator or a court, and appeals against them, done once per company and
+# country in a few days: two reports of one in the same country within days are one event
+# unless something disagrees (an amount, a place within it, a body, what it is about). Not
+# a lawsuit, a contract, a settlement: a company has many plaintiffs, customers, partners
+# in one country ("wins Dutch police contract" is not "signs deal with Dutch border agency")
+ONE_PER_COUNTRY = frozenset({"fine", "ban", "warning", "probe", "ruling", "appeal"})
 # acts a body does: two reports of one name the same kind of body when both name one
 BODY_ACTS = frozenset({"probe", "fine", "ban", "warning"})
 

@@ -219,6 +219,26 @@ def test_a_regulators_act_in_one_country_told_twice_is_one_event() -> None:
     assert set(event_keys(korea)) & set(event_keys(ev("Korea becomes first to fine Acme Vision")))
 
 
+def test_a_probe_ruling_or_appeal_in_one_country_told_twice_is_one_event() -> None:
+    """heldout8: a probe or an appeal told twice in one country, with nothing else specific
+    in common, is one event, as a fine is; another country, "another" one, an appeal of
+    another kind of decision, or a company's deals with two customers stay apart."""
+    probe = ev("Kenya's privacy regulator investigates Acme Vision over biometric data exposure")
+    odpc = ev("Kenya: ODPC opens investigation into Acme Vision Ltd (ODPC/INV/041)")
+    assert joins(probe, odpc)
+    assert set(event_keys(probe)) & set(event_keys(odpc))
+    assert not joins(probe, ev("Uganda's data regulator investigates Acme Vision"))
+    assert not joins(probe, ev("Kenya opens a second probe into Acme Vision"))
+    appeal = ev("Acme Vision appeals Norwegian deletion order")
+    assert joins(appeal, ev("Acme Vision lodges appeal in Norway over order to delete images"))
+    assert not joins(appeal, ev("Acme Vision appeals Swedish deletion order"))
+    fine = ev("Acme Vision appeals Dutch privacy fine")
+    assert joins(fine, ev("Acme Vision contests Amsterdam ruling, says EU law does not reach it"))
+    assert not joins(fine, ev("Acme Vision appeals Dutch court ruling on its face database"))
+    police = ev("Acme Vision wins Dutch police contract")
+    assert not joins(police, ev("Acme Vision signs deal with Dutch border agency"))
+
+
 def test_a_warning_and_a_customer_dropping_the_company_are_acts_too() -> None:
     """A regulator's warning or guidance, and a customer pulling the company's product,
     told twice, are one event; a warning in another country is another one."""
