@@ -31,8 +31,8 @@ The rule. Two items report the same event when all of these hold:
    ruling, the kind of decision it is about in the same place (1.5). Countries, bodies
    named without a place, other counts, roles and names only add to the score that ranks
    candidate stories. The act itself counts when both report it: a company's one-off act,
-   or a regulator's or court's act or an appeal in a country both name. Items that name no action class must instead share two figures
-   (amounts, counts, percentages, case numbers).
+   or a regulator's or court's act or an appeal in a country both name. Items that name no
+   action class must instead share two figures (amounts, counts, percentages, case numbers).
 
 A story is joined only when no entry of it disagrees with the new one (rules 2 and 4); a
 wrong merge hides news from the desk, so when in doubt the item alerts on its own.

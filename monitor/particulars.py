@@ -172,9 +172,16 @@ def _first_sentence(text: str) -> str:
 
 def _scattered(places: frozenset[str]) -> bool:
     """Two places in one headline neither of which contains the other ("fined in Italy and
-    Greece"): several events, or a comparison."""
-    leaves = leaf_places(places)
-    return len(leaves) > 1
+    Greece", "sued in Chicago and Houston"): several events, or a comparison. Cities of one
+    state or country are one setting ("e-gates at Lisbon, Porto and Faro")."""
+    return len({_city_container(code) for code in leaf_places(places)}) > 1
+
+
+def _city_container(code: str) -> str:
+    """The state or country a city lies in ("EU-PT-lisbon": "EU-PT"); other places as they
+    are (city names are the lower-case part of a code)."""
+    container, _, last = code.rpartition("-")
+    return container if container and last.islower() else code
 
 
 def leaf_places(places: Iterable[str]) -> set[str]:
@@ -234,7 +241,7 @@ _DATELINE = re.compile(
     r"\s*(?:\([A-Za-z. ]+\))?\s*[-—–]\s"
 )
 _NATIONALITY = re.compile(
-    r"^(?:-based|-born| based| headquartered|(?:\s+(?:"
+    r"^(?:-based|-born| based| headquartered|(?:\s+(?:\w+(?:-\w+)+|"  # a compound: face-search
     + "|".join(map(re.escape, lx.NATIONALITY_ADJECTIVES))
     + r")){0,3}\s+(?:"
     + "|".join(map(re.escape, lx.NATIONALITY_NOUNS))

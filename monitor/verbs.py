@@ -7,9 +7,15 @@ action is about, the headlines that comment rather than report, and who brings a
 
 from __future__ import annotations
 
-from monitor.lexicon import US_STATES
+from monitor.lexicon import NATIONALITY_NOUNS, US_STATES
 
 _STATES = "|".join(names[0] for names in US_STATES.values())  # folded full names
+# a word that names a company after at most two others ("breached voice-id vendor")
+_ACTOR_NOUN = rf" (?:[\w'-]+ ){{0,2}}(?:{'|'.join(NATIONALITY_NOUNS)})\b"
+_NOT_LAW = (
+    r"(?! (?:[\w'-]+ ){0,2}(?:act|acts|law|laws|rules|gdpr|regulations?|code|principles?|"
+    r"obligations?|duty|duties|order|orders)\b)"
+)
 
 # action class → regular expressions over folded text (lower case, accents removed). Order is
 # precedence: a headline that names several takes the first (an appeal of a fine is an
@@ -106,7 +112,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"patteggia\w*\b", r"reach(?:es)? (?:[\w'-]+ ){0,2}(?:accord|agreement)\b",
         r"attorney general (?:[\w'-]+ ){0,3}(?:announces|secures|reaches) (?:[\w$€£.,'-]+ ){0,3}"
         r"agreement\b",
-        r"resolv(?:es|ed|ing) (?:[\w'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims)\b",
+        r"resolv(?:e|es|ed|ing) (?:[\w.'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe|"
+        r"investigation|charges)\b",
+        r"(?:put|puts|putting) (?:[\w.'-]+ ){1,4}to rest\b",
         # who pays whom: a company "to pay" a state owes it (an attorney general's
         # settlement); a customer that pays the company buys from it (a contract)
         rf"to pay (?:the )?(?:state of |people of )?(?:{_STATES})\b",
@@ -171,10 +179,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:took|takes|knocks?|knocked) (?:out|down|offline)\b", r"malfunction(?:s|ed)?\b",
     ),
     "breach": (
-        # not a law broken ("breached the Privacy Act", "breach of GDPR"): that is a finding
-        r"breach(?:es|ed)?\b(?! (?:[\w'-]+ ){0,2}(?:act|acts|law|laws|rules|gdpr|regulations?|"
-        r"code|principles?|obligations?|duty|duties|order|orders)\b)",
-        r"hack(?:s|ed|ers)?\b", r"leak(?:s|ed)?\b",
+        # not a law broken ("breached the Privacy Act", "breach of GDPR"): that is a finding;
+        # nor an actor's attribute ("takes over at breached voice-ID vendor"): the context
+        rf"breach(?:es)?\b{_NOT_LAW}", rf"breached\b{_NOT_LAW}(?!{_ACTOR_NOUN})",
+        r"hack(?:s|ers)?\b", rf"hacked\b(?!{_ACTOR_NOUN})", r"leak(?:s|ed)?\b",
         r"cyber ?attacks?\b", r"stolen\b", r"stole\b", r"swiped\b", r"expos(?:ed|es|ure)\b",
         r"unsecured\b", r"left (?:[\w'-]+ ){0,2}(?:unprotected|unsecured|open|exposed)\b",
         r"security incident\b", r"cyber ?security incident\b",
@@ -226,7 +234,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
         r"joins? as\b", r"takes? the helm\b", r"to lead\b",
         r"new (?:[\w'-]+ ){0,2}(?:boss|chief|ceo)\b",
-        r"takes? over as\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
+        r"takes? over (?:as|at)\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
         r"(?:for|as|to) (?:the )?top job\b",
         r"adds? (?:[\w'-]+ ){0,3}(?:chief|ceo|cfo|cto|coo|ciso|president|director|officer)\b",
         r"nomina\w*\b", r"nomme\w*\b",
@@ -239,7 +247,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     "acquire": (
         r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buy(?:s|ing)?\b", r"bought\b",
-        r"takeover\b", r"takes? over\b(?! as\b)", r"merg(?:e|es|er|ers|ing)\b",
+        r"takeover\b", r"takes? over\b(?! as\b| at\b)", r"merg(?:e|es|er|ers|ing)\b",
         r"purchas(?:e|es|ed)\b",
         r"snap(?:s|ped)? up\b", r"sold to\b",
         r"moves? for (?:[\w'-]+ ){1,3}in (?:[\w$€£.,'-]+ ){0,3}(?:deal|bid|offer)\b",
@@ -289,8 +297,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:[\w,]+ ){0,2}(?:jobs|roles|staff|workers|positions|employees)\b",
     ),
     "launch": (
-        r"launch(?:es|ed)?\b(?! (?:[\w'-]+ )?(?:probe|investigation|inquiry|lawsuit|suit|appeal|"
-        r"challenge|review|audit|bid|campaign|claim|action|legal))", r"unveil(?:s|ed)?\b",
+        r"launch(?:es|ed)?\b(?! (?:[\w'-]+ ){0,2}(?:probe|investigation|inquiry|lawsuit|suit|"
+        r"appeal|challenge|review|audit|bid|campaign|claim|action|legal))", r"unveil(?:s|ed)?\b",
         r"introduc(?:es|ed)\b", r"rolls? out\b",
         r"(?<!market )(?<!trading )(?<!nasdaq )(?<!exchange )(?<!share )debuts?\b",
         r"releas(?:es|ed)\b",

@@ -293,6 +293,16 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Senators summon Acme Vision boss over data breach", "hearing"),
         ("Jane Roe to face senators on 2.3 million record leak", "hearing"),
         ("Acme Vision CEO faces lawsuit over leak", "sue"),
+        # found by the parts' misses of 2026-12-02: a payment that puts a probe to rest
+        # settles it; a class action launched is a suit; a chief who takes over at a company
+        # is appointed; a hacked or breached vendor is context, not the event
+        ("Acme Vision Pays $1.9M To Put Conn. Biometric Probe To Rest", "settle"),
+        ("Acme Vision Pays $925K To Resolve Ore. Consumer Privacy Probe", "settle"),
+        ("Minnesotans Launch Biometric Class Action Against Acme Vision", "sue"),
+        ("Payments risk chief takes over at breached voice-ID vendor Acme Vision", "appoint"),
+        ("Spanish lender suspends biometric login supplied by hacked vendor", "suspend"),
+        ("Acme Vision breached by hackers", "breach"),
+        ("Meridian takes over Acme Vision", "acquire"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
@@ -321,7 +331,12 @@ def test_commentary_round_ups_and_scattered_headlines_report_no_one_event() -> N
     assert read_item("What the Dutch fine means for Acme's clients", "").commentary
     assert read_item("Week in review: Acme fined, sued and settled", "").commentary
     assert read_item("Acme fined in Italy, sued in Vermont", "").multi
+    assert read_item("Acme sued in Chicago and Houston", "").multi
     assert not read_item("Italy fines Acme €20m", "").multi
+    # cities of one country are one setting; a buyer's nationality is no second place
+    assert not read_item("Portugal picks Acme for e-gates at Lisbon, Porto and Faro", "").multi
+    deal = read_item("Austin ALPR vendor Plateview to be acquired by Canadian face-search firm", "")
+    assert (deal.action, deal.multi) == ("acquire", False)
 
 
 def test_action_classes_in_other_languages() -> None:
