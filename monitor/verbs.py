@@ -29,7 +29,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"statements?\b(?! (?:on|regarding|about) (?:a |the )?(?:cyber ?)?(?:security |data )?"
         r"(?:incident|breach))",
         r"(?<!court )(?<!judge )(?<!tribunal )rejects?\b", r"(?<!court )(?<!judge )denies\b",
-        r"disputes\b", r"vows?\b", r"hits back\b", r"pushes back\b", r"welcomes?\b",
+        r"disputes\b", r"vows?\b", r"hits back\b", r"welcomes?\b",
+        r"pushes back\b(?= on| against|\s*$|[,:;])",  # not "pushes back its listing": a delay
         r"shrugs? off\b", r"brush(?:es)? off\b", r"downplays?\b", r"defies\b",
         r"criticis(?:es|ed)\b", r"criticiz(?:es|ed)\b",
         r"calls? (?:[\w'-]+ ){0,4}(?:unlawful|illegal|baseless|meritless|unfair|unjust|absurd)\b",
@@ -49,7 +50,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"suit)\b", r"appeal (?:fails|rejected|dismissed|upheld)\b",
         r"sentenc(?:e|es|ed)\b", r"quash(?:es|ed)?\b", r"annul(?:s|led)\b", r"sentenza\b",
         r"annulla\b", r"jugement\b", r"annule\b", r"(?:rules|finds) (?:that|against|in favou?r)\b",
-        r"can'?t (?:shake|escape|dodge|beat|duck|avoid)\b",
+        r"can'?t (?:shake|escape|dodge|beat|duck|avoid|halt|pause|stop|block|suspend)\b",
         r"(?:refuses?|refused|declines?|declined|won'?t|will not) (?:to )?(?:dismiss|toss|"
         r"throw out|block|suspend|pause|stay|lift|halt)\b",
         r"lets (?:[\w'-]+ ){0,4}proceed\b",
@@ -113,7 +114,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"attorney general (?:[\w'-]+ ){0,3}(?:announces|secures|reaches) (?:[\w$€£.,'-]+ ){0,3}"
         r"agreement\b",
         r"resolv(?:e|es|ed|ing) (?:[\w.'-]+ ){0,3}(?:suit|lawsuit|case|litigation|claims|probe|"
-        r"investigation|charges)\b",
+        r"investigation|charges|action)\b",
+        r"clos(?:es|ed|ing) (?:[\w.'-]+ ){0,3}(?:probe|investigation|case|suit|lawsuit) with\b",
         r"(?:put|puts|putting) (?:[\w.'-]+ ){1,4}to rest\b",
         # who pays whom: a company "to pay" a state owes it (an attorney general's
         # settlement); a customer that pays the company buys from it (a contract)
@@ -139,7 +141,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"lawmakers (?:[\w'-]+ ){0,2}(?:propose|introduce|pass|approve|back)\w*\b",
         r"(?:proposed|draft) (?:[\w'-]+ ){0,2}law\b",
         r"(?:house|chamber|senate|parliament|congress|assembly|legislature|deputies|mps) "
-        r"(?:[\w'-]+ ){0,2}(?:votes? to|pass(?:es|ed)?|approv(?:es|ed))\b",
+        r"(?:[\w'-]+ ){0,2}(?:votes? to|pass(?:es|ed)?|approv(?:e|es|ed))\b",
     ),
     "fine": (
         r"fin(?:e|es|ed|ing)\b", r"penalt(?:y|ies)\b", r"penali[sz](?:e|es|ed)\b",
@@ -233,6 +235,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"official)\b",
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
         r"joins? as\b", r"takes? the helm\b", r"to lead\b",
+        r"fill(?:s|ed)? (?:[\w'-]+ ){0,3}(?:post|role|position|job|seat|vacancy)\b",
         r"new (?:[\w'-]+ ){0,2}(?:boss|chief|ceo)\b",
         r"takes? over (?:as|at)\b", r"(?:permanent|interim) (?:ceo|chief|boss)\b",
         r"(?:for|as|to) (?:the )?top job\b",
@@ -243,6 +246,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"ipos?\b", r"initial public offering\b", r"go(?:es|ing)? public\b",
         r"(?:stock market|share|public) listing\b", r"floats?\b", r"flotation\b",
         r"listing plans?\b", r"list (?:its )?shares\b",
+        r"(?:delays?|postpones?|pushes back|shelves|puts off) (?:[\w'-]+ ){0,3}(?:listing|debut|"
+        r"offering)\b",
         r"(?:stock market|market|trading|nasdaq|exchange|share) debut\b",
     ),
     "acquire": (
@@ -255,7 +260,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"acquisizione\b", r"rachat\b", r"rachete\b",
     ),
     "funding": (
-        r"rais(?:es|ed|ing) (?:[\w'-]+ ){0,2}(?:[a-z]{0,2}[$€£]|\d)", r"funding\b",
+        r"rais(?:es|ed|ing) (?:[\w'-]+ ){0,2}(?:[a-z]{0,3}[$€£]|[a-z]{0,3}\d)", r"funding\b",
+        r"investors? (?:back|backs|pour|pours|put|puts)\b",
         r"series [a-f]\b",
         r"valuation\b", r"valued at\b", r"(?:investment|financing|seed) round\b",
         r"round of financing\b", r"investment\b",

@@ -303,6 +303,25 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Spanish lender suspends biometric login supplied by hacked vendor", "suspend"),
         ("Acme Vision breached by hackers", "breach"),
         ("Meridian takes over Acme Vision", "acquire"),
+        # a sum raised in a currency code, investors backing a company: funding, whatever
+        # happened days before; resolving a class action or closing a probe with a payment
+        # settles it; a company that can't halt an order lost in court; a listing pushed
+        # back is put off, not answered; deputies approve a bill; a post filled appoints
+        ("Acme Vision raises Sh2.3bn days after data leak", "funding"),
+        ("Investors back Acme Vision with $18m days after data exposure", "funding"),
+        ("Acme Vision to resolve Pennsylvania privacy class action for $1.6 million", "settle"),
+        (
+            "Acme Vision Closes Conn. AG Probe With $975K Assurance Of Voluntary Compliance",
+            "settle",
+        ),
+        ("Acme Vision Can't Halt Irish Deletion Order While Appeal Plays Out", "ruling"),
+        ("Acme Vision pushes back WSE listing that could have valued it at PLN 600m", "listing"),
+        ("Acme Vision pushes back on Dutch fine", "respond"),
+        (
+            "Deputies approve facial recognition limits; Acme says it 'welcomes clear rules'",
+            "legislation",
+        ),
+        ("Acme Vision fills finance post three days after Whitcombe's departure", "appoint"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
