@@ -98,15 +98,19 @@ def is_sequel(folded_title: str) -> bool:
     return _SEQUEL.search(folded_title) is not None
 
 
-_SEQUEL = re.compile(
-    r"\b(?:second|third|fourth|another|fresh|new|further|additional|latest) (?:\w+ ){0,2}"
+_SEQUEL_ACTS = (
     r"(?:lawsuits?|suits?|fines?|penalt(?:y|ies)|probes?|investigations?|cases?|complaints?|"
     r"bans?|orders?|contracts?|deals?|settlements?|claims?|rounds?|challenges?|breach(?:es)?|"
     r"hacks?|leaks?|(?:cyber ?)?attacks?|incidents?|warnings?|patents?|acquisitions?|layoffs|"
-    r"job cuts|executives?|officials?|departures?|exits?|resignations?|"
-    # "second Illinois city to sign with…": another customer's act, not the first one's
-    r"cit(?:y|ies)|states?|countr(?:y|ies)|customers?|clients?|banks?|lenders?|retailers?|"
-    r"agenc(?:y|ies))\b"
+    r"job cuts|executives?|officials?|departures?|exits?|resignations?)"
+)
+_SEQUEL = re.compile(
+    rf"\b(?:second|third|fourth|another|fresh|new|further|additional|latest) (?:\w+ ){{0,2}}"
+    rf"{_SEQUEL_ACTS}\b"
+    # "second Illinois city to sign with…": another customer's act, not the first one's; but
+    # a "new state law" is no other state
+    r"|\b(?:second|third|fourth|another) (?:\w+ ){0,2}(?:cit(?:y|ies)|states?|countr(?:y|ies)|"
+    r"customers?|clients?|banks?|lenders?|retailers?|agenc(?:y|ies))\b"
 )
 
 

@@ -137,9 +137,11 @@ def judge(
     # of something ("a second lawsuit") and the other does not; when neither names the
     # action, two specific particulars or two figures
     needed = 1 if known == 2 and a.sequel == b.sequel else 2
-    if (known < 2 or a.action != b.action) and not pinned:
-        # without the action, or with two that tell one event from its two sides (a city's
-        # contract, a company's acquisition), a setting alone (places, bodies) is not enough
+    if (known == 0 or (known == 2 and a.action != b.action)) and not pinned:
+        # without any action, or with two that tell one event from its two sides (a city's
+        # contract, a company's acquisition), a setting alone (places, bodies) is not enough;
+        # when one names the action, two settings in the ledes are (a state's attorney
+        # general suing and the "State of Vermont" saying the company broke its law)
         specific = 0
     alike = _alike_action(a, b)
     if alike is not None:
@@ -495,7 +497,7 @@ def _shared_places(
     }
     if told is not None:
         shared = {p for p in shared if any(_near(p, t) for t in told)}
-    return sorted(((_place_weight(p), describe_place(p)) for p in shared), reverse=True)
+    return sorted(((_place_weight(p), p) for p in shared), reverse=True)
 
 
 def _place_weight(code: str) -> float:

@@ -163,6 +163,30 @@ def test_an_item_that_names_no_action_needs_two_particulars() -> None:
     assert not joins(numbers, ev("Acme Vision says its app is popular with US police"))
 
 
+def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
+    """A "second lawsuit" by one attorney general is another suit: the state and its
+    attorney general are one particular, not the two a sequel needs (they were counted
+    twice). Where one item names no action, two settings do join it: a regulator and the
+    city where the thing it looks into happened."""
+    first = ev("Texas attorney general sues Acme Vision over face scans")
+    second = ev("Texas attorney general files second lawsuit against Acme Vision")
+    assert not joins(first, second, hours=30)
+    assert not joins(first, ev("Texas AG Says Acme Vision Owes Up To $25K Per Face Under CUBI"))
+    probe = ev(
+        "Czech privacy office probes Acme Vision's in-store eye tracking",
+        "The Czech data protection office opened an inspection of cameras in Brno stores.",
+    )
+    brno = ev(
+        "Czech watchdog wants to know why supermarket shelves in Brno are watching eyes",
+        "The Czech data protection office has asked Acme Vision to explain its shelf cameras.",
+    )
+    assert (probe.action, brno.action) == ("probe", None)
+    assert joins(probe, brno)
+    # a "new state law" is no other state: the suit under it is not a sequel
+    assert not ev("Oregon sues Acme Vision under new state biometric privacy law").sequel
+    assert ev("Acme Vision hit with new lawsuit").sequel
+
+
 def test_a_decision_is_explained_in_words() -> None:
     found = judge(DUTCH_FINE[0], DUTCH_FINE[1], at(), at(1))
     assert not isinstance(found, str)
