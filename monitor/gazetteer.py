@@ -37,14 +37,16 @@ def _automaton() -> ahocorasick.Automaton:
     for phrase in lx.DPA_WORDS:
         entries.setdefault(phrase, ("body", "dpa"))
     for code, names in lx.COUNTRIES.items():
-        for name in names:
+        for name in with_plurals(names):
             entries.setdefault(name, ("place", code))
     for code, names in lx.US_STATES.items():
-        for name in names:
+        for name in with_plurals(names):
             entries.setdefault(name, ("place", f"US-{code}"))
+    for name, code in lx.US_STATE_NICKNAMES.items():
+        entries.setdefault(name, ("place", f"US-{code}"))
     for country, provinces in lx.PROVINCES.items():
         for code, names in provinces.items():
-            for name in names:
+            for name in with_plurals(names):
                 entries.setdefault(name, ("place", f"{country}-{code}"))
     for city, code in lx.CITIES.items():
         entries.setdefault(city, ("place", f"{code}-{re.sub(r'[^a-z]+', '_', city)}"))
@@ -55,6 +57,12 @@ def _automaton() -> ahocorasick.Automaton:
         automaton.add_word(phrase, (len(phrase), kind, value))
     automaton.make_automaton()
     return automaton
+
+
+def with_plurals(names: tuple[str, ...]) -> list[str]:
+    """A place's names, and the plural of each of its demonyms in "-an" ("texan": "texans",
+    "brazilian": "brazilians"); the first name is the place's own ("oman", "japan")."""
+    return [*names, *(n + "s" for n in names[1:] if n.endswith("an"))]
 
 
 def find(folded: str) -> list[Found]:

@@ -410,9 +410,10 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
 def _gazetteer() -> frozenset[str]:
     """Words of the lexicon's places, bodies, roles and months: never names."""
     phrases = (
-        *(n for names in lx.COUNTRIES.values() for n in names),
-        *(n for names in lx.US_STATES.values() for n in names),
-        *(n for p in lx.PROVINCES.values() for names in p.values() for n in names),
+        *(n for names in lx.COUNTRIES.values() for n in gz.with_plurals(names)),
+        *(n for names in lx.US_STATES.values() for n in gz.with_plurals(names)),
+        *lx.US_STATE_NICKNAMES,
+        *(n for p in lx.PROVINCES.values() for names in p.values() for n in gz.with_plurals(names)),
         *lx.CITIES,
         *lx.BODIES,
         *lx.DPA_WORDS,

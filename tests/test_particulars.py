@@ -75,6 +75,12 @@ def test_places_are_hierarchical_and_nationality_phrases_are_not_places() -> Non
     assert found.places == {"US-IL-chicago", "US-IL"}
     assert particulars("the New York-based startup").places == frozenset()
     assert particulars("Quebecers and British Columbians").places == {"CA-QC", "CA-BC"}
+    # residents of a state or country, and a state's nickname, name it
+    assert particulars("Texans and Marylanders").places == {"US-TX", "US-MD"}
+    assert particulars("Coloradans join suit").places == {"US-CO"}
+    assert particulars("Garden State AG sues").bodies == {"ag@US-NJ"}
+    assert particulars("Brazilians and New Yorkers").places == {"BR", "US-NY"}
+    assert particulars("Japanese regulator").places == {"JP"}
 
 
 def test_a_dateline_city_counts_as_its_state_or_country() -> None:
