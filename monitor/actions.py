@@ -40,7 +40,8 @@ def main_clause(title: str) -> tuple[int, int]:
 
 
 _LEADING = re.compile(
-    r"^(?:after|following|amid|despite|as|with|fresh from|days after|weeks after|"
+    r"^(?:after|following|amid|despite|as|with|fresh from|"
+    r"(?:a |one |two |three |several )?(?:days?|weeks?|months?) after|"
     r"in (?:the )?wake of|on the heels of)\b[^,]*,\s*",
     re.IGNORECASE,
 )

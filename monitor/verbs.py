@@ -127,6 +127,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"su(?:e|es|ed|ing)\b", r"suits?\b", r"lawsuits?\b", r"class[- ]actions?\b",
         r"complaints?\b", r"files? suit\b", r"filed suit\b",
         r"tak(?:e|es|ing) (?:[\w'-]+ ){0,3}to court\b", r"goes to court\b",
+        r"reach(?:es|ed)? (?:[\w'-]+ ){0,2}courts?\b",
         r"indict(?:s|ed|ment)\b",
         r"hits? (?:[\w'-]+ ){0,3}with (?:[\w'-]+ ){0,3}(?:claims|suit|lawsuit|charges)\b",
         r"(?:brings?|brought|files?|filed) (?:[\w'-]+ ){0,6}(?:case|action) against\b",
@@ -169,7 +170,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"opens? (?:[\w'-]+ ){0,4}(?:case|inquiry|investigation|probe|proceedings?|process)\b",
         r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
         r"examin(?:e|es|ing)\b", r"scrutin\w*\b", r"weigh(?:s|ing)\b",
-        r"consider(?:s|ing)\b", r"mulls?\b", r"demands? answers\b", r"indagine\b", r"istruttoria\b",
+        r"consider(?:s|ing)\b", r"mulls?\b", r"demands? answers\b",
+        r"gives? (?:[\w'-]+ ){0,3}\d+ (?:days|weeks) to (?:explain|respond|answer|justify)\b",
+        r"indagine\b", r"istruttoria\b",
         r"enquete\b", r"ermittl\w*\b",
     ),
     "incident": (
@@ -215,6 +218,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "resign": (
         r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
         r"quits?\b", r"depart(?:s|ure|ed)?\b", r"walks? out at\b",
+        r"claims? (?:its |their |a )?(?:first |second |another |latest )?(?:executive|ceo|chief|"
+        r"boss|head|scalp)\b",
         r"(?<!lights )out at\b", r"ousted\b", r"out as\b", r"exits?\b",
         r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b",
         r"(?:chief|ceo|cfo|cto|coo|ciso|head|president|chair|chairman|chairwoman|director|"
@@ -364,7 +369,9 @@ COMPATIBLE: frozenset[frozenset[str]] = frozenset(
 REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 # acts a company does once in a while: two reports of one within days are one event unless
 # something disagrees (another role, amount, place, actor)
-ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
+ONE_OFF = frozenset(
+    {"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent", "breach"}
+)
 # acts of a regulator or a court, and appeals against them, done once per company and
 # country in a few days: two reports of one in the same country within days are one event
 # unless something disagrees (an amount, a place within it, a body, what it is about). Not
@@ -392,7 +399,8 @@ MONEY_OBJECTS = frozenset({"fine", "settle", "funding", "contract", "acquire"})
 
 # headlines that comment, explain, ask or collect rather than report one event
 COMMENTARY = (
-    r"^(?:how|why|what|who|when|where|should|could|can|is|are|does|do|will)\b",
+    r"^(?:how|why|what|who|when|where|should|could|can|is|are|was|were|does|do|did|will)\b",
+    r"\bwhat (?:you|to|they) (?:can |should |need to )?(?:do|know)\b",  # a service piece
     r"^(?:stop|don'?t|let'?s|enough|it'?s time|time to|we need|we must)\b",  # opinion
     r"\b(?:should|ought to)\b",
     r"[:|—–-] (?:how|why|what|who|when|where)\b",

@@ -231,6 +231,19 @@ def test_a_companys_one_off_act_told_twice_is_one_event_unless_something_disagre
         assert set(event_keys(a)) & set(event_keys(b))  # the store finds one from the other
 
 
+def test_a_companys_breach_told_twice_is_one_event_but_not_its_explainer() -> None:
+    """heldout6: a company's breach told in four headlines with no figure in common is one
+    event; "a second breach" is another; the service piece about it reports no event."""
+    leak = ev("Acme Vision data leak: 1.9 million selfies exposed online")
+    for other in (
+        "Acme Vision breach: unsecured server exposed KYC photos",
+        "Acme Vision confirms exposure of onboarding images, says no templates leaked",
+    ):
+        assert joins(leak, ev(other)), other
+    assert not joins(leak, ev("Acme Vision hit by a second breach in a week"))
+    assert not joins(leak, ev("Was your selfie in the Acme Vision leak? What you can do now"))
+
+
 def test_a_regulators_act_in_one_country_told_twice_is_one_event() -> None:
     """Headlines that share only the country of a fine (no amount, no regulator named by
     both) report one fine; a fine in another country, or "another" fine, stays apart."""

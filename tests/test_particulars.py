@@ -328,6 +328,11 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
             "legislation",
         ),
         ("Acme Vision fills finance post three days after Whitcombe's departure", "appoint"),
+        # a breach that reaches courts is sued over; a regulator that gives a company days to
+        # explain a leak looks into it; "A week after the hack, …" is context
+        ("Voiceprint breach reaches Illinois courts under biometric privacy law", "sue"),
+        ("Data commissioner gives Acme Vision 14 days to explain leak", "probe"),
+        ("A week after the Acme Vision hack, banks say they will drop voice ID", "suspend"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
@@ -355,6 +360,7 @@ def test_hiring_banks_or_joining_a_list_is_no_appointment_or_contract() -> None:
 def test_commentary_round_ups_and_scattered_headlines_report_no_one_event() -> None:
     assert read_item("What the Dutch fine means for Acme's clients", "").commentary
     assert read_item("Week in review: Acme fined, sued and settled", "").commentary
+    assert read_item("Was your selfie in the Acme leak? What you can do now", "").commentary
     assert read_item("Acme fined in Italy, sued in Vermont", "").multi
     assert read_item("Acme sued in Chicago and Houston", "").multi
     assert not read_item("Italy fines Acme €20m", "").multi
