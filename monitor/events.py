@@ -156,12 +156,14 @@ def judge(
 def _alike_action(a: Event, b: Event) -> str | None:
     """The one-off action both headlines report, in words, when it counts as a specific
     particular: a company's own once-in-a-while act (``verbs.ONE_OFF``: a CEO leaving, a
-    listing, a takeover), or a regulator's or court's act (``verbs.ONE_PER_COUNTRY``: a fine,
-    a probe, a ruling, an appeal against one) in the same country, about the same kind of
-    decision when both say. Neither may say it reports "another" one."""
+    listing, a takeover), its executive before lawmakers (``verbs.ONE_OFF_OUT_OF_COURT``),
+    or a regulator's or court's act (``verbs.ONE_PER_COUNTRY``: a fine, a probe, a ruling,
+    an appeal against one) in the same country, about the same kind of decision when both
+    say. Neither may say it reports "another" one."""
     if a.action is None or a.action != b.action or a.sequel or b.sequel:
         return None
-    if a.action in vb.ONE_OFF:
+    out_of_court = a.action in vb.ONE_OFF_OUT_OF_COURT and not (_court(a) or _court(b))
+    if a.action in vb.ONE_OFF or out_of_court:
         return f"the {a.action}"
     if a.action in vb.ONE_PER_COUNTRY and not _other_decision(a, b):
         shared = _countries(a) & _countries(b)
@@ -370,7 +372,8 @@ def event_keys(event: Event) -> tuple[str, ...]:
     parts += [f"o:{about}@{code}" for about in event.about for code in places]
     parts += [f"r:{r}" for r in p.roles]
     parts += [f"a:{n}" for n in p.names | event.title.weak | event.title.acronyms]  # actors
-    if event.action in vb.ONE_OFF and not event.sequel:
+    out_of_court = event.action in vb.ONE_OFF_OUT_OF_COURT and not _court(event)
+    if (event.action in vb.ONE_OFF or out_of_court) and not event.sequel:
         parts.append(f"x:{event.action}")
     elif event.action in vb.ONE_PER_COUNTRY and not event.sequel:
         parts += [f"x:{event.action}@{country}" for country in _countries(event)]

@@ -372,6 +372,9 @@ REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 ONE_OFF = frozenset(
     {"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent", "breach"}
 )
+# acts one-off for a company unless a court does them: its executives questioned by
+# lawmakers once in a few days (a court hears many of its cases in a week)
+ONE_OFF_OUT_OF_COURT = frozenset({"hearing"})
 # acts of a regulator or a court, and appeals against them, done once per company and
 # country in a few days: two reports of one in the same country within days are one event
 # unless something disagrees (an amount, a place within it, a body, what it is about). Not

@@ -244,6 +244,14 @@ def test_a_companys_breach_told_twice_is_one_event_but_not_its_explainer() -> No
     assert not joins(leak, ev("Was your selfie in the Acme Vision leak? What you can do now"))
 
 
+def test_an_executive_before_lawmakers_is_one_hearing_but_a_court_hears_many_cases() -> None:
+    house = ev("Acme Vision CEO testifies at House hearing on border surveillance")
+    assert joins(house, ev("Lawmakers grill Acme Vision's CEO over facial search at the border"))
+    court = ev("Appeals court hears challenge to Acme Vision class settlement")
+    assert court.action == "hearing"
+    assert not joins(court, ev("Judge hears arguments in Illinois suit against Acme Vision"))
+
+
 def test_a_regulators_act_in_one_country_told_twice_is_one_event() -> None:
     """Headlines that share only the country of a fine (no amount, no regulator named by
     both) report one fine; a fine in another country, or "another" fine, stays apart."""
