@@ -39,6 +39,18 @@ def main_clause(title: str) -> tuple[int, int]:
     return start, (m.start() if m and m.start() > start else len(title))
 
 
+def background_follows(title: str, end: int) -> bool:
+    """True when the headline goes on at ``end`` (its main clause's end) with what happened
+    before or around it ("…, days after AG's suit was filed"), not with what it is about."""
+    return _BACKGROUND.match(title, end) is not None
+
+
+_BACKGROUND = re.compile(
+    r"[,;]?\s*(?:(?:a |one )?(?:days?|weeks?|months?) after|after|following|amid|despite|since|"
+    r"in (?:the )?wake of|on the heels of|even as|while|pending)\s",
+    re.IGNORECASE,
+)
+
 _LEADING = re.compile(
     r"^(?:after|following|amid|despite|as|with|fresh from|"
     r"(?:a |one |two |three |several )?(?:days?|weeks?|months?) after|"

@@ -441,5 +441,8 @@ COMMON_WORDS = frozenset(
     il lo gli un una des du de et en sur pour par dans der die das und mit von für fur al del
     della dei delle per con su da reuters ap afp bloomberg ansa efe upi gdpr bipa ccpa
     inc corp llc ltd plc council oks ok
+    bank banks lender digital international commercial national global holdings systems
+    technologies solutions services capital partners ventures labs network networks financial
+    finance health insurance industries enterprises software analytics metro department ministry
     """.split()  # noqa: SIM905
 )

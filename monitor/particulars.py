@@ -98,8 +98,10 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     start, end = act.main_clause(title)
     main_text = title[start:end]
     full = particulars(title, skip)
-    every, main = act.headline_classes(head, act.main_clause(head))
-    classes = main or every
+    clause = act.main_clause(head)
+    every, main = act.headline_classes(head, clause)
+    # a main clause that names no act reports none that the background after it names
+    classes = main or ([] if act.background_follows(head, clause[1]) else every)
     action = act.primary_action(classes)
     title_p = full if main_text == title else particulars(main_text, skip)
     if vb.OBJECTS.get(action or "") == "roles":  # "Whitfield exits as CFO": the role left

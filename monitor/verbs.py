@@ -135,7 +135,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"seeks? (?:[\w'-]+ ){0,3}(?:penalt(?:y|ies)|damages)\b",
         r"(?:group|legal|representative|collective|mass) (?:claims?|actions?)\b",
         r"(?:brings?|files?|filed|launch(?:es)?) (?:[\w'-]+ ){0,3}claims?\b", r"causa\b",
-        r"denuncia\b", r"poursuit\b", r"porte plainte\b", r"verklag\w*\b", r"klage\b",
+        r"denuncia\b", r"amparos?\b", r"poursuit\b", r"porte plainte\b", r"verklag\w*\b",
+        r"klage\b",
     ),
     "legislation": (
         r"(?<!unpaid )bills?\b", r"legislation\b",
@@ -218,6 +219,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "resign": (
         r"resign(?:s|ed|ation)?\b", r"steps? down\b", r"stepped down\b", r"stepping down\b",
         r"quits?\b", r"depart(?:s|ure|ed)?\b", r"walks? out at\b",
+        r"steps? (?:back|aside) (?:from|as)\b",
         r"claims? (?:its |their |a )?(?:first |second |another |latest )?(?:executive|ceo|chief|"
         r"boss|head|scalp)\b",
         r"(?<!lights )out at\b", r"ousted\b", r"out as\b", r"exits?\b",
@@ -233,9 +235,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"president|chair|head|co-ceo|general counsel)\b", r"names? (?:[\w'-]+ ){1,6}(?:as )?"
         r"(?:new |interim )?(?:ceo|cto|cfo|coo|chief|president|chair|head|director|"
         r"general counsel)\b",
-        # hiring banks or lawyers is no appointment
+        # hiring banks or lawyers is no appointment, nor a vendor hired for a job ("Lima
+        # hires Mexico's Mirvia for 250 traffic cameras": a contract)
         r"hir(?:es?|ed)\b(?! (?:[\w'-]+ )?(?:banks|bankers|advis[eo]rs|underwriters|lawyers|"
-        r"law firms?))",
+        r"law firms?))(?! (?:[\w.'-]+ ){1,4}for \d)",
         r"brings? in (?:an? |the )?(?:[\w'-]+ ){0,2}(?:veteran|executive|exec|chief|ceo|cfo|cto|"
         r"official)\b",
         r"(?:taps?|tapped) (?:[\w'-]+ ){1,3}(?:as|to lead|to run)\b", r"promot(?:es|ed)\b",
@@ -287,7 +290,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"signs? up\b(?! for)",
         r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?|extends?) (?:[\w$€£.,'-]+ ){0,5}"
         r"(?:deal|agreement)\b",
-        r"(?:picks|chooses|selects|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b"
+        r"hir(?:es|ed) (?:[\w.'-]+ ){1,4}for \d",
+        r"(?:picks?|chooses?|selects?|adds) (?:[\w'-]+ ){0,3}(?:for|to)\b"
         r"(?! (?:the )?top job)(?! (?:its |a |the )?(?:list|register|roster|blacklist))",
         r"to deploy\b", r"selected (?:to|by|for)\b", r"signs? with\b", r"re-?upped\b",
         r"orders? \d+ (?!(?:[\w'-]+ ){0,2}(?:to|days|weeks|months|years))",

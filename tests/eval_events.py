@@ -61,6 +61,7 @@ PARTS = (
     "heldout6",
     "heldout7",
     "heldout8",
+    "heldout9",
     "crosslang",
 )
 SCORED = tuple(p for p in PARTS if p != "crosslang")  # "all": the stretch part apart

@@ -333,10 +333,29 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Voiceprint breach reaches Illinois courts under biometric privacy law", "sue"),
         ("Data commissioner gives Acme Vision 14 days to explain leak", "probe"),
         ("A week after the Acme Vision hack, banks say they will drop voice ID", "suspend"),
+        # heldout9, written blind: a vendor hired "for" things is a contract; a founder who
+        # steps back from running the company leaves it; an amparo is a suit
+        ("Lima hires Mexico's Acme Vision for 250 traffic cameras", "contract"),
+        ("Acme Vision hires former Visa executive as CFO", "appoint"),
+        ("Rodrigo Elizondo steps back from running Acme Vision", "resign"),
+        ("Jalisco amparo targets Acme Vision's cut of fines", "sue"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
     assert read_item(title, "").action == action
+
+
+def test_a_main_clause_without_an_act_reports_none_its_background_names() -> None:
+    """heldout9: the police buying face search "days after AG's suit" do not sue."""
+    laredo = "Laredo police add Acme Vision face search, days after AG's suit was filed here"
+    assert read_item(laredo, "").action is None
+    assert read_item("Acme Vision appeals against Dutch fine", "").action == "appeal"
+
+
+def test_the_words_of_company_names_name_no_one() -> None:
+    """heldout9: "PT Bank Lintas Digital" and "Chao Phraya Bank" shared two "names"."""
+    names = particulars("PT Bank Lintas Digital filed a claim against the vendor.").names
+    assert names == {"lintas"}
 
 
 def test_the_main_clause_leaves_out_context() -> None:
