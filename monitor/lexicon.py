@@ -281,6 +281,11 @@ NATIONALITY_ADJECTIVES = (
     "facial", "recognition", "face", "search", "biometric", "biometrics", "tech", "technology",
     "ai", "software", "surveillance", "data", "identification", "security", "internet",
     "social", "media", "start-up", "startup", "privacy", "controversial", "based",
+    # what the company makes or does ("Mexican traffic camera firm")
+    "traffic", "camera", "cameras", "plate", "licence", "license", "id", "identity",
+    "verification", "payments", "payment", "voice", "drone", "drones", "police", "border",
+    "gate", "kyc", "ekyc", "liveness", "fraud", "analytics", "fintech", "retail", "defence",
+    "defense", "cybersecurity", "cyber", "video", "enforcement", "vision",
 )  # fmt: skip
 
 # --- bodies: regulators, prosecutors, courts -------------------------------------------------

@@ -28,7 +28,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"reacts?\b",
         r"statements?\b(?! (?:on|regarding|about) (?:a |the )?(?:cyber ?)?(?:security |data )?"
         r"(?:incident|breach))",
-        r"(?<!court )(?<!judge )(?<!tribunal )rejects?\b", r"(?<!court )(?<!judge )denies\b",
+        r"(?<!court )(?<!judge )(?<!judges )(?<!tribunal )(?<!justices )(?<!panel )rejects?\b",
+        r"(?<!court )(?<!judge )(?<!judges )(?<!tribunal )(?<!justices )(?<!panel )denies\b",
         r"disputes\b", r"vows?\b", r"hits back\b", r"welcomes?\b",
         r"pushes back\b(?= on| against|\s*$|[,:;])",  # not "pushes back its listing": a delay
         r"shrugs? off\b", r"brush(?:es)? off\b", r"downplays?\b", r"defies\b",
@@ -102,6 +103,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:appeal|challenge|fight|contest)\b",
         r"fights? (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|ruling|decision|order|ban)\b",
         r"application for (?:judicial |merits )?review\b",
+        r"(?:sues?|asks? (?:[\w'-]+ ){0,2}(?:judges?|courts?|tribunal)) to (?:undo|overturn|cancel|"
+        r"annul|quash|void|lift|set aside) (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|sanction|decision|"
+        r"order|ruling|ban)\b",
         # a company that goes to court over a regulator's decision appeals it
         r"to (?:[\w'-]+ ){0,2}court over (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|sanction|decision|"
         r"order|ban)\b",
@@ -117,6 +121,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"investigation|charges|action)\b",
         r"clos(?:es|ed|ing) (?:[\w.'-]+ ){0,3}(?:probe|investigation|case|suit|lawsuit) with\b",
         r"(?:put|puts|putting) (?:[\w.'-]+ ){1,4}to rest\b",
+        r"to close (?:out )?(?:[\w.'-]+ ){0,5}(?:suit|lawsuit|case|litigation|claims|probe|"
+        r"investigation)\b",
         # who pays whom: a company "to pay" a state owes it (an attorney general's
         # settlement); a customer that pays the company buys from it (a contract)
         rf"to pay (?:the )?(?:state of |people of )?(?:{_STATES})\b",
@@ -128,6 +134,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"complaints?\b", r"files? suit\b", r"filed suit\b",
         r"tak(?:e|es|ing) (?:[\w'-]+ ){0,3}to court\b", r"goes to court\b",
         r"reach(?:es|ed)? (?:[\w'-]+ ){0,2}courts?\b",
+        r"challeng(?:e|es|ed) (?:[\w$€£.,'-]+ ){0,5}in court\b",
         r"indict(?:s|ed|ment)\b",
         r"hits? (?:[\w'-]+ ){0,3}with (?:[\w'-]+ ){0,3}(?:claims|suit|lawsuit|charges)\b",
         r"(?:brings?|brought|files?|filed) (?:[\w'-]+ ){0,6}(?:case|action) against\b",
@@ -330,7 +337,7 @@ COMPANIONS: dict[str, frozenset[str]] = {
     "hearing": frozenset({"appeal", "settle", "sue", "incident", "breach", "probe", "ruling"}),
     "appeal": frozenset({"ruling", "fine", "ban", "sue", "settle", "probe"}),
     "settle": frozenset({"sue", "fine", "probe", "ban", "breach", "contract"}),
-    "sue": frozenset({"fine", "ban", "probe", "breach", "incident"}),
+    "sue": frozenset({"fine", "ban", "probe", "breach", "incident", "contract"}),
     "legislation": frozenset({"ban", "probe"}),
     "fine": frozenset({"ban", "probe", "breach", "warning"}),
     "ban": frozenset({"probe", "suspend", "warning"}),

@@ -339,6 +339,14 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Acme Vision hires former Visa executive as CFO", "appoint"),
         ("Rodrigo Elizondo steps back from running Acme Vision", "resign"),
         ("Jalisco amparo targets Acme Vision's cut of fines", "sue"),
+        # (then, in-sample) a tribunal or judges that deny rule; suing or asking judges to
+        # undo a fine appeals it; paying to close out a suit settles it; a deal challenged in
+        # court is sued over
+        ("Colombian tribunal denies Acme Vision request to suspend data fine", "ruling"),
+        ("Traffic Cam Co. Acme Vision Sues To Undo Colombian Data Fine", "appeal"),
+        ("Acme Vision says it followed Bogota's orders, asks judges to cancel sanction", "appeal"),
+        ("Acme Vision Pays $1.15M To Close Out Vt. AG's 2020 Data Broker Suit", "settle"),
+        ("Guadalajara drivers challenge new traffic camera contract in court", "sue"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
@@ -382,6 +390,9 @@ def test_commentary_round_ups_and_scattered_headlines_report_no_one_event() -> N
     assert read_item("Was your selfie in the Acme leak? What you can do now", "").commentary
     assert read_item("Acme fined in Italy, sued in Vermont", "").multi
     assert read_item("Acme sued in Chicago and Houston", "").multi
+    assert not read_item(
+        "Colombia fines Mexican traffic camera firm Acme over Bogota data", ""
+    ).multi
     assert not read_item("Italy fines Acme €20m", "").multi
     # cities of one country are one setting; a buyer's nationality is no second place
     assert not read_item("Portugal picks Acme for e-gates at Lisbon, Porto and Faro", "").multi
