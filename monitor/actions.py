@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -134,6 +135,14 @@ def _occurrence_first(classes: list[str], first: dict[str, int]) -> list[str]:
     ):
         return [leftmost, *(c for c in classes if c != leftmost)]
     return classes
+
+
+def in_precedence(classes: Iterable[str]) -> list[str]:
+    """``classes`` in the precedence order of ``verbs.ACTIONS``."""
+    return sorted(classes, key=_PRECEDENCE.__getitem__)
+
+
+_PRECEDENCE = {name: n for n, name in enumerate(vb.ACTIONS)}
 
 
 def primary_action(classes: list[str]) -> str | None:

@@ -102,6 +102,8 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     every, main = act.headline_classes(head, clause)
     # a main clause that names no act reports none that the background after it names
     classes = main or ([] if act.background_follows(head, clause[1]) else every)
+    if "contract" in classes and _pays(head, ignore):
+        classes = act.in_precedence({"settle" if c == "contract" else c for c in classes})
     action = act.primary_action(classes)
     title_p = full if main_text == title else particulars(main_text, skip)
     if vb.OBJECTS.get(action or "") == "roles":  # "Whitfield exits as CFO": the role left
@@ -114,6 +116,16 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     about = frozenset(every) - {action} if action in vb.ABOUT else frozenset()
     sequel = act.is_sequel(head)
     return Reading(action, commentary, multi, title_p, lead_p, about, lede, sequel)
+
+
+def _pays(folded_title: str, tracked: Iterable[str]) -> bool:
+    """True when the tracked company pays ("Acme Vision to pay $2.25 million"): it settles
+    or is penalised; a customer that pays it buys from it (a contract)."""
+    names = "|".join(re.escape(fold(term)) for term in tracked if term.strip())
+    if not names:
+        return False
+    pays = rf"\b(?:{names})(?:'s)? (?:[\w'-]+ )?(?:to pay|pays|paid|will pay|must pay)\b"
+    return re.search(pays, folded_title) is not None
 
 
 _LEADING_CLAUSE = re.compile(

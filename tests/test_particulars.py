@@ -360,6 +360,16 @@ def test_a_main_clause_without_an_act_reports_none_its_background_names() -> Non
     assert read_item("Acme Vision appeals against Dutch fine", "").action == "appeal"
 
 
+def test_the_tracked_company_paying_settles_and_a_customer_paying_it_buys() -> None:
+    """Who pays whom: "Acme Vision to Pay $2.25 Million" is a settlement (or a penalty),
+    whoever it pays; "Mesa to pay Acme Vision $48,000" a contract."""
+    tracked = ["Acme Vision"]
+    okafor = "AG Okafor: Acme Vision to Pay $2.25 Million, Barred From Selling Face Database"
+    assert read_item(okafor, "", tracked).action == "settle"
+    mesa = "Mesa to pay Acme Vision $48,000 for a year of face search"
+    assert read_item(mesa, "", tracked).action == "contract"
+
+
 def test_the_words_of_company_names_name_no_one() -> None:
     """heldout9: "PT Bank Lintas Digital" and "Chao Phraya Bank" shared two "names"."""
     names = particulars("PT Bank Lintas Digital filed a claim against the vendor.").names
