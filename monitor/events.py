@@ -12,8 +12,9 @@ The rule. Two items report the same event when all of these hold:
 2. the same subject (a topic both matched) and the same action class (fine, sue, settle,
    appeal, ruling, respond, resign, appoint, acquire, funding, contract, breach...;
    ``monitor.verbs.ACTIONS``), read in the headline's main clause (not in an "as…",
-   "after…", "against…" clause), else in the whole headline, else in the lead's first
-   sentence;
+   "after…", "against…" clause), else in the whole headline unless what follows the main
+   clause is background ("…, days after the suit"); never in the lead (an opinion piece's
+   first sentence tells the event it comments on);
 3. published within ``WINDOW`` (when both have a time), and first seen within it;
 4. nothing disagrees (``conflict``): amounts in a currency both name (anywhere in the lead
    for actions about a sum: a fine, a settlement, a round...), percentages, counts and
