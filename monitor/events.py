@@ -278,7 +278,7 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     obj = vb.OBJECTS.get(a.action or "")
     found: list[tuple[float, str, str]] = []  # (weight, words, what it is evidence of)
     for amount in sorted(x.money):
-        if any(_same_amount(amount, other) for other in y.money):
+        if any(_same_sum(amount, other) for other in y.money):
             found.append((WEIGHTS["money"], describe_amount(amount), "money"))
     found += [(WEIGHTS["case"], f"case {c}", f"case {c}") for c in sorted(x.cases & y.cases)]
     found += [(WEIGHTS["percent"], f"{p:g}%", "percent") for p in sorted(x.percents & y.percents)]
@@ -314,7 +314,7 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     # not when one says what happened is not about a sum ("CTO exits ... fresh from a
     # R$310m raise": the raise is background to a departure)
     reported = all(e.action in (None, *vb.MONEY_OBJECTS) for e in (a, b)) and any(
-        _same_amount(m, n) for m in a.lede.money for n in b.lede.money
+        _same_sum(m, n) for m in a.lede.money for n in b.lede.money
     )
     pinned = any(what.startswith(_PINNING) for what in specific)
     return Evidence(
@@ -344,7 +344,7 @@ def _words(classes: frozenset[str]) -> str:
 def _numbers_shared(a: Event, b: Event) -> int:
     """How many amounts, counts, percentages and case numbers ``a`` and ``b`` share."""
     x, y = a.lead, b.lead
-    shared = sum(any(_same_amount(m, n) for n in y.money) for m in x.money)
+    shared = sum(any(_same_sum(m, n) for n in y.money) for m in x.money)
     shared += sum(any(_same_number(COUNT_TOLERANCE)(m, n) for n in y.counts) for m in x.counts)
     return shared + len(x.percents & y.percents) + len(x.cases & y.cases)
 
@@ -401,7 +401,26 @@ def _same_number(tolerance: float) -> Any:
 
 
 def _same_amount(x: Amount, y: Amount) -> bool:
+    """Close enough not to disagree: a conversion into dollars differs by outlet."""
     return x[0] == y[0] and _same_number(MONEY_TOLERANCE)(x[1], y[1])
+
+
+def _same_sum(x: Amount, y: Amount) -> bool:
+    """One sum written to two precisions, as evidence: each rounds to the other ("$33.7m"
+    and "$33.66m", "$1.2m" and "$1.15m"); "$6.4m" and "$6.5m" are two sums."""
+    if x[0] != y[0]:
+        return False
+    step = max(_precision(x[1]), _precision(y[1]))
+    return abs(x[1] - y[1]) <= step / 2 + 1e-6
+
+
+def _precision(value: float) -> float:
+    """The unit of the last digit a sum was written with: 6,400,000 → 100,000."""
+    cents = round(value * 100)
+    step = 1
+    while step < 10**11 and cents % (step * 10) == 0 and cents:
+        step *= 10
+    return step / 100
 
 
 def _disjoint(xs: Iterable[Any], ys: Iterable[Any], same: Any) -> bool:

@@ -179,6 +179,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
         r"examin(?:e|es|ing)\b", r"scrutin\w*\b", r"weigh(?:s|ing)\b",
         r"consider(?:s|ing)\b", r"mulls?\b", r"demands? answers\b",
+        r"(?:regulator|watchdog|authority|commissioner|ombudsman) (?:[\w'-]+ ){0,2}steps? in\b",
         r"gives? (?:[\w'-]+ ){0,3}\d+ (?:days|weeks) to (?:explain|respond|answer|justify)\b",
         r"indagine\b", r"istruttoria\b",
         r"enquete\b", r"ermittl\w*\b",
@@ -380,9 +381,7 @@ COMPATIBLE: frozenset[frozenset[str]] = frozenset(
 REGULATOR_DECISIONS = frozenset({"fine", "ban"})
 # acts a company does once in a while: two reports of one within days are one event unless
 # something disagrees (another role, amount, place, actor)
-ONE_OFF = frozenset(
-    {"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent", "breach"}
-)
+ONE_OFF = frozenset({"resign", "appoint", "listing", "acquire", "layoffs", "funding", "patent"})
 # acts one-off for a company unless a court does them: its executives questioned by
 # lawmakers once in a few days (a court hears many of its cases in a week)
 ONE_OFF_OUT_OF_COURT = frozenset({"hearing"})

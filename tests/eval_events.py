@@ -62,6 +62,7 @@ PARTS = (
     "heldout7",
     "heldout8",
     "heldout9",
+    "heldout10",
     "crosslang",
 )
 SCORED = tuple(p for p in PARTS if p != "crosslang")  # "all": the stretch part apart

@@ -231,17 +231,28 @@ def test_a_companys_one_off_act_told_twice_is_one_event_unless_something_disagre
         assert set(event_keys(a)) & set(event_keys(b))  # the store finds one from the other
 
 
-def test_a_companys_breach_told_twice_is_one_event_but_not_its_explainer() -> None:
-    """heldout6: a company's breach told in four headlines with no figure in common is one
-    event; "a second breach" is another; the service piece about it reports no event."""
-    leak = ev("Acme Vision data leak: 1.9 million selfies exposed online")
-    for other in (
-        "Acme Vision breach: unsecured server exposed KYC photos",
-        "Acme Vision confirms exposure of onboarding images, says no templates leaked",
-    ):
-        assert joins(leak, ev(other)), other
-    assert not joins(leak, ev("Acme Vision hit by a second breach in a week"))
+def test_a_breach_the_probe_of_it_and_its_explainer_stay_apart() -> None:
+    """heldout10, written blind: a regulator that "steps in" over a leak probes it, and a
+    breach is no one-off act (reports of what follows a breach use its words: "over leaked
+    school videos"), so the probe does not join the breach on a country alone; the service
+    piece about a leak reports no event."""
+    leak = ev(
+        "South African school security firm Acme Vision's data lapse exposed children's images"
+    )
+    probe = ev("Information Regulator steps in over leaked Acme Vision school videos")
+    assert probe.action == "probe"
+    assert not joins(leak, probe)
     assert not joins(leak, ev("Was your selfie in the Acme Vision leak? What you can do now"))
+
+
+def test_a_sum_written_to_two_precisions_is_one_sum_but_two_round_sums_are_two() -> None:
+    """heldout10: a $6.5 million contract in Lagos and a $6.4 million one in DeKalb County
+    shared "$6.4m" within 2%; as evidence a sum must round to the other."""
+    lagos = ev("Lagos state picks Acme Vision for school cameras in $6.5 million deal")
+    dekalb = ev("DeKalb school board approves $6.4 million camera deal with Acme Vision")
+    assert not joins(lagos, dekalb)
+    one = ev("Acme Vision wins $33.7m Dutch police contract")
+    assert joins(one, ev("Dutch police sign $33.66 million deal with Acme Vision"))
 
 
 def test_an_executive_before_lawmakers_is_one_hearing_but_a_court_hears_many_cases() -> None:

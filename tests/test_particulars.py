@@ -332,6 +332,7 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         # explain a leak looks into it; "A week after the hack, …" is context
         ("Voiceprint breach reaches Illinois courts under biometric privacy law", "sue"),
         ("Data commissioner gives Acme Vision 14 days to explain leak", "probe"),
+        ("Information Regulator steps in over leaked school videos", "probe"),
         ("A week after the Acme Vision hack, banks say they will drop voice ID", "suspend"),
         # heldout9, written blind: a vendor hired "for" things is a contract; a founder who
         # steps back from running the company leaves it; an amparo is a suit
