@@ -4,8 +4,10 @@ Slack channel for the whole fleet."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,9 @@ from feedserver import FeedServer
 from fleetrun import Fleet, fleet_config
 from slackstub import SlackStub
 from sqlalchemy import create_engine, text
+
+from monitor.app import open_app
+from monitor.configfile import load_config
 
 pytestmark = pytest.mark.postgres
 
@@ -53,6 +58,31 @@ def _polls(text: str) -> int:
     return sum(1 for line in text.splitlines() if "monitor.service: polled " in line)
 
 
+def test_two_live_replicas_split_a_burst_evenly_claim_by_claim(
+    pg_url: str, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """The fair share without timing: replica A ticks first and leases half of a burst of 30
+    due sources, since B is alive and has not ticked since they became due; B's tick then
+    leases the other half. (The burst test below runs real processes, where the split also
+    depends on how fast each one gets the CPU.)"""
+    config = load_config(fleet_config(tmp_path, pg_url, _sources(feed_server, 30)))
+    ok("db", "upgrade", "--config", str(tmp_path / "feeds.yaml"))
+    alive = timedelta(minutes=1)
+
+    async def split() -> tuple[int, int]:
+        async with open_app(config) as a, open_app(config) as b:
+            a.poller.owner, b.poller.owner = "replica-a", "replica-b"
+            await a.poller.sync_sources()
+            assert await b.poller.claim_share(0, alive) == []  # B ticks: alive, takes nothing
+            time.sleep(0.05)
+            _make_all_due(pg_url)  # the burst, after B's tick
+            first = await a.poller.claim_share(100, alive)
+            second = await b.poller.claim_share(100, alive)
+            return len(first), len(second)
+
+    assert asyncio.run(split()) == (15, 15)
+
+
 def test_two_replicas_share_a_burst_of_due_sources_and_send_every_story_once(
     pg_url: str, feed_server: FeedServer, tmp_path: Path
 ) -> None:
@@ -76,7 +106,10 @@ def test_two_replicas_share_a_burst_of_due_sources_and_send_every_story_once(
     assert codes == [0, 0], fleet.logs()
     polls = [_polls(r.stderr.text()) for r in fleet.replicas]
     assert sum(polls) == count, fleet.logs()
-    assert min(polls) >= count // 3, f"lopsided polling: {polls}"
+    # both take part; how evenly real processes split it also depends on how fast each gets
+    # the CPU of a loaded 2-core machine (seen: 8/22 with the test suite running beside it);
+    # the even split itself is shown claim by claim in the test above
+    assert min(polls) >= count // 6, f"lopsided polling: {polls}"
     printed = "".join(r.stdout.text() for r in fleet.replicas)
     for i in range(count):
         assert printed.count(f"Clearview AI update {i}\n") == 1, printed
