@@ -31,9 +31,11 @@ The rule. Two items report the same event when all of these hold:
    the company bought or product launched (1.5 a name)), or, for a response, appeal or
    ruling, the kind of decision it is about in the same place (1.5). Countries, bodies
    named without a place, other counts, roles and names only add to the score that ranks
-   candidate stories. The act itself counts when both report it: a company's one-off act,
-   or a regulator's or court's act or an appeal in a country both name. Items that name no
-   action class must instead share two figures (amounts, counts, percentages, case numbers).
+   candidate stories. An appeal, ruling or response never joins a report that names no
+   action (it carries the particulars of the decision it is about). The act itself counts
+   when both report it: a company's one-off act, or a regulator's or court's act or an
+   appeal in a country both name. Items that name no action class must instead share two
+   figures (amounts, counts, percentages, case numbers).
 
 A story is joined only when no entry of it disagrees with the new one (rules 2 and 4); a
 wrong merge hides news from the desk, so when in doubt the item alerts on its own.
@@ -122,6 +124,10 @@ def judge(
     known = (a.action is not None) + (b.action is not None)
     if known == 2 and not compatible(a, b):
         return f"different action ({a.action} vs {b.action})"
+    if known == 1 and (a.action or b.action) in vb.ABOUT:
+        # an appeal, a ruling or a response carries the particulars of the decision it is
+        # about: a report naming no action that shares them may be of that decision
+        return f"{a.action or b.action} beside a report naming no action"
     if a.topics and b.topics and not a.topics & b.topics:
         return "different subjects (no topic in common)"
     if not close_in_time(times_a, times_b):

@@ -230,7 +230,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"steps? (?:back|aside) (?:from|as)\b",
         r"claims? (?:its |their |a )?(?:first |second |another |latest )?(?:executive|ceo|chief|"
         r"boss|head|scalp)\b",
-        r"(?<!lights )out at\b", r"ousted\b", r"out as\b", r"exits?\b",
+        r"(?<!lights )out at\b", r"ousted\b", r"out as\b",
+        r"(?<![/-])(?<!entry )exits?\b(?! (?:system|systems|strategy|polls?|interviews?|visas?|"
+        r"stamps?|checks?|row|routes?))",  # not an "Entry/Exit System"
         r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b",
         r"(?:chief|ceo|cfo|cto|coo|ciso|head|president|chair|chairman|chairwoman|director|"
         r"officer|executive|boss) (?:is|was) out\b",

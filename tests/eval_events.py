@@ -63,6 +63,7 @@ PARTS = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
     "crosslang",
 )
 SCORED = tuple(p for p in PARTS if p != "crosslang")  # "all": the stretch part apart

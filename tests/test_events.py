@@ -245,6 +245,23 @@ def test_a_breach_the_probe_of_it_and_its_explainer_stay_apart() -> None:
     assert not joins(leak, ev("Was your selfie in the Acme Vision leak? What you can do now"))
 
 
+def test_an_appeal_does_not_join_a_report_naming_no_action_on_the_decisions_particulars() -> None:
+    """heldout11: the appeal names the fine's amount, regulator and country; a report of the
+    fine that names no action ("shares fall after…") shares them all but is another event."""
+    appeal = ev(
+        "Acme Vision files appeal against Belgian data fine, seeks suspension",
+        "Acme Vision has appealed the EUR 2.6 million fine imposed by Belgium's data protection "
+        "authority.",
+    )
+    shares = ev(
+        "Acme Vision shares fall after Belgian privacy penalty",
+        "Shares of Acme Vision fell 6% after Belgium's data protection authority fined it EUR 2.6 "
+        "million.",
+    )
+    assert (appeal.action, shares.action) == ("appeal", None)
+    assert not joins(appeal, shares)
+
+
 def test_a_sum_written_to_two_precisions_is_one_sum_but_two_round_sums_are_two() -> None:
     """heldout10: a $6.5 million contract in Lagos and a $6.4 million one in DeKalb County
     shared "$6.4m" within 2%; as evidence a sum must round to the other."""

@@ -333,6 +333,7 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Voiceprint breach reaches Illinois courts under biometric privacy law", "sue"),
         ("Data commissioner gives Acme Vision 14 days to explain leak", "probe"),
         ("Information Regulator steps in over leaked school videos", "probe"),
+        ("Acme Vision CFO exits", "resign"),
         ("A week after the Acme Vision hack, banks say they will drop voice ID", "suspend"),
         # heldout9, written blind: a vendor hired "for" things is a contract; a founder who
         # steps back from running the company leaves it; an amparo is a suit
@@ -352,6 +353,12 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
     assert read_item(title, "").action == action
+
+
+def test_an_entry_exit_system_is_no_one_leaving() -> None:
+    """heldout11, written blind: an airport's order of kiosks "for Entry/Exit System"."""
+    kiosks = read_item("Cyprus airports order Acme Vision kiosks for Entry/Exit System", "")
+    assert kiosks.action != "resign"
 
 
 def test_a_main_clause_without_an_act_reports_none_its_background_names() -> None:
