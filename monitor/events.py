@@ -169,14 +169,20 @@ def _alike_action(a: Event, b: Event) -> str | None:
     say. Neither may say it reports "another" one."""
     if a.action is None or a.action != b.action or a.sequel or b.sequel:
         return None
-    out_of_court = a.action in vb.ONE_OFF_OUT_OF_COURT and not (_court(a) or _court(b))
-    if a.action in vb.ONE_OFF or out_of_court:
+    if _one_off(a) and _one_off(b):
         return f"the {a.action}"
     if a.action in vb.ONE_PER_COUNTRY and not _other_decision(a, b):
         shared = _countries(a) & _countries(b)
         if shared:
             return f"the {a.action} in {describe_place(min(shared))}"
     return None
+
+
+def _one_off(event: Event) -> bool:
+    """A company's once-in-a-while act, or its executive before lawmakers (no court)."""
+    if event.action in vb.ONE_OFF_OUT_OF_COURT:
+        return not _court(event)
+    return event.action in vb.ONE_OFF
 
 
 def _other_decision(a: Event, b: Event) -> bool:
@@ -379,8 +385,7 @@ def event_keys(event: Event) -> tuple[str, ...]:
     parts += [f"o:{about}@{code}" for about in event.about for code in places]
     parts += [f"r:{r}" for r in p.roles]
     parts += [f"a:{n}" for n in p.names | event.title.weak | event.title.acronyms]  # actors
-    out_of_court = event.action in vb.ONE_OFF_OUT_OF_COURT and not _court(event)
-    if (event.action in vb.ONE_OFF or out_of_court) and not event.sequel:
+    if _one_off(event) and not event.sequel:
         parts.append(f"x:{event.action}")
     elif event.action in vb.ONE_PER_COUNTRY and not event.sequel:
         parts += [f"x:{event.action}@{country}" for country in _countries(event)]
