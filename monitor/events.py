@@ -35,7 +35,9 @@ The rule. Two items report the same event when all of these hold:
    action (it carries the particulars of the decision it is about). The act itself counts
    when both report it: a company's one-off act, or a regulator's or court's act or an
    appeal in a country both name. Items that name no action class must instead share two
-   figures (amounts, counts, percentages, case numbers).
+   figures (amounts, counts, percentages, case numbers); when one names an action
+   about a sum or a count (a fine, a deal, records exposed), one figure both report where
+   each says what happened (its headline and lede) is enough.
 
 A story is joined only when no entry of it disagrees with the new one (rules 2 and 4); a
 wrong merge hides news from the desk, so when in doubt the item alerts on its own.
@@ -154,7 +156,14 @@ def judge(
     if alike is not None:
         shared.append(alike)
         specific += 1
-    if specific >= needed or (known == 0 and _numbers_shared(a, b) >= 2):
+    # figures both report: two in the leads when neither names the action; one where each
+    # says what happened when one names an action about figures ("Cameras coming to 700
+    # Gauteng schools" and "Khuselo awarded … contract … at 700 public schools"), not one
+    # about something else ("CTO exits …, fresh from a R$310m raise")
+    figures = known == 0 and _numbers_shared(a, b) >= 2
+    if known == 1 and _of_figures(a.action or b.action):
+        figures = _numbers_shared(a, b, ledes=True) >= 1
+    if specific >= needed or figures:
         return EventMatch(round(score, 2), tuple(shared))
     common = f": {', '.join(shared)}" if shared else ""
     return f"too little in common{common} (needs {needed} specific particular(s))"
@@ -353,12 +362,18 @@ def _words(classes: frozenset[str]) -> str:
     return "/".join(sorted(classes))
 
 
-def _numbers_shared(a: Event, b: Event) -> int:
-    """How many amounts, counts, percentages and case numbers ``a`` and ``b`` share."""
-    x, y = a.lead, b.lead
+def _numbers_shared(a: Event, b: Event, *, ledes: bool = False) -> int:
+    """How many amounts, counts, percentages and case numbers ``a`` and ``b`` share (in
+    their leads, or with ``ledes`` where each says what happened)."""
+    x, y = (a.lede, b.lede) if ledes else (a.lead, b.lead)
     shared = sum(any(_same_sum(m, n) for n in y.money) for m in x.money)
     shared += sum(any(_same_number(COUNT_TOLERANCE)(m, n) for n in y.counts) for m in x.counts)
     return shared + len(x.percents & y.percents) + len(x.cases & y.cases)
+
+
+def _of_figures(action: str | None) -> bool:
+    """An action about a sum or a count: a fine, a deal, records exposed, jobs cut."""
+    return action in vb.MONEY_OBJECTS or vb.OBJECTS.get(action or "") == "counts"
 
 
 def event_keys(event: Event) -> tuple[str, ...]:

@@ -163,6 +163,26 @@ def test_an_item_that_names_no_action_needs_two_particulars() -> None:
     assert not joins(numbers, ev("Acme Vision says its app is popular with US police"))
 
 
+def test_a_report_naming_no_action_joins_on_a_figure_both_say_happened() -> None:
+    contract = ev(
+        "Acme Vision awarded state contract to put cameras in 700 Vermont schools",
+        "The education department picked Acme Vision for its school safety programme.",
+    )
+    schools = ev(
+        "Cameras and panic buttons coming to 700 schools",
+        "Pupils will see the new cameras by March, the education department said.",
+    )
+    assert joins(contract, schools)
+    # the same figure told only as background ("… after its deal for 700 schools") ties nothing
+    shares = ev(
+        "Acme Vision shares climb on strong quarter",
+        "The stock rose 4% on Thursday. Analysts pointed to its deal for 700 schools.",
+    )
+    assert not joins(contract, shares)
+    # and a figure is no action: two reports naming none still need two in common
+    assert not joins(schools, ev("Acme Vision cameras to watch 700 classrooms"))
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted
