@@ -323,7 +323,8 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     role = WEIGHTS["object" if obj == "roles" else "role"]
     found += [(role, r.upper() if len(r) <= 4 else r, "role") for r in sorted(x.roles & y.roles)]
     actors = ((a.title.names | a.title.weak) & y.names) | ((b.title.names | b.title.weak) & x.names)
-    actors |= a.title.acronyms & b.title.acronyms
+    actors |= a.title.acronyms & (b.title.acronyms | b.lede.spelled)
+    actors |= b.title.acronyms & a.lede.spelled  # "AHS signs …", "Alberta Health Services …"
     others = ((x.names & y.names) | (x.weak & y.names) | (x.names & y.weak)) - actors
     weight = WEIGHTS["object_name" if obj == "names" else "name"]
     found += [(WEIGHTS["actor"], n, f"name {n}") for n in sorted(actors)]
@@ -400,6 +401,7 @@ def event_keys(event: Event) -> tuple[str, ...]:
     parts += [f"o:{about}@{code}" for about in event.about for code in places]
     parts += [f"r:{r}" for r in p.roles]
     parts += [f"a:{n}" for n in p.names | event.title.weak | event.title.acronyms]  # actors
+    parts += [f"a:{n}" for n in event.lede.spelled]  # a name written out, abbreviated
     if _one_off(event) and not event.sequel:
         parts.append(f"x:{event.action}")
     elif event.action in vb.ONE_PER_COUNTRY and not event.sequel:

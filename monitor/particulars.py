@@ -60,6 +60,9 @@ class Particulars:
     # an abbreviation that is a headline's subject ("NHS pauses…", "CPD grounds…"): the same
     # actor when both headlines open with it, but too ambiguous to tell two actors apart
     acronyms: frozenset[str] = frozenset()
+    # the initials of names written out ("Alberta Health Services": "ahs"), which another
+    # text may give as an abbreviation
+    spelled: frozenset[str] = frozenset()
 
     def __or__(self, other: Particulars) -> Particulars:
         return Particulars(
@@ -245,6 +248,7 @@ def particulars(
         weak=frozenset(n for n, kind in named if kind == "weak"),
         acronyms=frozenset(n for n, kind in named if kind == "acronym"),
         parties=frozenset(_parties(folded, found)),
+        spelled=frozenset(_spelled(text)),
     )
 
 
@@ -418,6 +422,21 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
             yield word, "acronym"  # …except as a headline's subject ("NHS pauses…")
             continue
         yield word, "weak" if title_case or initial else "sure"
+
+
+def _spelled(text: str) -> Iterator[str]:
+    """The initials of each run of two to five capitalised words ``text`` writes out, from
+    each word of the run on ("U.S. Homeland Security Investigations": "hsi" among them;
+    "Florida Department of Law Enforcement": "fdle"), when they are three letters or more."""
+    for run in _NAME_RUN.finditer(text):
+        initials = [w[0] for w in _RUN_WORD.findall(run.group()) if w[0].isupper()]
+        for start in range(len(initials) - 1):
+            for end in range(start + 3, min(start + 5, len(initials)) + 1):
+                yield "".join(initials[start:end]).casefold()
+
+
+_RUN_WORD = re.compile(r"[\w'’.&-]+")
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][\w'’.-]*)+")
 
 
 @functools.cache

@@ -183,6 +183,20 @@ def test_a_report_naming_no_action_joins_on_a_figure_both_say_happened() -> None
     assert not joins(schools, ev("Acme Vision cameras to watch 700 classrooms"))
 
 
+def test_an_abbreviation_is_the_name_another_report_writes_out() -> None:
+    spelled = ev(
+        "Alberta Health Services picks Acme Vision for province-wide patient matching",
+        "The health authority will roll the software out at its hospitals next year.",
+    )
+    abbreviated = ev("AHS signs deal with Acme Vision for AI patient identification")
+    assert spelled.action == abbreviated.action == "contract"
+    assert joins(spelled, abbreviated)
+    assert set(event_keys(spelled)) & set(event_keys(abbreviated))
+    # the same initials, but the other report's places tell another customer
+    elsewhere = ev("AHS signs deal with Acme Vision for its Arizona hospitals")
+    assert judge(spelled, elsewhere, at(), at(5)) == "different places"
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted

@@ -65,6 +65,24 @@ def test_decimal_and_thousands_marks(raw: str, value: float) -> None:
     assert to_number(raw) == value
 
 
+@pytest.mark.parametrize(
+    ("text", "initials"),
+    [
+        ("Customs and Border Protection signs a deal", "cbp"),
+        ("U.S. Homeland Security Investigations awards a contract", "hsi"),
+        ("the Florida Department of Law Enforcement said", "fdle"),
+        ("Kenya's Office of the Data Protection Commissioner opened a probe", "odpc"),
+    ],
+)
+def test_a_name_written_out_gives_its_initials(text: str, initials: str) -> None:
+    assert initials in particulars(text).spelled
+
+
+def test_words_not_written_as_a_name_give_no_initials() -> None:
+    assert not particulars("customs and border protection signs a deal").spelled
+    assert not particulars("Police drone crashes into an apartment").spelled
+
+
 def test_case_numbers_are_normalised() -> None:
     found = particulars("In re Clearview, No. 1:21-cv-00135 and Case C-123/22, 2023CH01234")
     assert found.cases == {"21-cv-135", "c-123-22", "2023-ch-1234"}
