@@ -102,7 +102,7 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     main_text = title[start:end]
     full = particulars(title, skip)
     clause = act.main_clause(head)
-    every, main = act.headline_classes(head, clause)
+    every, main = act.headline_classes(_names_masked(title, head), clause)
     # a main clause that names no act reports none that the background after it names
     classes = main or ([] if act.background_follows(head, clause[1]) else every)
     if "contract" in classes and _pays(head, ignore):
@@ -399,10 +399,7 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
     the middle of a sentence; "weak" as a headline's first word or in a title-case
     headline; never the first word of a sentence of prose; "acronym" for an abbreviation
     that opens a headline (elsewhere abbreviations name no one)."""
-    title_case = False
-    if not prose:
-        words = [w for w in _WORDS.findall(text) if len(w) > 3]
-        title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    title_case = not prose and _title_case(text)
     for m in _CAPITALISED.finditer(text):
         word = fold(_OWNER.sub("", m.group(1))).rstrip(".")
         raw = m.group(1)
@@ -424,19 +421,42 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
         yield word, "weak" if title_case or initial else "sure"
 
 
+def _names_masked(title: str, head: str) -> str:
+    """The folded headline ``head`` with the names ``title`` writes in capitals that name
+    an act themselves blanked out ("Homeland Security Investigations", "Investigate 5"):
+    a name is no act. Not in a title-case headline, whose capitals tell nothing."""
+    if _title_case(title):
+        return head
+    for run in _ACT_NAME.finditer(title):
+        name = fold(run.group())
+        if act.action_classes(name):
+            head = head.replace(name, "-" * len(name))
+    return head
+
+
+def _title_case(text: str) -> bool:
+    """Most words of ``text`` longer than three letters are capitalised."""
+    words = [w for w in _WORDS.findall(text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def _spelled(text: str) -> Iterator[str]:
-    """The initials of each run of two to five capitalised words ``text`` writes out, from
-    each word of the run on ("U.S. Homeland Security Investigations": "hsi" among them;
-    "Florida Department of Law Enforcement": "fdle"), when they are three letters or more."""
+    """The initials of three to five capitalised words in a row that ``text`` writes out,
+    from each word of a run on ("U.S. Homeland Security Investigations": "hsi" among them;
+    "Florida Department of Law Enforcement": "fdle")."""
     for run in _NAME_RUN.finditer(text):
         initials = [w[0] for w in _RUN_WORD.findall(run.group()) if w[0].isupper()]
-        for start in range(len(initials) - 1):
+        for start in range(len(initials) - 2):
             for end in range(start + 3, min(start + 5, len(initials)) + 1):
                 yield "".join(initials[start:end]).casefold()
 
 
+# a run of capitalised words, which may be joined by "of", "and", "for", "the" or "&"
+_CAPITAL = r"[A-Z][\w'’.-]*"
+_JOINED = rf"\s+(?:(?:of|and|for|the|&)\s+)*{_CAPITAL}"
+_NAME_RUN = re.compile(rf"{_CAPITAL}(?:{_JOINED}){{2,}}")  # three words or more
+_ACT_NAME = re.compile(rf"{_NAME_RUN.pattern}|{_CAPITAL}\s+\d+\b")  # or "Investigate 5"
 _RUN_WORD = re.compile(r"[\w'’.&-]+")
-_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][\w'’.-]*)+")
 
 
 @functools.cache

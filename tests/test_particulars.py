@@ -83,6 +83,21 @@ def test_words_not_written_as_a_name_give_no_initials() -> None:
     assert not particulars("Police drone crashes into an apartment").spelled
 
 
+@pytest.mark.parametrize(
+    ("title", "action"),
+    [
+        ("Clearview AI unveils deepfake detection in Investigate 5 update", "launch"),
+        ("Homeland Security Investigations buys more Clearview AI licenses", "acquire"),
+        # two capitalised words, or a title-case headline, may be the act itself
+        ("Corvantis closes Series C to expand its fleet", "funding"),
+        ("ICO wins Court of Appeal round in long-running Clearview AI case", "ruling"),
+        ("Clearview AI Confidentially Files For U.S. IPO", "listing"),
+    ],
+)
+def test_a_name_in_capitals_is_no_act(title: str, action: str) -> None:
+    assert read_item(title, "", ["Clearview AI"]).action == action
+
+
 def test_case_numbers_are_normalised() -> None:
     found = particulars("In re Clearview, No. 1:21-cv-00135 and Case C-123/22, 2023CH01234")
     assert found.cases == {"21-cv-135", "c-123-22", "2023-ch-1234"}
