@@ -389,6 +389,8 @@ def event_keys(event: Event) -> tuple[str, ...]:
         return ()
     p = event.lead
     parts = [f"m:{cur}:{k}" for cur, value in p.money for k in _coarse(value, MONEY_TOLERANCE)]
+    dollars = [value for cur, value in p.money if cur in lx.DOLLARS]
+    parts += [f"m:$:{k}" for value in dollars for k in _coarse(value, MONEY_TOLERANCE)]
     parts += [f"c:{c}" for c in p.cases] + [f"p:{v:g}" for v in p.percents]
     parts += [f"n:{k}" for v in p.counts for k in _coarse(v, COUNT_TOLERANCE)]
     for body in p.bodies:
@@ -436,10 +438,16 @@ def _same_amount(x: Amount, y: Amount) -> bool:
 def _same_sum(x: Amount, y: Amount) -> bool:
     """One sum written to two precisions, as evidence: each rounds to the other ("$33.7m"
     and "$33.66m", "$1.2m" and "$1.15m"); "$6.4m" and "$6.5m" are two sums."""
-    if x[0] != y[0]:
+    if not _one_currency(x[0], y[0]):
         return False
     step = max(_precision(x[1]), _precision(y[1]))
     return abs(x[1] - y[1]) <= step / 2 + 1e-6
+
+
+def _one_currency(x: str, y: str) -> bool:
+    """The same currency, or dollars where one is written bare ("$", read as US dollars):
+    a Toronto paper's "$58 million" is the press release's "C$58 million"."""
+    return x == y or ("USD" in (x, y) and {x, y} <= lx.DOLLARS)
 
 
 def _precision(value: float) -> float:

@@ -392,6 +392,9 @@ CURRENCY_SIGNS: dict[str, str] = {
     "mxn": "MXN", "zar": "ZAR", "sgd": "SGD", "s$": "SGD", "₺": "TRY", "rs": "INR",
     "rs.": "INR",
 }  # fmt: skip
+# currencies written with a bare "$" at home (which reads as US dollars elsewhere)
+DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "HKD", "SGD"})
+
 CURRENCY_WORDS: dict[str, str] = {
     "dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR",
     "di euro": "EUR", "d'euros": "EUR", "d'euro": "EUR", "de euros": "EUR", "pounds": "GBP",

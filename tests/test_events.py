@@ -197,6 +197,21 @@ def test_an_abbreviation_is_the_name_another_report_writes_out() -> None:
     assert judge(spelled, elsewhere, at(), at(5)) == "different places"
 
 
+def test_a_bare_dollar_sign_may_be_the_local_dollar() -> None:
+    release = ev(
+        "Acme Vision Raises C$58 Million Series C to Expand in U.S. Hospitals",
+        "TORONTO - Acme Vision today announced a C$58 million Series C financing.",
+    )
+    local = ev(
+        "Toronto startup Acme Vision banks $58 million as hospitals turn to face matching",
+        "The company raised $58 million from investors.",
+    )
+    assert joins(release, local)
+    assert set(event_keys(release)) & set(event_keys(local))
+    # two dollars both named are two currencies
+    assert not joins(release, ev("Acme Vision banks A$58 million", "It raised A$58 million."))
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted
