@@ -113,6 +113,9 @@ def test_places_are_hierarchical_and_nationality_phrases_are_not_places() -> Non
     assert particulars("Coloradans join suit").places == {"US-CO"}
     assert particulars("Garden State AG sues").bodies == {"ag@US-NJ"}
     assert particulars("Brazilians and New Yorkers").places == {"BR", "US-NY"}
+    # a state's residents are not those of the country its name contains
+    assert particulars("to protect New Mexicans' privacy").places == {"US-NM"}
+    assert particulars("Mexicans and Oklahomans").places == {"MX", "US-OK"}
     assert particulars("Japanese regulator").places == {"JP"}
 
 
