@@ -19,7 +19,8 @@ The rule. Two items report the same event when all of these hold:
 4. nothing disagrees (``conflict``): amounts in a currency both name (anywhere in the lead
    for actions about a sum: a fine, a settlement, a round...), percentages, counts and
    places in the headlines, case numbers, places, percentages and bodies of one kind in
-   the leads, roles (a CEO is not a CTO), who brings a case (a class action is not an
+   the leads (places where each says what happened not for a company's own act: a CEO
+   named, a funding round), roles (a CEO is not a CTO), who brings a case (a class action is not an
    attorney general's suit), what a response, appeal or ruling is about (a fine is not a
    lawsuit), and the actors: a name one headline gives must appear in the other item
    when the other headline gives names ("FTC sues Facewise" is not "FTC sues Veritrace");
@@ -251,7 +252,10 @@ def _checks(a: Event, b: Event) -> Iterator[tuple[str, bool]]:
     yield "counts", _disjoint(a.title.counts, b.title.counts, _same_number(COUNT_TOLERANCE))
     yield "case numbers", _disjoint(a.lead.cases, b.lead.cases, _equal)
     yield "places", _disjoint(_local(a.title.places), _local(b.title.places), _near)
-    yield "places", _disjoint(_local(a.lede.places), _local(b.lede.places), _near)
+    # a company's own act (a CEO named, a round, a takeover) happens at the company: the
+    # places where its reports say it happened are its seat, a dateline or its markets
+    own_act = a.action == b.action and a.action in vb.ONE_OFF
+    yield "places", not own_act and _disjoint(_local(a.lede.places), _local(b.lede.places), _near)
     yield "places", _another_place(a, b) or _another_place(b, a)
     yield "bodies", _body_conflict(a.title.bodies, b.title.bodies)
     yield "bodies", _body_conflict(a.lead.bodies, b.lead.bodies)

@@ -212,6 +212,24 @@ def test_a_bare_dollar_sign_may_be_the_local_dollar() -> None:
     assert not joins(release, ev("Acme Vision banks A$58 million", "It raised A$58 million."))
 
 
+def test_a_companys_own_act_is_not_placed_by_its_reports_datelines() -> None:
+    release = ev(
+        "Acme Vision Appoints Jane Roe as Chief Executive Officer",
+        "MONTERREY, Mexico - Acme Vision today announced that its board has appointed Jane "
+        "Roe as Chief Executive Officer.",
+    )
+    paper = ev(
+        "Acme Vision picks toll-road veteran as new CEO",
+        "Roe takes over as the vendor expands into the US and Peru.",
+    )
+    assert release.action == paper.action == "appoint"
+    assert joins(release, paper)
+    # where the headlines place the act still tells two apart
+    madrid = ev("Acme Vision to cut 120 jobs in Madrid", "The cuts hit its Spanish arm.")
+    lyon = ev("Acme Vision to cut 120 jobs in Lyon", "The cuts hit its French arm.")
+    assert judge(madrid, lyon, at(), at(5)) == "different places"
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted
