@@ -163,7 +163,7 @@ def judge(
     # about something else ("CTO exits …, fresh from a R$310m raise")
     figures = known == 0 and _numbers_shared(a, b) >= 2
     if known == 1 and _of_figures(a.action or b.action):
-        figures = _numbers_shared(a, b, ledes=True) >= 1
+        figures = _numbers_shared(a, b, ledes=True, count_tolerance=0.0) >= 1
     if specific >= needed or figures:
         return EventMatch(round(score, 2), tuple(shared))
     common = f": {', '.join(shared)}" if shared else ""
@@ -367,12 +367,15 @@ def _words(classes: frozenset[str]) -> str:
     return "/".join(sorted(classes))
 
 
-def _numbers_shared(a: Event, b: Event, *, ledes: bool = False) -> int:
+def _numbers_shared(
+    a: Event, b: Event, *, ledes: bool = False, count_tolerance: float = COUNT_TOLERANCE
+) -> int:
     """How many amounts, counts, percentages and case numbers ``a`` and ``b`` share (in
     their leads, or with ``ledes`` where each says what happened)."""
     x, y = (a.lede, b.lede) if ledes else (a.lead, b.lead)
+    same_count = _same_number(count_tolerance)
     shared = sum(any(_same_sum(m, n) for n in y.money) for m in x.money)
-    shared += sum(any(_same_number(COUNT_TOLERANCE)(m, n) for n in y.counts) for m in x.counts)
+    shared += sum(any(same_count(m, n) for n in y.counts) for m in x.counts)
     return shared + len(x.percents & y.percents) + len(x.cases & y.cases)
 
 

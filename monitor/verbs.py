@@ -140,6 +140,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:brings?|brought|files?|filed) (?:[\w'-]+ ){0,6}(?:case|action) against\b",
         r"charg(?:es|ed) (?:[\w'-]+ ){0,3}with\b", r"accus(?:es|ed)\b",
         r"seeks? (?:[\w'-]+ ){0,3}(?:penalt(?:y|ies)|damages)\b",
+        r"seeks? (?:[a-z]{0,3}[$€£][\d.,]+ ?(?:m|mn|million|bn|billion)?) from\b",
         r"(?:group|legal|representative|collective|mass) (?:claims?|actions?)\b",
         r"(?:brings?|files?|filed|launch(?:es)?) (?:[\w'-]+ ){0,3}claims?\b", r"causa\b",
         r"denuncia\b", r"amparos?\b", r"poursuit\b", r"porte plainte\b", r"verklag\w*\b",
@@ -269,7 +270,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:stock market|market|trading|nasdaq|exchange|share) debut\b",
     ),
     "acquire": (
-        r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"buy(?:s|ing)?\b", r"bought\b",
+        r"acquir(?:e|es|ed|ing)\b", r"acquisitions?\b", r"bought\b",
+        # a company buys; "lets you buy beer" is someone shopping
+        r"(?<!\byou )(?<!\bshoppers )(?<!\bcustomers )(?<!\bpeople )buy(?:s|ing)?\b",
         r"takeover\b", r"takes? over\b(?! as\b| at\b)", r"merg(?:e|es|er|ers|ing)\b",
         r"purchas(?:e|es|ed)\b",
         r"snap(?:s|ped)? up\b", r"sold to\b",
@@ -306,6 +309,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"to deploy\b", r"selected (?:to|by|for)\b", r"signs? with\b", r"re-?upped\b",
         r"orders? \d+ (?!(?:[\w'-]+ ){0,2}(?:to|days|weeks|months|years))",
         r"to (?:install|supply|deliver|equip)\b",
+        # a customer offering the vendor's product at its own outlets
+        r"to offer (?:[\w'-]+ ){1,4}(?:at|in|across) (?:all |its )?(?:[\d,]+ )?"
+        r"(?:stores|branches|checkouts|stations|outlets)\b",
         r"partners? with\b", r"partnership\b", r"will pay (?:[\w'-]+ ){0,3}[$€£]",
         r"pay(?:s|ing)? (?:[\w'-]+ ){0,3}[$€£]",
     ),

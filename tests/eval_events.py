@@ -64,6 +64,7 @@ PARTS = (
     "heldout9",
     "heldout10",
     "heldout11",
+    "heldout12",
     "crosslang",
 )
 SCORED = tuple(p for p in PARTS if p != "crosslang")  # "all": the stretch part apart

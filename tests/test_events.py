@@ -181,6 +181,18 @@ def test_a_report_naming_no_action_joins_on_a_figure_both_say_happened() -> None
     assert not joins(contract, shares)
     # and a figure is no action: two reports naming none still need two in common
     assert not joins(schools, ev("Acme Vision cameras to watch 700 classrooms"))
+    # heldout12, written blind: a count must be the same count, not one near it (a bank's
+    # 1.9 million customers are not the 2 million voiceprints stolen from its vendor)
+    bank = ev(
+        "Bank Wisła Deploys Acme Vision Voice Authentication Across Its Contact Centre",
+        "GDANSK - Bank Wisła's 1.9 million customers will verify their identity by voice.",
+    )
+    breach = ev(
+        "Hackers got 2 million voiceprints from a company that sells voice security to banks",
+        "Acme Vision says intruders copied templates and recordings.",
+    )
+    assert bank.action is None and breach.action == "breach"
+    assert not joins(bank, breach)
 
 
 def test_an_abbreviation_is_the_name_another_report_writes_out() -> None:

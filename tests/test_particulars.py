@@ -385,10 +385,22 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Acme Vision says it followed Bogota's orders, asks judges to cancel sanction", "appeal"),
         ("Acme Vision Pays $1.15M To Close Out Vt. AG's 2020 Data Broker Suit", "settle"),
         ("Guadalajara drivers challenge new traffic camera contract in court", "sue"),
+        # heldout12, written blind: a claim for a sum from the company is a suit; a grocer
+        # offering the vendor's product at its stores buys it
+        ("Consumer Group Seeks $9.8M From Acme Vision, Grocer Over Checkout Face Scans", "sue"),
+        ("Supermercados Jatobá to Offer Acme Vision Face Payment at All 310 Stores", "contract"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
     assert read_item(title, "").action == action
+
+
+def test_a_shopper_buying_is_no_takeover() -> None:
+    """heldout12, written blind: "…before it lets you buy beer" read as an acquisition, which
+    a company does once in a while, so it joined the company's takeover of the same week."""
+    title = "This self-checkout guesses your age from your face before it lets you buy beer"
+    assert read_item(title, "").action is None
+    assert read_item("Acme Vision buys Chilean ticketing firm", "").action == "acquire"
 
 
 def test_an_entry_exit_system_is_no_one_leaving() -> None:
