@@ -107,8 +107,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"annul|quash|void|lift|set aside) (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|sanction|decision|"
         r"order|ruling|ban)\b",
         # a company that goes to court over a regulator's decision appeals it
-        r"to (?:[\w'-]+ ){0,2}court over (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|sanction|decision|"
-        r"order|ban)\b",
+        r"to (?:[\w'-]+ ){0,2}court (?:over|against) (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|"
+        r"sanction|decision|order|ban)\b",
+        # a company that sues its regulator contests what the regulator decided
+        r"(?:sues?|sued|suing|tak(?:e|es|ing)|took) (?:the |its |[\w'-]+'s )?(?:[\w'-]+ ){0,2}"
+        r"(?:regulator|watchdog)\b",
     ),
     "settle": (
         r"settl(?:e|es|ed|ing|ement|ements)\b", r"agrees? to pay\b", r"agreed to pay\b",

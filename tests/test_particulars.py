@@ -389,6 +389,12 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         # offering the vendor's product at its stores buys it
         ("Consumer Group Seeks $9.8M From Acme Vision, Grocer Over Checkout Face Scans", "sue"),
         ("Supermercados Jatobá to Offer Acme Vision Face Payment at All 310 Stores", "contract"),
+        # (then, in-sample) a company suing its regulator, or going to court against its
+        # penalty, contests the regulator's decision
+        ("Acme Vision Sues Brazil's Data Regulator To Undo $1.9M Biometrics Fine", "appeal"),
+        ("Acme Vision takes the regulator to court", "appeal"),
+        ("Acme Vision goes to federal court against ANPD penalty", "appeal"),
+        ("Watchdog takes Acme Vision to court", "sue"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
