@@ -248,7 +248,7 @@ def particulars(
         weak=frozenset(n for n, kind in named if kind == "weak"),
         acronyms=frozenset(n for n, kind in named if kind == "acronym"),
         parties=frozenset(_parties(folded, found)),
-        spelled=frozenset(_spelled(text)),
+        spelled=frozenset(_spelled(text) if sentences or _names_stand_out(text) else ()),
     )
 
 
@@ -438,6 +438,13 @@ def _title_case(text: str) -> bool:
     """Most words of ``text`` longer than three letters are capitalised."""
     words = [w for w in _WORDS.findall(text) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _names_stand_out(headline: str) -> bool:
+    """The headline's runs of capitalised words are names: the words around them are in
+    lower case (in a title-case headline, capitals make runs of any words)."""
+    rest = _NAME_RUN.sub(" ", headline)
+    return any(len(w) > 3 for w in _WORDS.findall(rest)) and not _title_case(rest)
 
 
 def _spelled(text: str) -> Iterator[str]:

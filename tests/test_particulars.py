@@ -81,6 +81,10 @@ def test_a_name_written_out_gives_its_initials(text: str, initials: str) -> None
 def test_words_not_written_as_a_name_give_no_initials() -> None:
     assert not particulars("customs and border protection signs a deal").spelled
     assert not particulars("Police drone crashes into an apartment").spelled
+    # a title-case headline's capitals make runs of any words
+    title_case = "Acme Selected by Abu Dhabi Airports to Deliver a Seamless Border Journey"
+    assert not particulars(title_case).spelled
+    assert "sbj" in particulars(title_case, sentences=True).spelled
 
 
 @pytest.mark.parametrize(
