@@ -105,8 +105,10 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     every, main = act.headline_classes(_names_masked(title, head), clause)
     # a main clause that names no act reports none that the background after it names
     classes = main or ([] if act.background_follows(head, clause[1]) else every)
-    if "contract" in classes and _pays(head, ignore):
-        classes = act.in_precedence({"settle" if c == "contract" else c for c in classes})
+    if (not classes or {"contract", "funding"} & set(classes)) and _pays(head, ignore):
+        # a sum the tracked company pays settles (or penalises), whoever gets it
+        paid = {"settle" if c in ("contract", "funding") else c for c in classes}
+        classes = act.in_precedence(paid or {"settle"})
     action = act.primary_action(classes)
     title_p = full if main_text == title else particulars(main_text, skip)
     if vb.OBJECTS.get(action or "") == "roles":  # "Whitfield exits as CFO": the role left
@@ -128,6 +130,7 @@ def _pays(folded_title: str, tracked: Iterable[str]) -> bool:
     if not names:
         return False
     pays = rf"\b(?:{names})(?:'s)? (?:[\w'-]+ )?(?:to pay|pays|paid|will pay|must pay)\b"
+    pays += rf"|[$€£][\d.,]+ ?(?:m|mn|mln|million|bn|billion|k)?\b from (?:{names})\b"
     return re.search(pays, folded_title) is not None
 
 

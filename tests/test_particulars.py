@@ -434,6 +434,14 @@ def test_the_tracked_company_paying_settles_and_a_customer_paying_it_buys() -> N
     assert read_item(okafor, "", tracked).action == "settle"
     mesa = "Mesa to pay Acme Vision $48,000 for a year of face search"
     assert read_item(mesa, "", tracked).action == "contract"
+    # a sum a state gets from the company: a settlement, not a round (nor nothing)
+    secures = "Attorney General Secures $1.6 Million From Acme Vision Over Residents' Faces"
+    assert read_item(secures, "", tracked).action == "settle"
+    wins = "New Mexico wins $1.1 mln from Acme Vision, days after Oregon deal"
+    assert read_item(wins, "", tracked).action == "settle"
+    assert read_item("Acme Vision raises $30 million from investors", "", tracked).action == (
+        "funding"
+    )
 
 
 def test_the_words_of_company_names_name_no_one() -> None:
