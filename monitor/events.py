@@ -330,11 +330,14 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     actors |= a.title.acronyms & (b.title.acronyms | b.lede.spelled)
     actors |= b.title.acronyms & a.lede.spelled  # "AHS signs …", "Alberta Health Services …"
     others = ((x.names & y.names) | (x.weak & y.names) | (x.names & y.weak)) - actors
-    weight = WEIGHTS["object_name" if obj == "names" else "name"]
+    # what an action is about is named in a headline ("Vistrel … with Kassawijs buy"); a
+    # name both texts give only below it (a chief executive quoted) weighs as any name
+    headlined = a.title.names | a.title.weak | b.title.names | b.title.weak
+    about = {n for n in others if obj == "names" and n in headlined}
+    weight = WEIGHTS["object_name" if about else "name"]
+    named = [(WEIGHTS["object_name" if n in about else "name"], n) for n in sorted(others)]
     found += [(WEIGHTS["actor"], n, f"name {n}") for n in sorted(actors)]
-    found += [
-        (w, n, f"name {n}") for w, n in _capped([(weight, n) for n in sorted(others)], 2 * weight)
-    ]
+    found += [(w, n, f"name {n}") for w, n in _capped(named, 2 * weight)]
     specific = {what for w, _, what in found if w >= THRESHOLD}
     # the sum both say happened, agreeing to the unit, is as telling as two particulars;
     # not when one says what happened is not about a sum ("CTO exits ... fresh from a

@@ -117,7 +117,10 @@ def read_item(title: str, summary: str, ignore: Iterable[str] = ()) -> Reading:
     first = _trimmed(_first_sentence(lead_text))
     lede = title_p | particulars(first, skip, sentences=True, dateline=True) if first else title_p
     commentary = act.is_commentary(head)
-    multi = (bool(classes) and action is None) or _scattered(title_p.places)
+    # a headline in three parts or more ("X settles; Y fined and booed; Z shopping") lists
+    # events: a digest
+    listed = head.count(";") >= 2
+    multi = (bool(classes) and action is None) or _scattered(title_p.places) or listed
     about = frozenset(every) - {action} if action in vb.ABOUT else frozenset()
     sequel = act.is_sequel(head)
     return Reading(action, commentary, multi, title_p, lead_p, about, lede, sequel)

@@ -31,13 +31,19 @@ def test_the_set_has_the_size_and_shape_the_issue_asks_for() -> None:
 
 def test_reports_of_one_event_are_told_in_different_words() -> None:
     """No two reports of one event are copies by the near-copy rule: what joins them must
-    be the event rule."""
+    be the event rule. A search feed listing an outlet's own article under its headline
+    (heldout13's Bing and Google News items) is that article, not a report of its own."""
     for part in PARTS:
-        by_event: dict[str, list[str]] = {}
-        for i in load(part).items:
-            by_event.setdefault(i.event, []).append(i.title.rpartition(" - ")[0] or i.title)
-        for event, titles in by_event.items():
-            for a, b in itertools.combinations(titles, 2):
+        s = load(part)
+        search = {name for name, spec in s.feeds.items() if spec["style"] == "search feed"}
+        by_event: dict[str, list[tuple[str, str]]] = {}
+        for i in s.items:
+            title = i.title.rpartition(" - ")[0] or i.title
+            by_event.setdefault(i.event, []).append((i.feed, title))
+        for event, reports in by_event.items():
+            for (feed_a, a), (feed_b, b) in itertools.combinations(reports, 2):
+                if a == b and search & {feed_a, feed_b}:
+                    continue
                 assert same_story(fingerprint(a, ""), fingerprint(b, "")) is None, (event, a, b)
 
 
@@ -47,7 +53,7 @@ def test_no_event_is_lost_or_merged_wrongly(part: str) -> None:
     assert (figures.lost, figures.wrong_pairs) == (0, 0), figures.merges
     floors = {"dev": 28, "heldout": 30, "heldout2": 11, "heldout3": 13, "heldout4": 12}
     floors |= {"heldout5": 21, "heldout6": 19, "heldout7": 22, "heldout8": 6, "heldout9": 13}
-    floors |= {"heldout10": 8, "heldout11": 13, "heldout12": 5}
+    floors |= {"heldout10": 8, "heldout11": 13, "heldout12": 5, "heldout13": 10}
     assert figures.exactly_once >= floors[part], figures.misses
 
 

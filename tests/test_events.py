@@ -242,6 +242,24 @@ def test_a_companys_own_act_is_not_placed_by_its_reports_datelines() -> None:
     assert judge(madrid, lyon, at(), at(5)) == "different places"
 
 
+def test_a_spokesman_quoted_in_two_reports_is_not_what_they_are_about() -> None:
+    """heldout13, written blind: a takeover and an order the same week both quoted the chief
+    executive, whose name weighed as the company bought."""
+    bought = ev(
+        "Acme Vision moves into self-checkout with Kassawijs buy",
+        "Chief executive Joost Rijswijk said the deal adds 40 engineers.",
+    )
+    order = ev(
+        "Eindhoven firm Acme Vision lands its biggest British order",
+        "Chief executive Joost Rijswijk said the chain would fit 600 stores.",
+    )
+    assert (bought.action, order.action) == ("acquire", "contract")
+    assert not joins(bought, order)
+    # the company bought, named in a headline, still ties two reports of the takeover
+    again = ev("Acme Vision to Acquire Kassawijs", "The deal adds a self-checkout maker.")
+    assert joins(bought, again)
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted

@@ -413,6 +413,15 @@ def test_a_shopper_buying_is_no_takeover() -> None:
     assert read_item("Acme Vision buys Chilean ticketing firm", "").action == "acquire"
 
 
+def test_a_headline_in_three_parts_is_a_digest() -> None:
+    """heldout13, written blind: a Sunday round-up read as its first part's appeal."""
+    digest = (
+        "Sunday reading: Acme settles, gets fined and appeals; Beta fined and booed; Gamma shopping"
+    )
+    assert read_item(digest, "").multi
+    assert not read_item("Acme Vision CEO quits abruptly; shares slide", "").multi
+
+
 def test_an_entry_exit_system_is_no_one_leaving() -> None:
     """heldout11, written blind: an airport's order of kiosks "for Entry/Exit System"."""
     kiosks = read_item("Cyprus airports order Acme Vision kiosks for Entry/Exit System", "")
