@@ -29,8 +29,9 @@ The rule. Two items report the same event when all of these hold:
    percentage (2), a state or city (1.5), an actor one headline names and the other item
    names mid-sentence (1.5), what the action is about when it is about something
    (``monitor.verbs.OBJECTS``: the role left or taken, the jobs cut or records exposed (3),
-   the company bought or product launched (1.5 a name)), or, for a response, appeal or
-   ruling, the kind of decision it is about in the same place (1.5). Countries, bodies
+   the company bought or product launched (1.5, a name a headline gives)), or, for a
+   response, appeal or ruling, the kind of decision it is about in the same place (1.5).
+   Countries, bodies
    named without a place, other counts, roles and names only add to the score that ranks
    candidate stories. An appeal, ruling or response never joins a report that names no
    action (it carries the particulars of the decision it is about). The act itself counts
