@@ -31,9 +31,8 @@ The rule. Two items report the same event when all of these hold:
    (``monitor.verbs.OBJECTS``: the role left or taken, the jobs cut or records exposed (3),
    the company bought or product launched (1.5, a name a headline gives)), or, for a
    response, appeal or ruling, the kind of decision it is about in the same place (1.5).
-   Countries, bodies
-   named without a place, other counts, roles and names only add to the score that ranks
-   candidate stories. An appeal, ruling or response never joins a report that names no
+   Countries, bodies named without a place, other counts, roles and names only add to the
+   score that ranks candidate stories. An appeal, ruling or response never joins a report that names no
    action (it carries the particulars of the decision it is about). The act itself counts
    when both report it: a company's one-off act, or a regulator's or court's act or an
    appeal in a country both name. Items that name no action class must instead share two
