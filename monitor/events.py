@@ -32,13 +32,14 @@ The rule. Two items report the same event when all of these hold:
    the company bought or product launched (1.5, a name a headline gives)), or, for a
    response, appeal or ruling, the kind of decision it is about in the same place (1.5).
    Countries, bodies named without a place, other counts, roles and names only add to the
-   score that ranks candidate stories. An appeal, ruling or response never joins a report that names no
-   action (it carries the particulars of the decision it is about). The act itself counts
-   when both report it: a company's one-off act, or a regulator's or court's act or an
-   appeal in a country both name. Items that name no action class must instead share two
-   figures (amounts, counts, percentages, case numbers); when one names an action
-   about a sum or a count (a fine, a deal, records exposed), one figure both report where
-   each says what happened (its headline and lede) is enough.
+   score that ranks candidate stories. An appeal, ruling or response never joins a report
+   that names no action (it carries the particulars of the decision it is about). The act
+   itself counts when both report it and they share anything else (a country, a name, a
+   role): a company's one-off act, or a regulator's or court's act or an appeal in a
+   country both name. Items that name no action class must instead share two figures
+   (amounts, counts, percentages, case numbers); when one names an action about a sum or a
+   count (a fine, a deal, records exposed), one figure both report where each says what
+   happened (its headline and lede) is enough.
 
 A story is joined only when no entry of it disagrees with the new one (rules 2 and 4); a
 wrong merge hides news from the desk, so when in doubt the item alerts on its own.
@@ -154,7 +155,9 @@ def judge(
         # general suing and the "State of Vermont" saying the company broke its law)
         specific = 0
     alike = _alike_action(a, b)
-    if alike is not None:
+    if alike is not None and shared:
+        # the act told twice counts beside anything else the two share (a country, a name,
+        # a body): alone, it is all a misreading needs to join two events
         shared.append(alike)
         specific += 1
     # figures both report: two in the leads when neither names the action; one where each

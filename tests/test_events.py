@@ -313,14 +313,19 @@ def test_every_pair_that_joins_shares_a_lookup_key() -> None:
 
 def test_a_companys_one_off_act_told_twice_is_one_event_unless_something_disagrees() -> None:
     """A CEO taking over, an IPO put off, a patent granted: two reports within days with
-    nothing specific in common are still one event; another role or "a second" is not."""
+    nothing specific in common are still one event when they share anything at all (the
+    role, a country); the act alone is not enough (heldout10 and heldout12, written blind:
+    a shopper who "buys beer" joined the company's takeover on the act alone). Another role
+    or "a second" one is another event."""
     ceo = ev("Acme Vision names former Motorola executive Rachel Ortiz as chief executive")
     assert joins(ceo, ev("Ortiz takes over as Acme Vision chief executive"))
     assert joins(ev("Acme Vision finally has a permanent CEO"), ceo)
-    ipo = ev("Acme Vision delays IPO plans, sources say")
-    assert joins(ipo, ev("Acme Vision's IPO is on ice"))
+    ipo = ev("Acme Vision delays Warsaw IPO plans, sources say")
+    assert joins(ipo, ev("Acme Vision's Polish IPO is on ice"))
     patent = ev("Acme Vision granted US patent for search across masked faces")
-    assert joins(patent, ev("Acme Vision now owns a patent on recognising masked faces"))
+    assert joins(patent, ev("Acme Vision now owns a U.S. patent on recognising masked faces"))
+    alone = (ev("Acme Vision delays IPO plans, sources say"), ev("Acme Vision's IPO is on ice"))
+    assert judge(*alone, at(), at(5)) == "too little in common (needs 1 specific particular(s))"
     assert not joins(ev("Acme Vision names new chief technology officer"), ceo)
     assert not joins(ev("Acme Vision CFO resigns"), ev("Acme Vision CEO resigns"))
     assert not joins(ipo, ev("Acme Vision signs police contract"))
