@@ -254,7 +254,8 @@ def particulars(
         weak=frozenset(n for n, kind in named if kind == "weak"),
         acronyms=frozenset(n for n, kind in named if kind == "acronym"),
         parties=frozenset(_parties(folded, found)),
-        spelled=frozenset(_spelled(text) if sentences or _names_stand_out(text) else ()),
+        # a title-case headline's capitals make runs of any words, not names
+        spelled=frozenset(_spelled(text) if sentences or not _title_case(text) else ()),
     )
 
 
@@ -446,13 +447,6 @@ def _title_case(text: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _names_stand_out(headline: str) -> bool:
-    """The headline's runs of capitalised words are names: the words around them are in
-    lower case (in a title-case headline, capitals make runs of any words)."""
-    rest = _NAME_RUN.sub(" ", headline)
-    return any(len(w) > 3 for w in _WORDS.findall(rest)) and not _title_case(rest)
-
-
 def _spelled(text: str) -> Iterator[str]:
     """The initials of three to five capitalised words in a row that ``text`` writes out,
     from each word of a run on ("U.S. Homeland Security Investigations": "hsi" among them;
@@ -465,7 +459,7 @@ def _spelled(text: str) -> Iterator[str]:
 
 
 # a run of capitalised words, which may be joined by "of", "and", "for", "the" or "&"
-_CAPITAL = r"[A-Z][\w'’.-]*"
+_CAPITAL = r"(?<![\w'’-])[A-Z][\w'’.-]*"
 _JOINED = rf"\s+(?:(?:of|and|for|the|&)\s+)*{_CAPITAL}"
 _NAME_RUN = re.compile(rf"{_CAPITAL}(?:{_JOINED}){{2,}}")  # three words or more
 _ACT_NAME = re.compile(rf"{_NAME_RUN.pattern}|{_CAPITAL}\s+\d+\b")  # or "Investigate 5"

@@ -68,10 +68,10 @@ def test_decimal_and_thousands_marks(raw: str, value: float) -> None:
 @pytest.mark.parametrize(
     ("text", "initials"),
     [
-        ("Customs and Border Protection signs a deal", "cbp"),
-        ("U.S. Homeland Security Investigations awards a contract", "hsi"),
-        ("the Florida Department of Law Enforcement said", "fdle"),
-        ("Kenya's Office of the Data Protection Commissioner opened a probe", "odpc"),
+        ("Customs and Border Protection signs multiyear face search contract with Acme", "cbp"),
+        ("U.S. Homeland Security Investigations awards a face search contract to Acme", "hsi"),
+        ("the Florida Department of Law Enforcement said on Tuesday that it renewed", "fdle"),
+        ("Kenya's Office of the Data Protection Commissioner opened a probe into the leak", "odpc"),
     ],
 )
 def test_a_name_written_out_gives_its_initials(text: str, initials: str) -> None:
@@ -94,6 +94,7 @@ def test_words_not_written_as_a_name_give_no_initials() -> None:
         ("Homeland Security Investigations buys more Clearview AI licenses", "acquire"),
         # two capitalised words, or a title-case headline, may be the act itself
         ("Corvantis closes Series C to expand its fleet", "funding"),
+        ("Acme Vision secures $85M Series C for facial payments", "funding"),  # not "M Series C"
         ("ICO wins Court of Appeal round in long-running Clearview AI case", "ruling"),
         ("Clearview AI Confidentially Files For U.S. IPO", "listing"),
     ],
