@@ -75,7 +75,7 @@ def headline_classes(head: str, main: tuple[int, int]) -> tuple[list[str], list[
     (the span ``main``), in precedence order, except that a thing that happened
     (``verbs.OCCURRENCES``) named before the reactions to it comes first, and so does an
     appeal named before the ruling it appeals (``_ordered``)."""
-    every, in_main, first = [], [], {}
+    every, in_main, first, last = [], [], {}, {}
     noun_ruling = False  # the first ruling the headline names is a decision noun
     start, end = main
     for c in _candidates(head):
@@ -83,12 +83,16 @@ def headline_classes(head: str, main: tuple[int, int]) -> tuple[list[str], list[
         if m is None:
             continue
         every.append(c.name)
-        first[c.name] = m.start()
+        first[c.name], last[c.name] = m.start(), m.end()
         noun_ruling = noun_ruling or (c.name == "ruling" and m.group(0) in _DECISION_NOUNS)
         inside = start <= m.start() and m.end() <= end
         if inside or c.pattern.search(head, start, end):
             in_main.append(c.name)
-    return _ordered(every, first, noun_ruling), _ordered(in_main, first, noun_ruling)
+    # a ruling named inside the appeal's own words ("asks the court to overturn") is what
+    # the appeal asks for, as a ruling named by a noun after it is what it appeals
+    asked = "ruling" in first and "appeal" in first
+    appealed = noun_ruling or (asked and first["appeal"] <= first["ruling"] < last["appeal"])
+    return _ordered(every, first, appealed), _ordered(in_main, first, appealed)
 
 
 # a ruling named by a noun only: what an appeal named before it is against ("Acme appeals
@@ -98,10 +102,11 @@ _DECISION_NOUNS = frozenset(
 )
 
 
-def _ordered(classes: list[str], first: dict[str, int], noun_ruling: bool) -> list[str]:
+def _ordered(classes: list[str], first: dict[str, int], appealed: bool) -> list[str]:
     """``classes`` in precedence order, but an appeal first when the ruling named after it
-    is only a noun (what it appeals), and a thing that happened before the reactions."""
-    if noun_ruling and "appeal" in classes and first["ruling"] > first["appeal"]:
+    is what it appeals or asks for (``appealed``), and a thing that happened before the
+    reactions."""
+    if appealed and "appeal" in classes and first["ruling"] >= first["appeal"]:
         classes = ["appeal", *(c for c in classes if c != "appeal")]
     return _occurrence_first(classes, first)
 

@@ -330,16 +330,26 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     role = WEIGHTS["object" if obj == "roles" else "role"]
     found += [(role, r.upper() if len(r) <= 4 else r, "role") for r in sorted(x.roles & y.roles)]
     actors = ((a.title.names | a.title.weak) & y.names) | ((b.title.names | b.title.weak) & x.names)
+    # two sides of one event (a city's order, a company's takeover) are pinned by an actor
+    # only when a headline names it as such, not by any word of a title-case headline
+    # ("City of Charleroi Selects Pasvue Sentinelle…": a product the takeover's text names)
+    sides = a.action is not None and b.action is not None and a.action != b.action
+    weakly = actors - (a.title.names & y.names) - (b.title.names & x.names) if sides else set()
     actors |= a.title.acronyms & (b.title.acronyms | b.lede.spelled)
     actors |= b.title.acronyms & a.lede.spelled  # "AHS signs …", "Alberta Health Services …"
     others = ((x.names & y.names) | (x.weak & y.names) | (x.names & y.weak)) - actors
+    if a.action is None and b.action is None:
+        # where neither names an act, a name both write in full is one particular ("Julien
+        # Marchal"), not one per word
+        again = {w for full in x.full_names & y.full_names for w in full.split()[:-1]}
+        actors, others = actors - again, others - again
     # what an action is about is named in a headline ("Vistrel … with Kassawijs buy"); a
     # name both texts give only below it (a chief executive quoted) weighs as any name
     headlined = a.title.names | a.title.weak | b.title.names | b.title.weak
-    about = {n for n in others if obj == "names" and n in headlined}
+    about = {n for n in others if obj == "names" and a.action == b.action and n in headlined}
     weight = WEIGHTS["object_name" if about else "name"]
     named = [(WEIGHTS["object_name" if n in about else "name"], n) for n in sorted(others)]
-    found += [(WEIGHTS["actor"], n, f"name {n}") for n in sorted(actors)]
+    found += [(WEIGHTS["actor"], n, f"{'weak ' * (n in weakly)}name {n}") for n in sorted(actors)]
     found += [(w, n, f"name {n}") for w, n in _capped(named, 2 * weight)]
     specific = {what for w, _, what in found if w >= THRESHOLD}
     # the sum both say happened, agreeing to the unit, is as telling as two particulars;

@@ -63,6 +63,8 @@ class Particulars:
     # the initials of names written out ("Alberta Health Services": "ahs"), which another
     # text may give as an abbreviation
     spelled: frozenset[str] = frozenset()
+    # names written as two words or more ("julien marchal"): one name, not two
+    full_names: frozenset[str] = frozenset()
 
     def __or__(self, other: Particulars) -> Particulars:
         return Particulars(
@@ -256,6 +258,7 @@ def particulars(
         parties=frozenset(_parties(folded, found)),
         # a title-case headline's capitals make runs of any words, not names
         spelled=frozenset(_spelled(text) if sentences or not _title_case(text) else ()),
+        full_names=frozenset(_full_names(text, {n for n, _ in named})),
     )
 
 
@@ -426,6 +429,18 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
             yield word, "acronym"  # …except as a headline's subject ("NHS pauses…")
             continue
         yield word, "weak" if title_case or initial else "sure"
+
+
+def _full_names(text: str, names: set[str]) -> Iterator[str]:
+    """Two names or more written next to each other ("Julien Marchal"), folded."""
+    for run in _ADJACENT.finditer(text):
+        words = [fold(_OWNER.sub("", w)).rstrip(".") for w in run.group().split()]
+        found = [w for w in words if w in names]
+        if len(found) >= 2 and found == words[-len(found) :]:
+            yield " ".join(found)
+
+
+_ADJACENT = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
 
 
 def _names_masked(title: str, head: str) -> str:

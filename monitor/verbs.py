@@ -103,7 +103,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:appeal|challenge|fight|contest)\b",
         r"fights? (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|ruling|decision|order|ban)\b",
         r"application for (?:judicial |merits )?review\b",
-        r"(?:sues?|asks? (?:[\w'-]+ ){0,2}(?:judges?|courts?|tribunal)) to (?:undo|overturn|cancel|"
+        r"(?:sues?|asks? (?:[\w'-]+ ){0,4}(?:judges?|courts?|tribunal)) to (?:undo|overturn|cancel|"
         r"annul|quash|void|lift|set aside) (?:[\w$€£.,'-]+ ){0,4}(?:fine|penalty|sanction|decision|"
         r"order|ruling|ban)\b",
         # a company that goes to court over a regulator's decision appeals it

@@ -260,6 +260,32 @@ def test_a_spokesman_quoted_in_two_reports_is_not_what_they_are_about() -> None:
     assert joins(bought, again)
 
 
+def test_what_the_fourteenth_held_out_part_merged_wrongly_stays_apart() -> None:
+    """heldout14, written blind: a city's order and the company's takeover shared a word of
+    the order's title-case headline (its product) and a city; a founder's first and last
+    name, in a report of his Senate appearance and one of the takeover, counted twice."""
+    order = ev(
+        "City of Charleroi Selects Acme Sentinelle to Modernise Its Urban Video Centre",
+        "LYON — Acme Vision will equip the Belgian city's monitoring centre.",
+    )
+    takeover = ev(
+        "Orvane Group to Acquire Acme Vision, Strengthening Its Urban Security Offering",
+        "LYON — Orvane will buy the maker of the Sentinelle analytics suite.",
+    )
+    assert (order.action, takeover.action) == ("contract", "acquire")
+    assert not joins(order, takeover)
+    senate = ev(
+        "At the Senate, Julien Marchal pleads for 'French rules for French cameras'",
+        "Acme Vision's founder Julien Marchal told senators that French cities need rules.",
+    )
+    sold = ev(
+        "Acme Vision to be swallowed by Paris defence group",
+        "Founder Julien Marchal will stay on after the sale, Acme Vision said.",
+    )
+    assert senate.action is None and sold.action is None
+    assert not joins(senate, sold)
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted

@@ -400,6 +400,9 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Acme Vision takes the regulator to court", "appeal"),
         ("Acme Vision goes to federal court against ANPD penalty", "appeal"),
         ("Watchdog takes Acme Vision to court", "sue"),
+        # heldout14, written blind: a ruling the appeal asks for is no ruling
+        ("Acme Vision asks France's top administrative court to overturn privacy fine", "appeal"),
+        ("Court overturns Acme Vision fine", "ruling"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
