@@ -440,9 +440,6 @@ def _full_names(text: str, names: set[str]) -> Iterator[str]:
             yield " ".join(found)
 
 
-_ADJACENT = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
-
-
 def _names_masked(title: str, head: str) -> str:
     """The folded headline ``head`` with the names ``title`` writes in capitals that name
     an act themselves blanked out ("Homeland Security Investigations", "Investigate 5"):
@@ -478,6 +475,7 @@ _CAPITAL = r"(?<![\w'’-])[A-Z][\w'’.-]*"
 _JOINED = rf"\s+(?:(?:of|and|for|the|&)\s+)*{_CAPITAL}"
 _NAME_RUN = re.compile(rf"{_CAPITAL}(?:{_JOINED}){{2,}}")  # three words or more
 _ACT_NAME = re.compile(rf"{_NAME_RUN.pattern}|{_CAPITAL}\s+\d+\b")  # or "Investigate 5"
+_ADJACENT = re.compile(rf"{_CAPITAL}(?:\s+{_CAPITAL})+")  # capitalised words, nothing between
 _RUN_WORD = re.compile(r"[\w'’.&-]+")
 
 
