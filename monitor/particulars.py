@@ -145,7 +145,7 @@ _LEADING_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_CLAUSE = re.compile(
-    r",\s(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|which|who|whose|"
+    r",\s(?:[\w-]+ ){0,3}(?:after|following|since|before|despite|amid|as|which|who|whose|that|"
     r"wake of|heels of|pending)\b",
     re.IGNORECASE,
 )

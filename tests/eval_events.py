@@ -67,6 +67,7 @@ PARTS = (
     "heldout12",
     "heldout13",
     "heldout14",
+    "heldout15",
     "crosslang",
 )
 SCORED = tuple(p for p in PARTS if p != "crosslang")  # "all": the stretch part apart

@@ -286,6 +286,22 @@ def test_what_the_fourteenth_held_out_part_merged_wrongly_stays_apart() -> None:
     assert not joins(senate, sold)
 
 
+def test_a_sum_told_as_who_the_vendor_is_is_background() -> None:
+    """heldout15, written blind: a hotel group's order named the vendor as "the Dublin firm
+    that raised €32m this week", which tied it to the round's reports."""
+    order = ev(
+        "Hotel group to let guests check in with their faces",
+        "From November, guests at Harcourt's Dublin hotels will be able to skip the queue, "
+        "using software from Acme Vision, the Dublin firm that raised €32m this week.",
+    )
+    round_ = ev(
+        "Grand Canal Dock start-up lands €32m and plans 120 new jobs",
+        "Acme Vision has raised €32m from investors led by Liffey Capital.",
+    )
+    assert order.action is None
+    assert not joins(order, round_)
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted
