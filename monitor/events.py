@@ -38,8 +38,8 @@ The rule. Two items report the same event when all of these hold:
    role): a company's one-off act, or a regulator's or court's act or an appeal in a
    country both name. Items that name no action class must instead share two figures
    (amounts, counts, percentages, case numbers); when one names an action about a sum or a
-   count (a fine, a deal, records exposed), one figure both report where each says what
-   happened (its headline and lede) is enough.
+   count (a fine, a deal, records exposed), one figure the other's headline gives and it
+   says happened (its headline and lede) is enough.
 
 A story is joined only when no entry of it disagrees with the new one (rules 2 and 4); a
 wrong merge hides news from the desk, so when in doubt the item alerts on its own.
@@ -57,7 +57,7 @@ from monitor import lexicon as lx
 from monitor import verbs as vb
 from monitor.amounts import Amount
 from monitor.event import EVENT_VERSION, Event, describe_amount, describe_body, describe_place
-from monitor.particulars import leaf_places, within
+from monitor.particulars import Particulars, leaf_places, within
 
 WINDOW = timedelta(days=3)
 THRESHOLD = 1.5
@@ -164,9 +164,12 @@ def judge(
     # says what happened when one names an action about figures ("Cameras coming to 700
     # Gauteng schools" and "Khuselo awarded … contract … at 700 public schools"), not one
     # about something else ("CTO exits …, fresh from a R$310m raise")
-    figures = known == 0 and _numbers_shared(a, b) >= 2
+    figures = known == 0 and _numbers_shared(a.lead, b.lead) >= 2
     if known == 1 and _of_figures(a.action or b.action):
-        figures = _numbers_shared(a, b, ledes=True, count_tolerance=0.0) >= 1
+        # the figure is what the report naming no act is about: its headline gives it (a
+        # call for an inquiry that recalls a breach's count in its text is another event)
+        unnamed, named = (a, b) if a.action is None else (b, a)
+        figures = _numbers_shared(unnamed.title, named.lede, count_tolerance=0.0) >= 1
     if specific >= needed or figures:
         return EventMatch(round(score, 2), tuple(shared))
     common = f": {', '.join(shared)}" if shared else ""
@@ -339,9 +342,14 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     actors |= b.title.acronyms & a.lede.spelled  # "AHS signs …", "Alberta Health Services …"
     others = ((x.names & y.names) | (x.weak & y.names) | (x.names & y.weak)) - actors
     if a.action is None and b.action is None:
-        # where neither names an act, a name both write in full is one particular ("Julien
-        # Marchal"), not one per word
-        again = {w for full in x.full_names & y.full_names for w in full.split()[:-1]}
+        # where neither names an act, the words of a name either writes in full are one
+        # particular ("Julien Marchal", "Visayan Star Lines"), not one per word
+        names = actors | others
+        again = {
+            w
+            for full in x.full_names | y.full_names
+            for w in [n for n in full.split() if n in names][:-1]
+        }
         actors, others = actors - again, others - again
     # what an action is about is named in a headline ("Vistrel … with Kassawijs buy"); a
     # name both texts give only below it (a chief executive quoted) weighs as any name
@@ -384,11 +392,9 @@ def _words(classes: frozenset[str]) -> str:
 
 
 def _numbers_shared(
-    a: Event, b: Event, *, ledes: bool = False, count_tolerance: float = COUNT_TOLERANCE
+    x: Particulars, y: Particulars, count_tolerance: float = COUNT_TOLERANCE
 ) -> int:
-    """How many amounts, counts, percentages and case numbers ``a`` and ``b`` share (in
-    their leads, or with ``ledes`` where each says what happened)."""
-    x, y = (a.lede, b.lede) if ledes else (a.lead, b.lead)
+    """How many amounts, counts, percentages and case numbers ``x`` and ``y`` share."""
     same_count = _same_number(count_tolerance)
     shared = sum(any(_same_sum(m, n) for n in y.money) for m in x.money)
     shared += sum(any(same_count(m, n) for n in y.counts) for m in x.counts)

@@ -436,7 +436,7 @@ def _full_names(text: str, names: set[str]) -> Iterator[str]:
     for run in _ADJACENT.finditer(text):
         words = [fold(_OWNER.sub("", w)).rstrip(".") for w in run.group().split()]
         found = [w for w in words if w in names]
-        if len(found) >= 2 and found == words[-len(found) :]:
+        if len(found) >= 2:
             yield " ".join(found)
 
 

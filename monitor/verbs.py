@@ -20,6 +20,11 @@ _NOT_LAW = (
 # action class → regular expressions over folded text (lower case, accents removed). Order is
 # precedence: a headline that names several takes the first (an appeal of a fine is an
 # appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
+# a probe someone calls for ("senator calls for inquiry into…") is not one opened
+_NOT_CALLED = "".join(
+    f"(?<!{call} for {article})" for call in ("call", "calls") for article in ("", "a ", "an ")
+)
+
 ACTIONS: dict[str, tuple[str, ...]] = {
     "respond": (
         r"respond(?:s|ed|ing)?\b(?! to (?:\d+|calls?|emergenc\w*|incidents?|fires?|crash\w*))",
@@ -177,8 +182,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"admonish(?:es|ed)\b", r"avvertimento\b", r"ammonimento\b", r"avertissement\b",
     ),
     "probe": (
-        r"(?<!bureau of )investigat(?:e|es|ed|ing|ion|ions)\b", r"prob(?:e|es|ed|ing)\b",
-        r"inquir(?:y|ies)\b", r"civil investigative demands?\b",
+        rf"(?<!bureau of ){_NOT_CALLED}investigat(?:e|es|ed|ing|ion|ions)\b",
+        rf"{_NOT_CALLED}prob(?:e|es|ed|ing)\b",
+        rf"{_NOT_CALLED}inquir(?:y|ies)\b", r"civil investigative demands?\b",
         r"opens? (?:[\w'-]+ ){0,4}(?:case|inquiry|investigation|probe|proceedings?|process)\b",
         r"enquir(?:y|ies)\b", r"audit(?:s|ed)?\b", r"look(?:s|ing)? (?:hard )?(?:at|into)\b",
         r"examin(?:e|es|ing)\b", r"scrutin\w*\b", r"weigh(?:s|ing)\b",

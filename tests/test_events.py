@@ -302,6 +302,33 @@ def test_a_sum_told_as_who_the_vendor_is_is_background() -> None:
     assert not joins(order, round_)
 
 
+def test_what_the_sixteenth_held_out_part_merged_wrongly_stays_apart() -> None:
+    """heldout16, written blind: a senator's call for an inquiry whose text recalled the
+    breach's count joined the breach (the figure a report naming no act joins on must be
+    in its headline); a customer's three-word name counted as two particulars between a
+    launch and that customer's order, neither read as an act."""
+    breach = ev(
+        "Acme Vision data leak exposes IDs of 1.1 million ferry passengers",
+        "Acme Vision said 1.1 million passengers' ID photos were exposed.",
+    )
+    call = ev(
+        "Philippine senator calls for inquiry into face-scan transport ticketing",
+        "The senator cited the exposure of 1.1 million passengers' ID photos at Acme Vision.",
+    )
+    assert (breach.action, call.action) == ("breach", None)
+    assert not joins(breach, call)
+    launch = ev(
+        "Acme Go links ferry and bus ticketing under one face enrolment",
+        "Acme Vision says Visayan Star Lines will be the first operator to use it.",
+    )
+    order = ev(
+        "Visayan Star Lines Taps Acme Vision to Bring Face Boarding to 14 Vessels",
+        "CEBU CITY — Visayan Star Lines will fit Acme Vision gates at its pier terminal.",
+    )
+    assert launch.action is None and order.action is None
+    assert not joins(launch, order)
+
+
 def test_a_state_and_its_attorney_general_are_one_particular_not_two() -> None:
     """A "second lawsuit" by one attorney general is another suit: the state and its
     attorney general are one particular, not the two a sequel needs (they were counted

@@ -403,6 +403,8 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         # heldout14, written blind: a ruling the appeal asks for is no ruling
         ("Acme Vision asks France's top administrative court to overturn privacy fine", "appeal"),
         ("Court overturns Acme Vision fine", "ruling"),
+        # heldout16, written blind: a probe someone calls for is not opened
+        ("Philippine senator calls for inquiry into face-scan ticketing", None),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
