@@ -20,8 +20,8 @@ The rule. Two items report the same event when all of these hold:
    for actions about a sum: a fine, a settlement, a round...), percentages, counts and
    places in the headlines, case numbers, places, percentages and bodies of one kind in
    the leads (places where each says what happened not for a company's own act: a CEO
-   named, a funding round), roles (a CEO is not a CTO), who brings a case (a class action is not an
-   attorney general's suit), what a response, appeal or ruling is about (a fine is not a
+   named, a funding round), roles (a CEO is not a CTO), who brings a case (a class action
+   is not an attorney general's suit), what a response, appeal or ruling is about (a fine is not a
    lawsuit), and the actors: a name one headline gives must appear in the other item
    when the other headline gives names ("FTC sues Facewise" is not "FTC sues Veritrace");
 5. a specific particular agrees (weight ``THRESHOLD`` or more in ``WEIGHTS``): an amount

@@ -17,14 +17,14 @@ _NOT_LAW = (
     r"obligations?|duty|duties|order|orders)\b)"
 )
 
-# action class → regular expressions over folded text (lower case, accents removed). Order is
-# precedence: a headline that names several takes the first (an appeal of a fine is an
-# appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
 # a probe someone calls for ("senator calls for inquiry into…") is not one opened
 _NOT_CALLED = "".join(
     f"(?<!{call} for {article})" for call in ("call", "calls") for article in ("", "a ", "an ")
 )
 
+# action class → regular expressions over folded text (lower case, accents removed). Order is
+# precedence: a headline that names several takes the first (an appeal of a fine is an
+# appeal; a statement on a ruling is a response; a court approving a settlement a ruling).
 ACTIONS: dict[str, tuple[str, ...]] = {
     "respond": (
         r"respond(?:s|ed|ing)?\b(?! to (?:\d+|calls?|emergenc\w*|incidents?|fires?|crash\w*))",
