@@ -411,7 +411,7 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
     that opens a headline (elsewhere abbreviations name no one)."""
     title_case = not prose and _title_case(text)
     for m in _CAPITALISED.finditer(text):
-        word = fold(_OWNER.sub("", m.group(1))).rstrip(".")
+        word = _name_word(m.group(1))
         raw = m.group(1)
         initial = m.start() < 4 and not text[: m.start()].strip(" \"'“‘")
         if len(word) < 3 or (raw.isupper() and len(raw) <= 4 and (prose or not initial)):
@@ -431,10 +431,16 @@ def _names(text: str, skip: frozenset[str], *, prose: bool) -> Iterator[tuple[st
         yield word, "weak" if title_case or initial else "sure"
 
 
+def _name_word(raw: str) -> str:
+    """A capitalised word as ``_names`` yields it: folded, without "'s" or a final dot."""
+    return fold(_OWNER.sub("", raw)).rstrip(".")
+
+
 def _full_names(text: str, names: set[str]) -> Iterator[str]:
-    """Two names or more written next to each other ("Julien Marchal"), folded."""
+    """The names among capitalised words in a row, when two or more are ("Julien Marchal",
+    "Visayan Star Lines": "visayan lines"), folded."""
     for run in _ADJACENT.finditer(text):
-        words = [fold(_OWNER.sub("", w)).rstrip(".") for w in run.group().split()]
+        words = [_name_word(w) for w in run.group().split()]
         found = [w for w in words if w in names]
         if len(found) >= 2:
             yield " ".join(found)
