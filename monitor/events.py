@@ -326,7 +326,7 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
             found.append((weight, describe_body(body), f"in {place}" if place else kind))
     # a place both name only as background ("a week after Colorado sued") places neither
     told = None if ledes else a.lede.places | b.lede.places
-    places = _capped(_shared_places(x.places, y.places, told), MAX_PLACES)
+    places = _capped(_shared_places(x.places, y.places, told, (x.filed, y.filed)), MAX_PLACES)
     found += [(w, describe_place(code), f"in {code}") for w, code in places]
     if a.about & b.about and places:  # the same decision, in the same place
         found.append((WEIGHTS["object"] / 2, f"about the {_words(a.about & b.about)}", "about"))
@@ -341,6 +341,9 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     actors |= a.title.acronyms & (b.title.acronyms | b.lede.spelled)
     actors |= b.title.acronyms & a.lede.spelled  # "AHS signs …", "Alberta Health Services …"
     others = ((x.names & y.names) | (x.weak & y.names) | (x.names & y.weak)) - actors
+    # a word of two different names ("Southgate Terminal", "Cebu Pier Terminal") names neither
+    apart = {n for n in actors | others if _two_names(n, x, y)}
+    actors, others = actors - apart, others - apart
     if a.action is None and b.action is None:
         # where neither names an act, the words of a name either writes in full are one
         # particular ("Julien Marchal", "Visayan Star Lines"), not one per word
@@ -370,6 +373,18 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     return Evidence(
         sum(w for w, _, _ in found), [t for _, t, _ in found], len(specific) + reported, pinned
     )
+
+
+def _two_names(word: str, x: Particulars, y: Particulars) -> bool:
+    """``word`` is part of a name each text writes in full, and the rest of those names
+    differ: a word two names share, not one name ("Southgate Terminal" and "Cebu Pier
+    Terminal"; not "Ouano" and "Ramon Ouano")."""
+    mine, theirs = _beside(word, x.full_names), _beside(word, y.full_names)
+    return bool(mine and theirs) and mine.isdisjoint(theirs)
+
+
+def _beside(word: str, full_names: frozenset[str]) -> set[str]:
+    return {w for name in full_names if word in name.split() for w in name.split()} - {word}
 
 
 class Evidence(NamedTuple):
@@ -576,12 +591,20 @@ def _specific(body: str) -> bool:
 
 
 def _shared_places(
-    xs: frozenset[str], ys: frozenset[str], told: frozenset[str] | None = None
+    xs: frozenset[str],
+    ys: frozenset[str],
+    told: frozenset[str] | None = None,
+    filed: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> list[tuple[float, str]]:
     """Each place both name (the less specific of two that contain one another); with
-    ``told``, only those near one of its places (where either says it happened)."""
+    ``told``, only those near one of its places (where either says it happened). Not one
+    both name only in their datelines (``filed``): two stories filed from one bureau
+    ("MANILA, Oct 10 (Wire) -") may be of events in two cities."""
     shared = {
-        (x if within(y, x) else y) for x in leaf_places(xs) for y in leaf_places(ys) if _near(x, y)
+        (x if within(y, x) else y)
+        for x in leaf_places(xs)
+        for y in leaf_places(ys)
+        if _near(x, y) and not (x in filed[0] and y in filed[1])
     }
     if told is not None:
         shared = {p for p in shared if any(_near(p, t) for t in told)}

@@ -65,11 +65,16 @@ class Particulars:
     spelled: frozenset[str] = frozenset()
     # names written as two words or more ("julien marchal"): one name, not two
     full_names: frozenset[str] = frozenset()
+    # places named only in a dateline ("MANILA, Oct 12 (Wire) -"), among ``places``: where
+    # the story was filed, which may be a wire's bureau rather than where it happened
+    filed: frozenset[str] = frozenset()
 
     def __or__(self, other: Particulars) -> Particulars:
-        return Particulars(
+        joined = Particulars(
             *(getattr(self, f) | getattr(other, f) for f in Particulars.__dataclass_fields__)
         )
+        named = (self.places - self.filed) | (other.places - other.filed)
+        return replace(joined, filed=joined.filed - named)
 
 
 @dataclass(frozen=True)
@@ -238,7 +243,9 @@ def particulars(
     folded = fold(_COUNTRY_CAPS.sub("U.S.", text))
     found = gz.find(folded)
     line = _DATELINE.match(text) if dateline else None
-    places = _places(folded, found, len(fold(text[: line.end()])) if line else 0, skip)
+    dateline_end = len(fold(text[: line.end()])) if line else 0
+    places = _places(folded, found, dateline_end, skip)
+    told = {code for f, code in places.items() if f.start >= dateline_end}
     bodies = _bodies(folded, found, places)
     known = {_POSSESSIVE.sub("", w) for f in found for w in folded[f.start : f.end].split()}
     # the agency in a dateline ("(Nordic Wire)") is the outlet, named by all its items
@@ -259,6 +266,7 @@ def particulars(
         # a title-case headline's capitals make runs of any words, not names
         spelled=frozenset(_spelled(text) if sentences or not _title_case(text) else ()),
         full_names=frozenset(_full_names(text, {n for n, _ in named})),
+        filed=frozenset(places.values()) - told,
     )
 
 

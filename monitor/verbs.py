@@ -309,7 +309,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"procure\w*\b", r"subscriptions?\b", r"renew(?:s|ed|al)?\b", r"re-?ups?\b",
         r"(?:wins?|won|secures?|lands?|gets?) (?:[\w$€£.,'-]+ ){0,6}(?:deal|tender|deployment|"
         r"order)\b",
-        r"signs? up\b(?! for)",
+        r"signs? up\b",
         r"(?:signs?(?! off)|inks?|approv\w*|oks?|okays?|extends?) (?:[\w$€£.,'-]+ ){0,5}"
         r"(?:deal|agreement)\b",
         r"hir(?:es|ed) (?:[\w.'-]+ ){1,4}for \d",

@@ -747,3 +747,55 @@ def test_a_company_going_to_court_over_a_penalty_appeals_it() -> None:
     ):
         assert ev(title).action == "appeal", title
     assert ev("Residents take Acme Vision to court over face scans").action == "sue"
+
+
+def test_two_stories_filed_from_one_bureau_are_not_placed_together_by_their_datelines() -> None:
+    """heldout16, written blind: a ports authority's and a ferry operator's suspensions,
+    both filed from a wire's Manila bureau, joined on the dateline alone. A dateline says
+    where a story was filed; a place the other report names where it tells what happened
+    ("in Sydney") still counts."""
+    ports = ev(
+        "Philippine ports authority suspends face-only ferry boarding after Acme Vision leak",
+        "MANILA, Oct 12 (PacRim Wire) - The Philippine Ports Authority on Friday ordered "
+        "passenger terminals to check travellers' IDs manually, citing the data exposure at "
+        "ticketing provider Acme Vision.",
+    )
+    operator = ev(
+        "Ferry operator suspends Acme Vision face boarding after data leak",
+        "MANILA, Oct 10 (PacRim Wire) - Visayan Star Lines said on Wednesday it had "
+        "suspended the planned rollout of Acme Vision's face-recognition boarding.",
+    )
+    assert (ports.action, operator.action) == ("suspend", "suspend")
+    assert not joins(ports, operator, hours=48)
+    filed = ev(
+        "Australians launch class action against Acme Vision",
+        "SYDNEY, July 11 (Atlas) - An Australian law firm filed a class action against Acme "
+        "Vision in the Federal Court on Wednesday on behalf of Australians whose photos were "
+        "collected by the company.",
+    )
+    there = ev("Acme Vision hit with Federal Court class action in Sydney")
+    assert joins(filed, there)
+
+
+def test_a_word_two_different_names_share_is_no_name_in_common() -> None:
+    """heldout16, written blind: a Manila bus terminal's deal ("Southgate Terminal Corp")
+    joined a Cebu ferry operator's order, whose title-case headline names its "Cebu Pier
+    Terminal": one word of two names. A name written in full in one and in part in the
+    other is still one name."""
+    bus = ev(
+        "Acme Vision lands Metro Manila bus terminal face-gate deal",
+        "Acme Vision will install face-recognition boarding gates at a provincial bus "
+        "terminal in Parañaque, terminal operator Southgate Terminal Corp said on Thursday.",
+    )
+    ferry = ev(
+        "Visayan Star Lines Taps Acme Vision to Bring Face Boarding to Its Cebu Pier Terminal",
+        "MANILA and CEBU CITY — Acme Vision today announced an agreement with Visayan Star "
+        "Lines to deploy its gates at the carrier's Cebu Pier Terminal.",
+    )
+    assert not joins(bus, ferry, hours=48)
+    quoted = ev(
+        "Ferry line halts face boarding",
+        "Visayan Star Lines operations head Ramon Ouano said gates would not be installed.",
+    )
+    halted = ev("Ouano: Visayan Star puts face boarding on hold after Acme Vision leak")
+    assert joins(quoted, halted)

@@ -405,6 +405,10 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Court overturns Acme Vision fine", "ruling"),
         # heldout16, written blind: a probe someone calls for is not opened
         ("Philippine senator calls for inquiry into face-scan ticketing", None),
+        # a customer that "signs up for" the vendor or its product orders it (heldout10,
+        # heldout11, heldout13 and heldout16 all write it so)
+        ("Oulu haulier signs up for Helsinki firm's new driver cameras", "contract"),
+        ("Limerick insurer signs up for Acme Vision", "contract"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
