@@ -252,7 +252,10 @@ def _checks(a: Event, b: Event) -> Iterator[tuple[str, bool]]:
     """Rule 4's checks in order, each computed only when the ones before it passed (most
     candidates a busy topic brings differ at the first)."""
     yield "amounts", _money_conflict(a.title.money, b.title.money)
-    yield "amounts", _money_object(a) and _money_conflict(a.lede.money, b.lede.money)
+    yield (
+        "amounts",
+        (_money_object(a) or _money_object(b)) and _money_conflict(a.lede.money, b.lede.money),
+    )
     yield "percentages", _disjoint(a.title.percents, b.title.percents, _same_number(0.0))
     yield "percentages", _disjoint(a.lead.percents, b.lead.percents, _same_number(0.0))
     yield "counts", _disjoint(a.title.counts, b.title.counts, _same_number(COUNT_TOLERANCE))
@@ -344,9 +347,12 @@ def evidence(a: Event, b: Event, *, ledes: bool = False) -> Evidence:
     # a word of two different names ("Southgate Terminal", "Cebu Pier Terminal") names neither
     apart = {n for n in actors | others if _two_names(n, x, y)}
     actors, others = actors - apart, others - apart
-    if a.action is None and b.action is None:
-        # where neither names an act, the words of a name either writes in full are one
-        # particular ("Julien Marchal", "Visayan Star Lines"), not one per word
+    acts = [e.action for e in (a, b) if e.action is not None]
+    if not acts or (len(acts) == 1 and acts[0] not in _DEALS):
+        # where neither names an act, or one names one that is no deal, the words of a name
+        # either writes in full are one particular ("Julien Marchal", "Visayan Star Lines",
+        # "Lekki Atlantic" suspending one thing and withholding another), not one per word;
+        # a deal's counterparty named in full ("Pohjolan Kiito") is what pins the deal
         names = actors | others
         again = {
             w
@@ -385,6 +391,10 @@ def _two_names(word: str, x: Particulars, y: Particulars) -> bool:
 
 def _beside(word: str, full_names: frozenset[str]) -> set[str]:
     return {w for name in full_names if word in name.split() for w in name.split()} - {word}
+
+
+# acts with a counterparty, which names the deal ("Ngwedi Coal picks Tendaro")
+_DEALS = frozenset({"contract", "acquire", "settle", "funding"})
 
 
 class Evidence(NamedTuple):

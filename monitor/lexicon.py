@@ -249,6 +249,7 @@ CITIES: dict[str, str] = {
     "jakarta": "ID", "kuala lumpur": "MY", "bangkok": "TH", "hanoi": "VN",
     "ho chi minh city": "VN", "manila": "PH", "lima": "PE", "bogota": "CO",
     "caracas": "VE", "quito": "EC", "buenos aires": "AR", "montevideo": "UY",
+    "santiago": "CL", "valparaiso": "CL",
     "almaty": "KZ", "yerevan": "AM", "baku": "AZ", "minsk": "BY",
     "belgrade": "RS", "sarajevo": "BA", "tirana": "AL", "brno": "EU-CZ",
     "marseille": "EU-FR", "toulouse": "EU-FR", "nantes": "EU-FR", "bordeaux": "EU-FR",
@@ -351,7 +352,16 @@ BODIES: dict[str, tuple[str, str]] = {
     "prosecutor's office": ("prosecutor", ""), "prosecutors' office": ("prosecutor", ""),
     "district attorney": ("prosecutor", ""), "anpd": ("dpa", "BR"), "uodo": ("dpa", "EU-PL"),
     "pipc": ("dpa", "KR"), "inai": ("dpa", "MX"), "information regulator": ("dpa", "ZA"),
-    "cert-in": ("cyber", "IN"),
+    "cert-in": ("cyber", "IN"), "ndpc": ("dpa", "NG"),
+    # legislatures (placed: "Nigerian lawmakers"), whose inquiries are not a regulator's
+    "lawmakers": ("legislature", ""), "legislators": ("legislature", ""),
+    "legislature": ("legislature", ""), "parliament": ("legislature", ""),
+    "parliamentary committee": ("legislature", ""), "house of representatives": ("legislature", ""),
+    "house committee": ("legislature", ""), "senate": ("legislature", ""),
+    "senate committee": ("legislature", ""), "senators": ("legislature", ""),
+    "senator": ("legislature", ""), "congress": ("legislature", "US"),
+    "congressional": ("legislature", "US"), "national assembly": ("legislature", ""),
+    "mps": ("legislature", ""),
 }  # fmt: skip
 
 # a data protection authority named generically: "the Dutch privacy watchdog"
@@ -392,7 +402,7 @@ CURRENCY_SIGNS: dict[str, str] = {
     "aud": "AUD", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "inr": "INR",
     "krw": "KRW", "₩": "KRW", "cny": "CNY", "rmb": "CNY", "brl": "BRL", "r$": "BRL",
     "mxn": "MXN", "zar": "ZAR", "sgd": "SGD", "s$": "SGD", "₺": "TRY", "rs": "INR",
-    "rs.": "INR",
+    "rs.": "INR", "₦": "NGN", "ngn": "NGN", "czk": "CZK",
 }  # fmt: skip
 # currencies written with a bare "$" at home (which reads as US dollars elsewhere)
 DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "HKD", "SGD"})
@@ -405,6 +415,12 @@ CURRENCY_WORDS: dict[str, str] = {
     "won": "KRW", "yuan": "CNY", "rupees": "INR", "crowns": "SEK", "kronor": "SEK",
     "krona": "SEK", "kroner": "NOK", "reais": "BRL", "pesos": "MXN", "rand": "ZAR",
     "eur": "EUR", "usd": "USD", "gbp": "GBP",
+    # more of the currencies local outlets give sums in (a contract "worth 3.1 billion naira"
+    # is money, so it disagrees with one of 3.2 billion naira)
+    "naira": "NGN", "peso": "MXN", "zloty": "PLN", "zlotys": "PLN", "zlotych": "PLN",
+    "koruna": "CZK", "korunas": "CZK", "czech crowns": "CZK", "shekels": "ILS",
+    "dirhams": "AED", "rupiah": "IDR", "ringgit": "MYR", "baht": "THB", "shillings": "KES",
+    "cedis": "GHS", "riyals": "SAR", "lira": "TRY", "liras": "TRY",
 }  # fmt: skip
 MULTIPLIERS: dict[str, float] = {
     "k": 1e3, "thousand": 1e3, "mila": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,

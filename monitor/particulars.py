@@ -329,6 +329,12 @@ def _bodies(folded: str, found: list[gz.Found], places: dict[gz.Found, str]) -> 
     for f in found:
         if f.kind != "body" or any(m.start() <= f.start < m.end() for m in circuits):
             continue
+        if "@" in f.value and f.value.partition("@")[0] in _PLACED:
+            # a body known by a name another country's body may share ("Nigeria Data
+            # Protection Commission" is not Ireland's Data Protection Commission)
+            before = _place_before(folded, f, places, words=0)
+            bodies.append(f"{f.value.partition('@')[0]}@{before}" if before else f.value)
+            continue
         if "@" in f.value or not (f.value in _PLACED or f.value.startswith("court:")):
             bodies.append(f.value)
             continue
@@ -340,15 +346,17 @@ def _bodies(folded: str, found: list[gz.Found], places: dict[gz.Found, str]) -> 
 
 
 # the bodies named generically that take the place next to them ("Vermont's attorney general")
-_PLACED = frozenset({"dpa", "ag", "prosecutor"})
+_PLACED = frozenset({"dpa", "ag", "prosecutor", "legislature"})
 # how many "-" a place code needs to name a court's seat (a state, a province, a city)
 _SEAT_DEPTH = defaultdict(lambda: 1, {"EU": 2})
 
 
-def _place_before(folded: str, body: gz.Found, places: dict[gz.Found, str]) -> str | None:
-    """The place at most three words before ``body`` ("Dutch data protection watchdog")."""
+def _place_before(
+    folded: str, body: gz.Found, places: dict[gz.Found, str], words: int = 3
+) -> str | None:
+    """The place at most ``words`` words before ``body`` ("Dutch data protection watchdog")."""
     before = [p for p in places if p.end <= body.start]
-    if before and len(folded[before[-1].end : body.start].split()) <= 3:
+    if before and len(folded[before[-1].end : body.start].split()) <= words:
         return places[before[-1]]
     return None
 

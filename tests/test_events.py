@@ -799,3 +799,71 @@ def test_a_word_two_different_names_share_is_no_name_in_common() -> None:
     )
     halted = ev("Ouano: Visayan Star puts face boarding on hold after Acme Vision leak")
     assert joins(quoted, halted)
+
+
+def test_what_the_seventeenth_held_out_part_merged_wrongly_stays_apart() -> None:
+    """heldout17, written blind (an exam-proctoring vendor in Lagos, a stadium face-entry
+    vendor in Santiago): lawmakers' inquiry and the data regulator's probe in one country;
+    two contracts of near-equal naira sums whose dollar conversions agreed; two Chilean
+    appeals courts' rulings; a university's two words counted twice between its suspension
+    of the vendor and its withholding of results. A deal's counterparty named in full
+    still pins the deal."""
+    house = ev(
+        "Nigerian lawmakers order inquiry into AI exam proctoring",
+        "ABUJA, March 13 (Lodestar) - Nigeria's House of Representatives on Wednesday "
+        "directed a committee to investigate the use of AI to monitor university exams.",
+    )
+    regulator = ev(
+        "Nigeria: NDPC opens investigation into Acme Vision and Lekki Atlantic University",
+        "The Commission will examine the lawful basis for processing students' biometric data.",
+    )
+    assert (house.action, regulator.action) == ("probe", "probe")
+    assert not joins(house, regulator)
+    institute = ev(
+        "Nigerian procurement institute hands Acme Vision 3.1 bln naira remote exam deal",
+        "LAGOS, March 7 (Lodestar) - Acme Vision said a professional institute would use its "
+        "system under a contract worth 3.1 billion naira ($1.9 million).",
+    )
+    university = ev(
+        "Nigeria's Acme Vision wins 3.2 bln naira university exam security contract",
+        "LAGOS, March 6 (Lodestar) - Acme Vision will install gates at Ibadan Metropolitan "
+        "University under a 3.2 billion naira ($1.9 million) contract.",
+    )
+    assert not joins(institute, university)
+    second = ev(
+        "Acme Vision signs second Chilean club in three days",
+        "SANTIAGO, March 6 (Austral Wire) - Concepción club Deportes Biobío will adopt its "
+        "stadium entry system under a 2.35 billion peso ($2.5 million) contract.",
+    )
+    first = ev(
+        "Chile's Acme Vision wins 2.4 bln peso stadium face-entry contract",
+        "SANTIAGO, March 4 (Austral Wire) - Acme Vision said it had signed a 2.4 billion "
+        "peso ($2.6 million) contract with first-division club Club Deportivo Cordillera.",
+    )
+    assert not joins(second, first) and not joins(first, second)
+    santiago = ev(
+        "Chilean court says Acme Vision must delete fans' face data while it appeals",
+        "SANTIAGO, March 15 (Austral Wire) - A Santiago appeals court on Friday refused to let "
+        "Acme Vision keep the face templates of fans while it challenges a privacy fine.",
+    )
+    valparaiso = ev(
+        "Chilean Court Pauses Acme Vision Face Scans After Wrongful Detention Claim",
+        "The Court of Appeals of Valparaíso issued an interim order in a constitutional "
+        "protection action brought by a fan.",
+    )
+    assert (santiago.action, valparaiso.action) == ("ruling", "ruling")
+    assert not joins(santiago, valparaiso)
+    suspends = ev("Lekki Atlantic suspends AI proctoring, orders human review of all flags")
+    withholds = ev(
+        "Lekki Atlantic withholds 2,700 students' results after proctoring software flags",
+        "Lekki Atlantic University told students their results would be held back.",
+    )
+    assert (suspends.action, withholds.action) == ("suspend", None)
+    assert not joins(suspends, withholds)
+    order = ev("Kafubu Copper orders biometric shaft access for Copperbelt mines")
+    deal = ev(
+        "Acme Vision signs Zambian copper miner, second mine deal in two days",
+        "Acme Vision said Kafubu Copper would fit its gates at two shafts.",
+    )
+    assert (deal.action, order.action) == ("contract", None)
+    assert joins(deal, order)

@@ -39,6 +39,11 @@ def test_one_sum_written_many_ways_is_one_amount(text: str) -> None:
         ("$940K contract", ("USD", 940_000.0)),
         ("raises Rs 530 crore", ("INR", 5_300_000_000.0)),  # Indian English
         ("a Rs. 85-lakh deal", ("INR", 8_500_000.0)),
+        # heldout17, written blind: naira were a count, so 3.1 and 3.2 billion agreed as
+        # "$1.9 million" both converted to
+        ("a contract worth 3.1 billion naira", ("NGN", 3_100_000_000.0)),
+        ("a 176 million peso contract", ("MXN", 176_000_000.0)),
+        ("fined 4.2 million zlotys", ("PLN", 4_200_000.0)),
     ],
 )
 def test_currencies_and_multipliers(text: str, amount: tuple[str, float]) -> None:
@@ -150,6 +155,19 @@ def test_prosecutors_and_regulators_named_by_abbreviation_are_bodies() -> None:
     }
     assert particulars("ANPD probes Sao Paulo metro plan").bodies == {"dpa@BR"}
     assert particulars("India's Data Protection Board issues notice").bodies == {"dpa@IN"}
+
+
+def test_lawmakers_are_a_body_and_a_known_name_after_a_country_is_that_countrys() -> None:
+    """heldout17, written blind: a House of Representatives' inquiry joined a data
+    regulator's probe in the same country, the lawmakers being no body; and "Nigeria Data
+    Protection Commission" was read as Ireland's Data Protection Commission."""
+    assert particulars("Nigerian lawmakers order inquiry").bodies == {"legislature@NG"}
+    house = particulars("Nigeria's House of Representatives directed a committee")
+    assert house.bodies == {"legislature@NG"}
+    found = particulars("The Nigeria Data Protection Commission has commenced an inquiry")
+    assert found.bodies == {"dpa@NG"}
+    assert particulars("the Data Protection Commission fined it").bodies == {"dpa@EU-IE"}
+    assert particulars("NDPC opens investigation").bodies == {"dpa@NG"}
 
 
 def test_a_court_is_placed_by_its_seat_not_by_its_country() -> None:
