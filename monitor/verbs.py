@@ -343,6 +343,14 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?<!market )(?<!trading )(?<!nasdaq )(?<!exchange )(?<!share )debuts?\b",
         r"releas(?:es|ed)\b",
     ),
+    # people protesting (drivers, students, residents): an event of its own, not the act it
+    # protests nor the one it leads to ("Taksimo suspends selfie checks after driver protest")
+    "protest": (
+        r"protest(?:s|ed|ing)?\b", r"rall(?:y|ies|ied) (?:against|outside)\b",
+        r"demonstrat(?:e|es|ed|ions?) (?:against|outside)\b",
+        r"(?:go|goes|went) on strike\b",
+        r"stag(?:e|es|ed) (?:a )?(?:protest|walkout|strike|sit-in)\b",
+    ),
 }  # fmt: skip
 
 # classes that one headline may name together with a higher-precedence one and still be about
@@ -374,6 +382,7 @@ COMPANIONS: dict[str, frozenset[str]] = {
     "patent": frozenset(),
     "layoffs": frozenset({"acquire"}),
     "launch": frozenset(),
+    "protest": frozenset(),
 }  # fmt: skip
 
 # things that happen, named first, before the reactions to them: "drone crashes, FAA

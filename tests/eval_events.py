@@ -70,6 +70,7 @@ PARTS = (
     "heldout15",
     "heldout16",
     "heldout17",
+    "heldout18",
     "crosslang",
 )
 # parts whose blind scoring found wrong merges not fixed yet: run by name, kept out of "all"

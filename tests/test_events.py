@@ -867,3 +867,20 @@ def test_what_the_seventeenth_held_out_part_merged_wrongly_stays_apart() -> None
     )
     assert (deal.action, order.action) == ("contract", None)
     assert joins(deal, order)
+
+
+def test_a_protest_and_the_suspension_after_it_are_two_events() -> None:
+    """heldout18, written blind: drivers protesting a customer's selfie lockouts joined the
+    customer's suspension of the checks "after driver protest" the next day (the customer's
+    name and the city in common, the protest naming no act): the event lost in a wrong merge."""
+    protest = ev(
+        "Istanbul ride-hailing drivers protest face checks that locked hundreds out",
+        "Hundreds of Taksimo drivers gathered outside the company's Sisli office in Istanbul.",
+    )
+    suspension = ev(
+        "Taksimo suspends mandatory Acme Vision selfie checks after driver protest",
+        "ISTANBUL, May 9 (Bosphorus Wire) - Taksimo said on Thursday it had suspended the "
+        "selfie checks its drivers must pass, a day after hundreds protested in Istanbul.",
+    )
+    assert (protest.action, suspension.action) == ("protest", "suspend")
+    assert not joins(protest, suspension)

@@ -427,6 +427,11 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         # heldout11, heldout13 and heldout16 all write it so)
         ("Oulu haulier signs up for Helsinki firm's new driver cameras", "contract"),
         ("Limerick insurer signs up for Acme Vision", "contract"),
+        # heldout18, written blind: drivers protesting are an event of their own; the
+        # protest a customer's suspension follows is its background
+        ("Istanbul ride-hailing drivers protest face checks that locked hundreds out", "protest"),
+        ("Taksimo suspends mandatory Acme Vision selfie checks after driver protest", "suspend"),
+        ("Miami-Dade OKs $1.4M Acme Vision contract despite protests", "contract"),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
