@@ -359,8 +359,8 @@ BODIES: dict[str, tuple[str, str]] = {
     "parliamentary committee": ("legislature", ""), "house of representatives": ("legislature", ""),
     "house committee": ("legislature", ""), "senate": ("legislature", ""),
     "senate committee": ("legislature", ""), "senators": ("legislature", ""),
-    "senator": ("legislature", ""), "congress": ("legislature", "US"),
-    "congressional": ("legislature", "US"), "national assembly": ("legislature", ""),
+    "senator": ("legislature", ""), "congress": ("legislature", ""),
+    "congressional": ("legislature", ""), "national assembly": ("legislature", ""),
     "mps": ("legislature", ""),
 }  # fmt: skip
 

@@ -168,6 +168,7 @@ def test_lawmakers_are_a_body_and_a_known_name_after_a_country_is_that_countrys(
     assert found.bodies == {"dpa@NG"}
     assert particulars("the Data Protection Commission fined it").bodies == {"dpa@EU-IE"}
     assert particulars("NDPC opens investigation").bodies == {"dpa@NG"}
+    assert particulars("Brazil's Congress opens an inquiry").bodies == {"legislature@BR"}
 
 
 def test_a_court_is_placed_by_its_seat_not_by_its_country() -> None:
