@@ -247,7 +247,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"(?:chief|ceo|cfo|cto|coo|ciso|head|president|chair|chairman|chairwoman|director|"
         r"officer|executive|boss) (?:is|was) out\b",
         r"leaves?\b(?! \d)(?! (?:[\w'-]+ ){0,3}(?:missed|stranded|behind|waiting|without|"
-        r"exposed|open|unanswered))", r"leaving\b",
+        r"exposed|open|unanswered|running|intact|untouched|unchanged|in place))", r"leaving\b",
         r"leadership (?:transition|change|shake-?up)\b",
     ),
     "appoint": (

@@ -433,6 +433,8 @@ def test_an_abbreviation_names_an_actor_only_as_a_headlines_subject() -> None:
         ("Istanbul ride-hailing drivers protest face checks that locked hundreds out", "protest"),
         ("Taksimo suspends mandatory Acme Vision selfie checks after driver protest", "suspend"),
         ("Miami-Dade OKs $1.4M Acme Vision contract despite protests", "contract"),
+        # an order that "leaves" something running is no one leaving (heldout18)
+        ("Watchdog's temporary order leaves Acme Vision fall detection running", None),
     ],
 )
 def test_the_headline_names_one_action(title: str, action: str) -> None:
