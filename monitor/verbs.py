@@ -246,7 +246,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         r"fired\b", r"dimess\w*\b", r"dimissioni\b", r"demission\w*\b",
         r"(?:chief|ceo|cfo|cto|coo|ciso|head|president|chair|chairman|chairwoman|director|"
         r"officer|executive|boss) (?:is|was) out\b",
-        r"leaves?\b(?! \d)(?! (?:[\w'-]+ ){0,3}(?:missed|stranded|behind|waiting|without|"
+        r"leaves?\b(?! \d)(?! (?:[\w'-]+ ){0,4}(?:missed|stranded|behind|waiting|without|"
         r"exposed|open|unanswered|running|intact|untouched|unchanged|in place))", r"leaving\b",
         r"leadership (?:transition|change|shake-?up)\b",
     ),
