@@ -71,11 +71,12 @@ PARTS = (
     "heldout16",
     "heldout17",
     "heldout18",
+    "heldout19",
     "crosslang",
 )
 # parts whose blind scoring found wrong merges not fixed yet: run by name, kept out of "all"
 # and of the tests that every part is clean (tests/test_eval_events.py marks them)
-UNRESOLVED = ("heldout17",)
+UNRESOLVED = ("heldout17", "heldout19")
 SCORED = tuple(p for p in PARTS if p not in ("crosslang", *UNRESOLVED))  # "all": the rest
 PAIR_WINDOW = timedelta(days=3)
 

@@ -60,15 +60,18 @@ def test_no_event_is_lost_or_merged_wrongly(part: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="heldout17, written blind, still merges the House of Representatives' inquiry into "
-    "the data regulator's probe the same week (a place one names in the background of its "
-    "lead, the other as a lawmaker's constituency), and pair by pair would join a procurement "
-    "institute's contract to a university's (a city the first names in its lead's background)",
+    reason="written blind, not fixed yet: heldout17 merges the House of Representatives' "
+    "inquiry into the data regulator's probe the same week (a place one names in the "
+    "background of its lead, the other as a lawmaker's constituency) and pair by pair would "
+    "join a procurement institute's contract to a university's (a city the first names in "
+    "its lead's background); heldout19, pair by pair, two Prague contracts of one week on "
+    "the city alone",
 )
 @pytest.mark.parametrize("part", UNRESOLVED)
 def test_the_unresolved_parts_merge_nothing_wrongly(part: str) -> None:
     figures = evaluate(part)
     assert (figures.lost, figures.wrong_pairs) == (0, 0), figures.merges
+    assert joined_pairs(part) == []
 
 
 @pytest.mark.parametrize("part", PARTS)
@@ -77,17 +80,21 @@ def test_no_two_reports_of_different_events_join_whichever_arrives_first(part: s
     report is weighed against, depends on polling order (with two pollers, on a race): a
     report must never be kept from a different event's story only by another member of it.
     So no two reports of different events published within 3 days join, pair by pair."""
+    assert joined_pairs(part) == []
+
+
+def joined_pairs(part: str) -> list[tuple[str, str]]:
+    """The events of two reports published within 3 days that the rule joins, pair by pair."""
     s = load(part)
     found = [(i.event, event, at) for i, event, at in read_events(s) if at is not None]
     assert len(found) > len(s.items) / 2
-    joined = [
+    return [
         (x, y)
         for (x, a, pa), (y, b, pb) in itertools.combinations(found, 2)
         if x != y
         and abs(pa - pb) <= PAIR_WINDOW
         and same_event(a, b, (pa, None), (pb, None)) is not None
     ]
-    assert joined == []
 
 
 def test_two_pollers_on_postgresql_decide_as_one_poller_on_sqlite(
