@@ -70,11 +70,10 @@ class Particulars:
     filed: frozenset[str] = frozenset()
 
     def __or__(self, other: Particulars) -> Particulars:
-        joined = Particulars(
-            *(getattr(self, f) | getattr(other, f) for f in Particulars.__dataclass_fields__)
-        )
-        named = (self.places - self.filed) | (other.places - other.filed)
-        return replace(joined, filed=joined.filed - named)
+        joined = {f: getattr(self, f) | getattr(other, f) for f in Particulars.__dataclass_fields__}
+        # a place either names outside a dateline is no longer named only in one
+        joined["filed"] -= (self.places - self.filed) | (other.places - other.filed)
+        return Particulars(**joined)
 
 
 @dataclass(frozen=True)
@@ -329,13 +328,13 @@ def _bodies(folded: str, found: list[gz.Found], places: dict[gz.Found, str]) -> 
     for f in found:
         if f.kind != "body" or any(m.start() <= f.start < m.end() for m in circuits):
             continue
-        if "@" in f.value and f.value.partition("@")[0] in _PLACED:
+        kind, at, seat = f.value.partition("@")
+        if at and kind in _PLACED:
             # a body known by a name another country's body may share ("Nigeria Data
             # Protection Commission" is not Ireland's Data Protection Commission)
-            before = _place_before(folded, f, places, words=0)
-            bodies.append(f"{f.value.partition('@')[0]}@{before}" if before else f.value)
+            bodies.append(f"{kind}@{_place_before(folded, f, places, words=0) or seat}")
             continue
-        if "@" in f.value or not (f.value in _PLACED or f.value.startswith("court:")):
+        if at or not (kind in _PLACED or kind.startswith("court:")):
             bodies.append(f.value)
             continue
         place = _place_before(folded, f, places) or _place_after(folded, f, places)
