@@ -241,17 +241,21 @@ def choose_event(
 ) -> StoryMatch | None:
     """The story whose member reports ``event`` with the highest score (``same_event``),
     among stories none of whose members disagrees with it (``events.conflict``)."""
-    barred = {
-        m.story_id
-        for m in members
-        if m.fingerprint.event is not None and conflict(event, m.fingerprint.event) is not None
-    }
-    best: tuple[tuple[float, int, int], StoryMatch] | None = None
-    for m in members:
+    barred: set[int] = set()
+    agreeing = []
+    for m in members:  # each pair's conflict once: the busiest part of a busy topic's poll
         other = m.fingerprint.event
-        if m.story_id in barred or other is None:
+        if other is None or m.story_id in barred:
             continue
-        found = same_event(event, other, times, m.times)
+        if conflict(event, other) is not None:
+            barred.add(m.story_id)
+        else:
+            agreeing.append((m, other))
+    best: tuple[tuple[float, int, int], StoryMatch] | None = None
+    for m, other in agreeing:
+        if m.story_id in barred:
+            continue
+        found = same_event(event, other, times, m.times, agreed=True)
         if found is None:
             continue
         rank = (-found.score, m.story_id, m.entry_id or 0)

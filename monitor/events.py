@@ -109,10 +109,13 @@ def same_event(
     b: Event,
     times_a: tuple[datetime | None, datetime | None],
     times_b: tuple[datetime | None, datetime | None],
+    *,
+    agreed: bool = False,
 ) -> EventMatch | None:
     """An ``EventMatch`` when ``a`` and ``b`` report one event (the module's rule), else
-    None. ``times_*``: (published, first seen), either may be None."""
-    found = judge(a, b, times_a, times_b)
+    None. ``times_*``: (published, first seen), either may be None. ``agreed``: the caller
+    found that nothing disagrees (``conflict`` is None), which is then not checked again."""
+    found = judge(a, b, times_a, times_b, agreed=agreed)
     return found if isinstance(found, EventMatch) else None
 
 
@@ -121,8 +124,11 @@ def judge(
     b: Event,
     times_a: tuple[datetime | None, datetime | None],
     times_b: tuple[datetime | None, datetime | None],
+    *,
+    agreed: bool = False,
 ) -> EventMatch | str:
-    """``same_event``'s decision: the match, or the rule that keeps them apart in words."""
+    """``same_event``'s decision: the match, or the rule that keeps them apart in words
+    (``agreed``: as for ``same_event``)."""
     if not (a.eligible and b.eligible):
         return "one of them reports no one event (commentary or a round-up)"
     known = (a.action is not None) + (b.action is not None)
@@ -136,7 +142,7 @@ def judge(
         return "different subjects (no topic in common)"
     if not close_in_time(times_a, times_b):
         return f"more than {WINDOW.days} days apart"
-    disagree = conflict(a, b)
+    disagree = None if agreed else conflict(a, b)
     if disagree is not None:
         return disagree
     # without both actions, or when one says it reports another one, only what each says

@@ -35,7 +35,7 @@ from monitor.fetch import Fetcher, FetchResult, Validators
 from monitor.hostshare import Quota
 from monitor.ingest import FeedWrite, Recorded
 from monitor.lanes import Lanes
-from monitor.outcomes import OutcomeWriter
+from monitor.outcomes import GroupCommit, OutcomeWriter
 from monitor.parse import FeedparserNeeded
 from monitor.pool import WorkerPool
 from monitor.prepare import PreparedFeed, SourceKind, prepare_in_worker
@@ -58,6 +58,7 @@ MAX_BODIES_EXPECTED = 64
 # Feeds a worker may have prepared for this process to record (SQLite) beyond the one being
 # recorded: the worker parses the next feeds while this process records, within memory.
 PREPARED_AHEAD = 4
+RECORD_BATCH = 16  # prepared feeds recorded in one transaction, at most
 
 Outcome = Literal["updated", "unchanged", "not_modified", "failed"]
 
@@ -133,6 +134,10 @@ class Poller:
         self._clock = clock
         self._sources = {s.name: s for s in config.sources}
         self._outcomes = OutcomeWriter(store)
+        # what the workers prepared, recorded here several feeds to a transaction (SQLite)
+        self._records: GroupCommit[tuple[PreparedFeed, FeedWrite], Recorded] = GroupCommit(
+            self._record_batch, limit=RECORD_BATCH
+        )
         self._max_age = alert_ages(config)
         self._routes = config.routes_by_topic()
         # routes may take only some source kinds (news, dockets)
@@ -390,9 +395,16 @@ class Poller:
 
     async def _record_prepared(self, prepared: PreparedFeed, write: FeedWrite) -> Recorded:
         try:
-            return await self.store.run(self._ingester.record, prepared, write)
+            if write.dry_run:
+                return await self.store.run(self._ingester.record, prepared, write)
+            return await self._records.submit((prepared, write))
         finally:
             self._prepared_room.release()
+
+    async def _record_batch(
+        self, jobs: list[tuple[PreparedFeed, FeedWrite]]
+    ) -> list[Recorded | Exception]:
+        return await self.store.run(self._ingester.record_many, jobs)
 
     async def _unchanged(
         self,

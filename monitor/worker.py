@@ -26,20 +26,17 @@ from multiprocessing.util import Finalize
 from typing import TypeVar
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from monitor.config import Topic
 from monitor.decide import seen_digests
 from monitor.docket import DOCKET_KINDS
-from monitor.docket_keys import Gap
-from monitor.entry import Alert
 from monitor.errors import StoreError
 from monitor.ingest import FeedWrite, Recorded, record_feed
 from monitor.match import TopicSet, compile_topics
 from monitor.parse import cap_warning, fast_reader_only
 from monitor.prepare import PreparedFeed, TrackedCases, prepare_source, tracked_cases
 from monitor.store import Store
-from monitor.store import records as rec
 from monitor.store.db import redact_url
 
 _ingester: Ingester | None = None  # a recording worker process's own (open_worker_store)
@@ -107,26 +104,46 @@ class Ingester:
     def record(self, prepared: PreparedFeed, write: FeedWrite) -> Recorded:
         """Record a prepared feed for ``write.source`` in one transaction, or for a dry run
         in the dry run's shared one (``DryRun``). Raises StoreError."""
-        feed = prepared.feed
-        warning = cap_warning(feed)
-        name = write.source.name
-
-        def write_feed(conn: Connection) -> tuple[rec.RecordResult, list[Alert], Gap | None]:
-            return record_feed(
-                conn, write, prepared.candidates, warning, lambda e: self.topics.match(e, name)
-            )
-
         if write.dry_run:
-            result, previews, gap = self.dry_run.record(write_feed)
-        else:
-            with self.store.begin() as conn:
-                result, previews, gap = write_feed(conn)
+            return self.dry_run.record(lambda conn: self._write(conn, prepared, write))
+        with self.store.begin() as conn:
+            return self._write(conn, prepared, write)
+
+    def record_many(
+        self, jobs: Sequence[tuple[PreparedFeed, FeedWrite]]
+    ) -> list[Recorded | Exception]:
+        """Record several prepared feeds (none a dry run) in one transaction, each under a
+        savepoint: a feed whose write fails gets its exception back, rolled back alone, and
+        the others are committed. Raises StoreError when the database fails (nothing of the
+        batch is committed)."""
+        results: list[Recorded | Exception] = []
+        with self.store.begin() as conn:
+            for prepared, write in jobs:
+                try:
+                    with conn.begin_nested():
+                        results.append(self._write(conn, prepared, write))
+                except (OperationalError, InterfaceError):  # the database, not this feed
+                    raise
+                except DBAPIError as exc:
+                    if exc.connection_invalidated:
+                        raise
+                    results.append(exc)
+                except Exception as exc:  # this feed's own failure (a bug); the rest commit
+                    results.append(exc)
+        return results
+
+    def _write(self, conn: Connection, prepared: PreparedFeed, write: FeedWrite) -> Recorded:
+        warning = cap_warning(prepared.feed)
+        name = write.source.name
+        result, previews, gap = record_feed(
+            conn, write, prepared.candidates, warning, lambda e: self.topics.match(e, name)
+        )
         return Recorded(
             len(prepared.candidates),
             result,
             tuple(previews),
             gap,
-            feed.bozo,
+            prepared.feed.bozo,
             warning,
             b"" if write.source.kind in DOCKET_KINDS else seen_digests(prepared.candidates),
         )
